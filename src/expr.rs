@@ -1,0 +1,866 @@
+//! The expression type, and the constructors that keep it canonical.
+//!
+//! An [`Expr`] is an immutable, reference-counted node. Cloning is a pointer copy, so a
+//! formula that repeats a subterm (the logistic map `l(n+1) = 4*l(n)*(1-l(n))`) is a DAG.
+//!
+//! **Invariant:** every `Expr` was built by a constructor in this module, so it is in
+//! canonical form: numbers folded exactly, sums and products flat, like terms and like factors
+//! collected, children sorted by [`Expr::cmp`]. Two equal values are structurally equal, which
+//! is what makes printing deterministic and equality cheap (a cached hash is compared first).
+//!
+//! Construction may fill removable singularities, as in every CAS: `x/x` is `1`, `x^2/x` is
+//! `x`. It never changes a value where the input was defined.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+use crate::num::Number;
+
+/// A variable or function name. Cheap to clone.
+pub type Symbol = Arc<str>;
+
+/// An expression. See the module documentation for its invariants.
+#[derive(Clone)]
+pub struct Expr(Arc<Node>);
+
+struct Node {
+    kind: Kind,
+    hash: u64,
+    /// Nodes of the expression as a tree (saturating: a DAG can stand for 10^9 nodes).
+    tree_size: u64,
+    /// Nesting depth, so that recursive passes can refuse what would overflow the stack.
+    depth: u32,
+    /// Polynomial degree in all symbols (0 for anything not polynomial); orders sum terms.
+    degree: i32,
+}
+
+/// The shape of an expression node. Read it with [`Expr::kind`]; build it with the
+/// constructors on [`Expr`].
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// An exact rational number.
+    Num(Number),
+    /// A named mathematical constant.
+    Const(Constant),
+    /// A free variable.
+    Sym(Symbol),
+    /// A sum of at least two terms, sorted, like terms collected, the number (if any) last.
+    Add(Box<[Expr]>),
+    /// A product of at least two factors, sorted, like bases collected, the number (if any)
+    /// first.
+    Mul(Box<[Expr]>),
+    /// `base ^ exponent`.
+    Pow(Expr, Expr),
+    /// A known function applied to one argument.
+    Call(Func, Expr),
+    /// An undefined function `name` differentiated `order` times, applied to `arg`:
+    /// `f(u)`, `f'(u)`, `f''(u)`.
+    Undef {
+        /// The function's name.
+        name: Symbol,
+        /// How many times it has been differentiated.
+        order: u32,
+        /// Its argument.
+        arg: Expr,
+    },
+}
+
+/// Named constants.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub enum Constant {
+    /// π.
+    Pi,
+    /// Euler's number.
+    E,
+}
+
+impl Constant {
+    /// The name the parser reads and the text printer writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Constant::Pi => "pi",
+            Constant::E => "e",
+        }
+    }
+
+    /// The value in `f64`.
+    pub fn value(self) -> f64 {
+        match self {
+            Constant::Pi => std::f64::consts::PI,
+            Constant::E => std::f64::consts::E,
+        }
+    }
+}
+
+macro_rules! functions {
+    ($($variant:ident $name:literal $parity:ident,)*) => {
+        /// The known functions of one argument. `sqrt` and `log(u, b)` are not here: they are
+        /// powers and quotients (`u^(1/2)`, `ln(u)/ln(b)`).
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+        pub enum Func { $(#[doc = $name] $variant,)* }
+
+        impl Func {
+            /// Every function, in declaration order.
+            pub const ALL: &'static [Func] = &[$(Func::$variant,)*];
+
+            /// The name the parser reads and the printers write.
+            pub fn name(self) -> &'static str {
+                match self { $(Func::$variant => $name,)* }
+            }
+
+            /// Whether `f(-u) = -f(u)` (odd), `f(-u) = f(u)` (even), or neither.
+            fn parity(self) -> Parity {
+                match self { $(Func::$variant => Parity::$parity,)* }
+            }
+        }
+    };
+}
+
+#[derive(PartialEq)]
+enum Parity {
+    Odd,
+    Even,
+    Neither,
+}
+
+functions! {
+    Sin "sin" Odd,
+    Cos "cos" Even,
+    Tan "tan" Odd,
+    Sec "sec" Even,
+    Csc "csc" Odd,
+    Cot "cot" Odd,
+    Asin "asin" Odd,
+    Acos "acos" Neither,
+    Atan "atan" Odd,
+    Acot "acot" Neither,
+    Asec "asec" Neither,
+    Acsc "acsc" Odd,
+    Sinh "sinh" Odd,
+    Cosh "cosh" Even,
+    Tanh "tanh" Odd,
+    Sech "sech" Even,
+    Csch "csch" Odd,
+    Coth "coth" Odd,
+    Asinh "asinh" Odd,
+    Acosh "acosh" Neither,
+    Atanh "atanh" Odd,
+    Acoth "acoth" Odd,
+    Asech "asech" Neither,
+    Acsch "acsch" Odd,
+    Exp "exp" Neither,
+    Ln "ln" Neither,
+    Abs "abs" Even,
+    Sign "sign" Odd,
+}
+
+impl Func {
+    /// Looks a function up by name (`"sin"`); `log` and `sqrt` are the parser's business.
+    pub fn from_name(name: &str) -> Option<Func> {
+        Func::ALL.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading an expression.
+
+impl Expr {
+    /// The node's shape.
+    pub fn kind(&self) -> &Kind {
+        &self.0.kind
+    }
+
+    /// The number, if this is one.
+    pub fn as_num(&self) -> Option<&Number> {
+        match self.kind() {
+            Kind::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The symbol, if this is one.
+    pub fn as_sym(&self) -> Option<&Symbol> {
+        match self.kind() {
+            Kind::Sym(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether this is exactly the number `n`.
+    pub fn is_int(&self, n: i64) -> bool {
+        self.as_num().is_some_and(|v| v.to_i64() == Some(n))
+    }
+
+    /// Nodes in the expression as a tree, saturating at `u64::MAX`.
+    pub fn tree_size(&self) -> u64 {
+        self.0.tree_size
+    }
+
+    /// Nesting depth (a leaf has depth 1).
+    pub fn depth(&self) -> u32 {
+        self.0.depth
+    }
+
+    /// Distinct nodes in the expression as a DAG (shared subexpressions counted once).
+    pub fn dag_size(&self) -> usize {
+        self.postorder().len()
+    }
+
+    /// Every distinct node, children before parents, each once (by pointer identity).
+    ///
+    /// Iterative, so it is safe for any depth; linear in the DAG's size.
+    pub fn postorder(&self) -> Vec<Expr> {
+        let mut seen: HashMap<usize, ()> = HashMap::new();
+        let mut order = Vec::new();
+        let mut stack: Vec<(Expr, bool)> = vec![(self.clone(), false)];
+        while let Some((e, expanded)) = stack.pop() {
+            if expanded {
+                order.push(e);
+                continue;
+            }
+            if seen.insert(e.id(), ()).is_some() {
+                continue;
+            }
+            stack.push((e.clone(), true));
+            for c in e.child_vec().into_iter().rev() {
+                if !seen.contains_key(&c.id()) {
+                    stack.push((c, false));
+                }
+            }
+        }
+        order
+    }
+
+    /// The children as an owned vector (cheap: clones are pointer copies).
+    pub fn child_vec(&self) -> Vec<Expr> {
+        match self.kind() {
+            Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => Vec::new(),
+            Kind::Add(xs) | Kind::Mul(xs) => xs.to_vec(),
+            Kind::Pow(b, e) => vec![b.clone(), e.clone()],
+            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => vec![a.clone()],
+        }
+    }
+
+    /// A stable identity for memo tables: the node's address. Two live expressions with the
+    /// same id are the same node; keep the expression alive as long as its id is a key.
+    pub fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
+    /// Whether `sym` occurs in the expression. Linear in the DAG's size.
+    pub fn contains_sym(&self, sym: &str) -> bool {
+        self.postorder().iter().any(|e| e.as_sym().is_some_and(|s| &**s == sym))
+    }
+
+    /// The free symbols, sorted and deduplicated.
+    pub fn free_symbols(&self) -> Vec<Symbol> {
+        let mut syms: Vec<Symbol> = self.postorder().iter().filter_map(|e| e.as_sym().cloned()).collect();
+        syms.sort();
+        syms.dedup();
+        syms
+    }
+
+    /// Splits a term into its numeric coefficient and the rest: `3*x*y` is `(3, x*y)`.
+    pub fn split_coeff(&self) -> (Number, Expr) {
+        match self.kind() {
+            Kind::Num(n) => (n.clone(), Expr::one()),
+            Kind::Mul(xs) => match xs[0].as_num() {
+                Some(c) => (c.clone(), Expr::from_sorted_factors(xs[1..].to_vec())),
+                None => (Number::one(), self.clone()),
+            },
+            _ => (Number::one(), self.clone()),
+        }
+    }
+
+    /// Splits a factor into base and exponent: `x^2` is `(x, 2)`, `x` is `(x, 1)`.
+    pub fn split_pow(&self) -> (Expr, Expr) {
+        match self.kind() {
+            Kind::Pow(b, e) => (b.clone(), e.clone()),
+            _ => (self.clone(), Expr::one()),
+        }
+    }
+
+    /// Whether the expression reads as negative at first sight: a negative number or a
+    /// product with a negative coefficient. Printers write such terms after a minus sign.
+    pub fn is_negative_term(&self) -> bool {
+        match self.kind() {
+            Kind::Num(n) => n.is_negative(),
+            Kind::Mul(xs) => xs[0].as_num().is_some_and(Number::is_negative),
+            _ => false,
+        }
+    }
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Equality, hashing and the canonical order.
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || (self.0.hash == other.0.hash && self.0.kind == other.0.kind)
+    }
+}
+
+impl Eq for Expr {}
+
+impl Hash for Expr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0.hash);
+    }
+}
+
+impl PartialOrd for Expr {
+    fn partial_cmp(&self, other: &Expr) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Expr {
+    /// The canonical order: numbers, constants, symbols (by name), powers, products, sums,
+    /// functions, undefined functions; within a kind, by children. It decides the order of
+    /// factors in a product and breaks ties between terms of a sum (see [`term_order`]).
+    fn cmp(&self, other: &Expr) -> Ordering {
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return Ordering::Equal;
+        }
+        let by_rank = rank(self.kind()).cmp(&rank(other.kind()));
+        if by_rank != Ordering::Equal {
+            return by_rank;
+        }
+        match (self.kind(), other.kind()) {
+            (Kind::Num(a), Kind::Num(b)) => a.cmp(b),
+            (Kind::Const(a), Kind::Const(b)) => a.cmp(b),
+            (Kind::Sym(a), Kind::Sym(b)) => a.cmp(b),
+            (Kind::Add(xs), Kind::Add(ys)) | (Kind::Mul(xs), Kind::Mul(ys)) => xs.iter().cmp(ys.iter()),
+            (Kind::Pow(b1, e1), Kind::Pow(b2, e2)) => b1.cmp(b2).then_with(|| e1.cmp(e2)),
+            (Kind::Call(f, a), Kind::Call(g, b)) => f.cmp(g).then_with(|| a.cmp(b)),
+            (
+                Kind::Undef { name: n1, order: o1, arg: a1 },
+                Kind::Undef { name: n2, order: o2, arg: a2 },
+            ) => n1.cmp(n2).then(o1.cmp(o2)).then_with(|| a1.cmp(a2)),
+            _ => Ordering::Equal,
+        }
+    }
+}
+
+fn rank(kind: &Kind) -> u8 {
+    match kind {
+        Kind::Num(_) => 0,
+        Kind::Const(_) => 1,
+        Kind::Sym(_) => 2,
+        Kind::Pow(..) => 3,
+        Kind::Mul(_) => 4,
+        Kind::Add(_) => 5,
+        Kind::Call(..) => 6,
+        Kind::Undef { .. } => 7,
+    }
+}
+
+/// The order of terms in a sum: higher polynomial degree first (`x^2 + x + 1`), then the
+/// canonical order of the terms without their coefficients; the number last.
+pub fn term_order(a: &Expr, b: &Expr) -> Ordering {
+    match (a.as_num().is_some(), b.as_num().is_some()) {
+        (true, false) => return Ordering::Greater,
+        (false, true) => return Ordering::Less,
+        _ => {}
+    }
+    let (_, ra) = a.split_coeff();
+    let (_, rb) = b.split_coeff();
+    b.0.degree
+        .cmp(&a.0.degree)
+        .then_with(|| ra.cmp(&rb))
+        .then_with(|| a.cmp(b))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Construction.
+
+impl Expr {
+    /// Wraps a kind in a node. Private: only the canonicalising constructors call it.
+    fn make(kind: Kind) -> Expr {
+        let mut hasher = DefaultHasher::new();
+        kind.hash(&mut hasher);
+        let hash = hasher.finish();
+        let (tree_size, depth, degree) = match &kind {
+            Kind::Num(_) | Kind::Const(_) => (1, 1, 0),
+            Kind::Sym(_) => (1, 1, 1),
+            Kind::Add(xs) => (
+                sum_sizes(xs),
+                max_depth(xs),
+                xs.iter().map(|x| x.0.degree).max().unwrap_or(0),
+            ),
+            Kind::Mul(xs) => (
+                sum_sizes(xs),
+                max_depth(xs),
+                xs.iter().fold(0i32, |d, x| d.saturating_add(x.0.degree)),
+            ),
+            Kind::Pow(b, e) => {
+                let degree = match e.as_num().and_then(|n| n.to_i64()) {
+                    Some(n) if n > 0 => b.0.degree.saturating_mul(n.min(i32::MAX as i64) as i32),
+                    _ => 0,
+                };
+                (sum_sizes([b, e]), max_depth([b, e]), degree)
+            }
+            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => {
+                (a.0.tree_size.saturating_add(1), a.0.depth.saturating_add(1), 0)
+            }
+        };
+        Expr(Arc::new(Node { kind, hash, tree_size, depth, degree }))
+    }
+
+    /// An exact number.
+    pub fn num(n: Number) -> Expr {
+        Expr::make(Kind::Num(n))
+    }
+
+    /// An integer.
+    pub fn int(n: i64) -> Expr {
+        Expr::num(Number::int(n))
+    }
+
+    /// The fraction `p/q` (`q` must not be zero; a zero `q` gives the undefined `p*0^-1`).
+    pub fn ratio(p: i64, q: i64) -> Expr {
+        match Number::ratio(p, q) {
+            Some(n) => Expr::num(n),
+            None => Expr::int(p) * Expr::int(0).pow(-1),
+        }
+    }
+
+    /// `0`.
+    pub fn zero() -> Expr {
+        Expr::int(0)
+    }
+
+    /// `1`.
+    pub fn one() -> Expr {
+        Expr::int(1)
+    }
+
+    /// A variable.
+    pub fn sym(name: &str) -> Expr {
+        Expr::make(Kind::Sym(Symbol::from(name)))
+    }
+
+    /// A variable from an existing symbol.
+    pub fn symbol(name: Symbol) -> Expr {
+        Expr::make(Kind::Sym(name))
+    }
+
+    /// A named constant.
+    pub fn constant(c: Constant) -> Expr {
+        Expr::make(Kind::Const(c))
+    }
+
+    /// π.
+    pub fn pi() -> Expr {
+        Expr::constant(Constant::Pi)
+    }
+
+    /// The canonical sum of `terms`: flattened, numbers folded, like terms collected
+    /// (`x + x = 2*x`), sorted by [`term_order`].
+    pub fn sum(terms: impl IntoIterator<Item = Expr>) -> Expr {
+        let mut constant = Number::zero();
+        let mut parts: Vec<(Expr, Number)> = Vec::new();
+        let mut push = |t: &Expr, parts: &mut Vec<(Expr, Number)>| match t.kind() {
+            Kind::Num(n) => constant = constant.add(n),
+            _ => {
+                let (c, rest) = t.split_coeff();
+                parts.push((rest, c));
+            }
+        };
+        for t in terms {
+            match t.kind() {
+                Kind::Add(xs) => xs.iter().for_each(|x| push(x, &mut parts)),
+                _ => push(&t, &mut parts),
+            }
+        }
+        parts.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut terms: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
+        let mut parts = parts.into_iter().peekable();
+        while let Some((rest, mut coeff)) = parts.next() {
+            while let Some((_, c)) = parts.next_if(|(r, _)| *r == rest) {
+                coeff = coeff.add(&c);
+            }
+            if !coeff.is_zero() {
+                terms.push(with_coeff(coeff, rest));
+            }
+        }
+        terms.sort_by(term_order);
+        if !constant.is_zero() {
+            terms.push(Expr::num(constant));
+        }
+        match terms.len() {
+            0 => Expr::zero(),
+            1 => terms.pop().unwrap_or_else(Expr::zero),
+            _ => Expr::make(Kind::Add(terms.into())),
+        }
+    }
+
+    /// The canonical product of `factors`: flattened, numbers folded into one coefficient,
+    /// like bases collected (`x*x = x^2`, `x*x^-1 = 1`), sorted by base.
+    pub fn product(factors: impl IntoIterator<Item = Expr>) -> Expr {
+        let mut coeff = Number::one();
+        let mut parts: Vec<(Expr, Expr)> = Vec::new();
+        let mut push = |f: &Expr, parts: &mut Vec<(Expr, Expr)>| match f.kind() {
+            Kind::Num(n) => coeff = coeff.mul(n),
+            _ => parts.push(f.split_pow()),
+        };
+        for f in factors {
+            match f.kind() {
+                Kind::Mul(xs) => xs.iter().for_each(|x| push(x, &mut parts)),
+                _ => push(&f, &mut parts),
+            }
+        }
+        if coeff.is_zero() {
+            return Expr::zero();
+        }
+        parts.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut factors: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
+        let mut reshaped = false;
+        let mut parts = parts.into_iter().peekable();
+        while let Some((base, exp)) = parts.next() {
+            let mut exps = vec![exp];
+            while let Some((_, e)) = parts.next_if(|(b, _)| *b == base) {
+                exps.push(e);
+            }
+            let merged = exps.len() > 1;
+            let exp = if merged { Expr::sum(exps) } else { exps.pop().unwrap_or_else(Expr::one) };
+            let factor = if merged { base.pow(exp) } else { rebuild_pow(base, exp) };
+            match factor.kind() {
+                Kind::Num(n) => coeff = coeff.mul(n),
+                Kind::Mul(_) => {
+                    reshaped = true;
+                    factors.push(factor);
+                }
+                _ => factors.push(factor),
+            }
+        }
+        if coeff.is_zero() {
+            return Expr::zero();
+        }
+        if reshaped {
+            // A merged power fell apart into a product (`(x*y)^(1/2) * (x*y)^(1/2)`): its
+            // factors may now meet others, so collect once more.
+            factors.push(Expr::num(coeff));
+            return Expr::product(factors);
+        }
+        factors.sort_by(factor_order);
+        if !coeff.is_one() {
+            factors.insert(0, Expr::num(coeff));
+        }
+        match factors.len() {
+            0 => Expr::one(),
+            1 => factors.pop().unwrap_or_else(Expr::one),
+            _ => Expr::make(Kind::Mul(factors.into())),
+        }
+    }
+
+    /// Rebuilds a product from factors already canonical and sorted, none of them a number.
+    fn from_sorted_factors(mut factors: Vec<Expr>) -> Expr {
+        match factors.len() {
+            0 => Expr::one(),
+            1 => factors.pop().unwrap_or_else(Expr::one),
+            _ => Expr::make(Kind::Mul(factors.into())),
+        }
+    }
+
+    /// `self ^ exp`, canonical: numbers fold exactly (within [`crate::num::MAX_BITS`]),
+    /// `u^0 = 1`, `u^1 = u`, `(u^a)^n = u^(a*n)` for integer `n`, `(u*v)^n = u^n * v^n` for
+    /// integer `n`, `e^u = exp(u)`, `exp(u)^a = exp(a*u)`. `0^-1` stays as it is (undefined).
+    pub fn pow(self, exp: impl Into<Expr>) -> Expr {
+        let exp = exp.into();
+        if exp.is_int(0) {
+            return Expr::one();
+        }
+        if exp.is_int(1) || self.is_int(1) {
+            return self;
+        }
+        let exp_num = exp.as_num();
+        let exp_is_integer = exp_num.is_some_and(Number::is_integer);
+        match self.kind() {
+            Kind::Num(b) => {
+                if let Some(e) = exp_num
+                    && let Some(v) = b.pow(e)
+                {
+                    return Expr::num(v);
+                }
+            }
+            Kind::Const(Constant::E) => return Expr::call(Func::Exp, exp),
+            Kind::Call(Func::Exp, u) => return Expr::call(Func::Exp, Expr::product([u.clone(), exp])),
+            Kind::Pow(b, e) if exp_is_integer || e.is_int(-1) => {
+                return b.clone().pow(Expr::product([e.clone(), exp]));
+            }
+            Kind::Mul(xs) if exp_is_integer => {
+                return Expr::product(xs.iter().map(|x| x.clone().pow(exp.clone())));
+            }
+            Kind::Mul(xs) if exp_num.is_some() && xs[0].as_num().is_some_and(Number::is_positive) => {
+                let (c, rest) = self.split_coeff();
+                return Expr::product([Expr::num(c).pow(exp.clone()), rest.pow(exp)]);
+            }
+            _ => {}
+        }
+        Expr::make(Kind::Pow(self, exp))
+    }
+
+    /// `f(arg)`, canonical: exact values at exact points (`sin(0) = 0`, `ln(1) = 0`),
+    /// `ln(exp(u)) = u`, `exp(ln(u)) = u`, parity (`sin(-u) = -sin(u)`, `cos(-u) = cos(u)`),
+    /// `abs` and `sign` of numbers.
+    pub fn call(f: Func, arg: Expr) -> Expr {
+        if let Some(value) = exact_value(f, &arg) {
+            return value;
+        }
+        match (f, arg.kind()) {
+            (Func::Ln, Kind::Call(Func::Exp, u)) => return u.clone(),
+            (Func::Exp, Kind::Call(Func::Ln, u)) => return u.clone(),
+            (Func::Abs, Kind::Call(Func::Abs, _)) => return arg,
+            _ => {}
+        }
+        if arg.is_negative_term() {
+            match f.parity() {
+                Parity::Odd => return -Expr::call(f, -arg),
+                Parity::Even => return Expr::call(f, -arg),
+                Parity::Neither => {}
+            }
+        }
+        Expr::make(Kind::Call(f, arg))
+    }
+
+    /// The undefined function `name`, differentiated `order` times, at `arg`.
+    pub fn undef(name: Symbol, order: u32, arg: Expr) -> Expr {
+        Expr::make(Kind::Undef { name, order, arg })
+    }
+
+    /// `1/self`.
+    pub fn recip(self) -> Expr {
+        self.pow(-1)
+    }
+
+    /// Applies a known function: `x.apply(Func::Sin)` is `sin(x)`.
+    pub fn apply(self, f: Func) -> Expr {
+        Expr::call(f, self)
+    }
+
+    /// `sqrt(self)`, that is `self^(1/2)`.
+    pub fn sqrt(self) -> Expr {
+        self.pow(Expr::ratio(1, 2))
+    }
+}
+
+macro_rules! function_methods {
+    ($($method:ident $func:ident,)*) => {
+        impl Expr {
+            $(
+                #[doc = concat!("`", stringify!($method), "(self)`.")]
+                pub fn $method(self) -> Expr {
+                    Expr::call(Func::$func, self)
+                }
+            )*
+        }
+    };
+}
+
+function_methods! {
+    sin Sin, cos Cos, tan Tan, sec Sec, csc Csc, cot Cot,
+    asin Asin, acos Acos, atan Atan, sinh Sinh, cosh Cosh, tanh Tanh,
+    asinh Asinh, acosh Acosh, atanh Atanh, exp Exp, ln Ln, abs Abs, sign Sign,
+}
+
+/// Rebuilds `base^exp` for a factor that met no other factor of its base: it is canonical
+/// already unless it was a bare base.
+fn rebuild_pow(base: Expr, exp: Expr) -> Expr {
+    if exp.is_int(1) { base } else { Expr::make(Kind::Pow(base, exp)) }
+}
+
+/// The order of factors in a product: by base, then by exponent.
+fn factor_order(a: &Expr, b: &Expr) -> Ordering {
+    let (ba, ea) = a.split_pow();
+    let (bb, eb) = b.split_pow();
+    ba.cmp(&bb).then_with(|| ea.cmp(&eb))
+}
+
+/// `coeff * rest`, where `rest` is canonical and carries no numeric coefficient.
+fn with_coeff(coeff: Number, rest: Expr) -> Expr {
+    if coeff.is_one() {
+        return rest;
+    }
+    if rest.is_int(1) {
+        return Expr::num(coeff);
+    }
+    let mut factors = vec![Expr::num(coeff)];
+    match rest.kind() {
+        Kind::Mul(xs) => factors.extend(xs.iter().cloned()),
+        _ => factors.push(rest),
+    }
+    Expr::make(Kind::Mul(factors.into()))
+}
+
+/// Values that every CAS writes exactly: functions at `0` and `1`, `ln(e)`, `abs` and `sign`
+/// of numbers.
+fn exact_value(f: Func, arg: &Expr) -> Option<Expr> {
+    if matches!(arg.kind(), Kind::Const(Constant::E)) && f == Func::Ln {
+        return Some(Expr::one());
+    }
+    let n = arg.as_num()?;
+    use Func::*;
+    let value = match f {
+        Abs => Expr::num(n.abs()),
+        Sign => Expr::num(n.signum()),
+        _ if n.is_zero() => match f {
+            Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh => Expr::zero(),
+            Cos | Sec | Cosh | Sech | Exp => Expr::one(),
+            _ => return None,
+        },
+        _ if n.is_one() => match f {
+            Ln | Acos | Acosh | Asech => Expr::zero(),
+            Asec => Expr::zero(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(value)
+}
+
+fn sum_sizes<'a>(xs: impl IntoIterator<Item = &'a Expr>) -> u64 {
+    xs.into_iter().fold(1u64, |s, x| s.saturating_add(x.0.tree_size))
+}
+
+fn max_depth<'a>(xs: impl IntoIterator<Item = &'a Expr>) -> u32 {
+    xs.into_iter().map(|x| x.0.depth).max().unwrap_or(0).saturating_add(1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operators, so Rust code reads like the formula: `x.clone().sin() * x.pow(2)`.
+
+impl From<i64> for Expr {
+    fn from(n: i64) -> Expr {
+        Expr::int(n)
+    }
+}
+
+impl From<i32> for Expr {
+    fn from(n: i32) -> Expr {
+        Expr::int(i64::from(n))
+    }
+}
+
+impl From<Number> for Expr {
+    fn from(n: Number) -> Expr {
+        Expr::num(n)
+    }
+}
+
+impl From<&Expr> for Expr {
+    fn from(e: &Expr) -> Expr {
+        e.clone()
+    }
+}
+
+macro_rules! binary_operators {
+    ($($trait:ident $method:ident $body:expr;)*) => {$(
+        impl<R: Into<Expr>> std::ops::$trait<R> for Expr {
+            type Output = Expr;
+            fn $method(self, rhs: R) -> Expr {
+                let f: fn(Expr, Expr) -> Expr = $body;
+                f(self, rhs.into())
+            }
+        }
+        impl<R: Into<Expr>> std::ops::$trait<R> for &Expr {
+            type Output = Expr;
+            fn $method(self, rhs: R) -> Expr {
+                let f: fn(Expr, Expr) -> Expr = $body;
+                f(self.clone(), rhs.into())
+            }
+        }
+    )*};
+}
+
+binary_operators! {
+    Add add |a, b| Expr::sum([a, b]);
+    Sub sub |a, b| Expr::sum([a, -b]);
+    Mul mul |a, b| Expr::product([a, b]);
+    Div div |a, b| Expr::product([a, b.recip()]);
+}
+
+impl std::ops::Neg for Expr {
+    type Output = Expr;
+    fn neg(self) -> Expr {
+        Expr::product([Expr::int(-1), self])
+    }
+}
+
+impl std::ops::Neg for &Expr {
+    type Output = Expr;
+    fn neg(self) -> Expr {
+        -self.clone()
+    }
+}
+
+impl fmt::Debug for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn x() -> Expr {
+        Expr::sym("x")
+    }
+
+    #[test]
+    fn like_terms_and_factors_collect() {
+        assert_eq!(x() + x(), Expr::int(2) * x());
+        assert_eq!(x() * x(), x().pow(2));
+        assert_eq!(Expr::int(2) * x() * 3, Expr::int(6) * x());
+        assert_eq!(x() / x(), Expr::one());
+        assert_eq!(x() - x(), Expr::zero());
+        assert_eq!(x() + 0, x());
+        assert_eq!(x() * 1, x());
+        assert_eq!(x() * 0, Expr::zero());
+        assert_eq!(x().pow(1), x());
+        assert_eq!(x().pow(0), Expr::one());
+    }
+
+    #[test]
+    fn order_is_independent_of_construction_order() {
+        let y = Expr::sym("y");
+        let a = Expr::sum([x().pow(2), y.clone(), Expr::int(3), x().sin()]);
+        let b = Expr::sum([Expr::int(3), x().sin(), y, x().pow(2)]);
+        assert_eq!(a, b);
+        assert!(matches!(a.kind(), Kind::Add(xs) if xs.last().is_some_and(|t| t.is_int(3))));
+    }
+
+    #[test]
+    fn powers_combine_only_when_sound() {
+        assert_eq!(x().sqrt().pow(2), x());
+        let square_root_of_square = x().pow(2).sqrt();
+        assert!(matches!(square_root_of_square.kind(), Kind::Pow(..)));
+        assert_ne!(square_root_of_square, x());
+        assert_eq!((Expr::int(2) * x()).pow(2), Expr::int(4) * x().pow(2));
+        assert_eq!(Expr::int(8).pow(Expr::ratio(2, 3)), Expr::int(4));
+        assert!(matches!(Expr::int(0).pow(-1).kind(), Kind::Pow(..)));
+    }
+
+    #[test]
+    fn parity_and_inverses() {
+        assert_eq!((-x()).sin(), -(x().sin()));
+        assert_eq!((-x()).cos(), x().cos());
+        assert_eq!(x().exp().ln(), x());
+        assert_eq!(Expr::zero().cos(), Expr::one());
+    }
+
+    #[test]
+    fn a_dag_stays_small() {
+        let mut l = x();
+        for _ in 0..30 {
+            l = Expr::int(4) * l.clone() * (Expr::one() - l);
+        }
+        assert!(l.tree_size() > 1_000_000_000);
+        assert!(l.dag_size() < 200);
+    }
+}

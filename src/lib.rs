@@ -1,0 +1,15 @@
+//! deriv: exact symbolic differentiation.
+#![warn(missing_docs)]
+
+mod expr;
+mod num;
+mod syntax;
+
+pub use expr::{Constant, Expr, Func, Kind, Symbol, term_order};
+pub use num::Number;
+
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<expr>")
+    }
+}
