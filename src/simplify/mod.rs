@@ -1,0 +1,286 @@
+//! The simplifier: equality saturation over canonical expressions.
+//!
+//! The raw derivative goes into an [`egg`] e-graph whose e-classes each carry the smallest
+//! expression known for them (see [`analysis`]). Rules ([`rules::RULES`]) read that
+//! expression and add equal ones: polynomial and rational normal forms (expanded, cancelled,
+//! factored), then the identities normal forms cannot see (trigonometric, exp/log, roots).
+//! The root's best expression is the answer: never larger than the input.
+//!
+//! **Invariant:** the result depends only on the input and the [`Limits`] (nodes,
+//! iterations); the time limit is a safety net reported as such, never a normal stop.
+
+mod analysis;
+mod language;
+mod rules;
+mod sign;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use egg::{Applier, EGraph, Id, PatternAst, Rewrite, Runner, SearchMatches, Searcher, Subst, Var};
+
+use analysis::{Best, better};
+use language::{Math, add_expr};
+pub use rules::{RULES, Rule, Topic};
+pub use sign::{Sign, sign};
+
+use crate::expr::Expr;
+
+/// The bounds of one simplification.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Limits {
+    /// E-nodes at most (egg checks between rule applications, so it may overshoot a little).
+    pub nodes: usize,
+    /// Saturation iterations at most.
+    pub iterations: usize,
+    /// A safety net only: results must not depend on it.
+    pub time: Duration,
+    /// Inputs larger than this as a tree are returned as they are, without an e-graph.
+    pub max_tree: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { nodes: 20_000, iterations: 12, time: Duration::from_secs(10), max_tree: 20_000 }
+    }
+}
+
+impl Limits {
+    /// Sets the e-node limit.
+    pub fn with_nodes(mut self, nodes: usize) -> Limits {
+        self.nodes = nodes;
+        self
+    }
+
+    /// Sets the iteration limit.
+    pub fn with_iterations(mut self, iterations: usize) -> Limits {
+        self.iterations = iterations;
+        self
+    }
+}
+
+/// Why the simplifier stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StopReason {
+    /// No rule found anything new: the answer is the best of everything reachable.
+    Saturated,
+    /// The iteration limit was reached.
+    IterationLimit(usize),
+    /// The e-node limit was reached.
+    NodeLimit(usize),
+    /// The wall-clock safety net was reached (a bug or a pathological input).
+    TimeLimit,
+    /// The input was too large to simplify (tree nodes, limit).
+    TooLarge(u64, u64),
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StopReason::Saturated => f.write_str("saturated"),
+            StopReason::IterationLimit(n) => write!(f, "iteration limit ({n})"),
+            StopReason::NodeLimit(n) => write!(f, "node limit ({n})"),
+            StopReason::TimeLimit => f.write_str("time limit"),
+            StopReason::TooLarge(size, limit) => write!(f, "input too large ({size} tree nodes, limit {limit})"),
+        }
+    }
+}
+
+/// What the simplifier did.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// Tree nodes of the input.
+    pub input_tree: u64,
+    /// DAG nodes of the input.
+    pub input_dag: usize,
+    /// Tree nodes of the result.
+    pub result_tree: u64,
+    /// DAG nodes of the result.
+    pub result_dag: usize,
+    /// E-nodes at the end.
+    pub egraph_nodes: usize,
+    /// E-classes at the end.
+    pub egraph_classes: usize,
+    /// Saturation iterations run.
+    pub iterations: usize,
+    /// E-nodes and e-classes after each iteration.
+    pub growth: Vec<(usize, usize)>,
+    /// Why it stopped.
+    pub stop: StopReason,
+    /// Wall-clock time spent.
+    pub time: Duration,
+}
+
+/// A simplified expression and how it was found.
+#[derive(Clone, Debug)]
+pub struct Simplified {
+    /// The smallest equal expression found.
+    pub expr: Expr,
+    /// What the run did.
+    pub report: Report,
+}
+
+/// Simplifies `e` within `limits`.
+///
+/// ```
+/// use deriv::{Expr, simplify, Limits};
+/// let x = Expr::sym("x");
+/// let e = x.clone().sin().pow(2) + x.cos().pow(2);
+/// assert_eq!(simplify(&e, &Limits::default()).expr, Expr::one());
+/// ```
+pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
+    let start = Instant::now();
+    let input_tree = e.tree_size();
+    let input_dag = e.dag_size();
+    if input_tree > limits.max_tree {
+        let report = Report {
+            input_tree,
+            input_dag,
+            result_tree: input_tree,
+            result_dag: input_dag,
+            egraph_nodes: 0,
+            egraph_classes: 0,
+            iterations: 0,
+            growth: Vec::new(),
+            stop: StopReason::TooLarge(input_tree, limits.max_tree),
+            time: start.elapsed(),
+        };
+        return Simplified { expr: e.clone(), report };
+    }
+    let mut egraph: EGraph<Math, Best> = EGraph::new(Best);
+    let root = add_expr(&mut egraph, e);
+    let runner = Runner::default()
+        .with_egraph(egraph)
+        .with_node_limit(limits.nodes)
+        .with_iter_limit(limits.iterations)
+        .with_time_limit(limits.time)
+        .run(&rewrites());
+    let best = runner.egraph[runner.egraph.find(root)].data.clone();
+    let expr = if better(&best, e).is_lt() { best } else { e.clone() };
+    let stop = match &runner.stop_reason {
+        Some(egg::StopReason::IterationLimit(n)) => StopReason::IterationLimit(*n),
+        Some(egg::StopReason::NodeLimit(n)) => StopReason::NodeLimit(*n),
+        Some(egg::StopReason::TimeLimit(_)) => StopReason::TimeLimit,
+        Some(egg::StopReason::Saturated) | Some(egg::StopReason::Other(_)) | None => StopReason::Saturated,
+    };
+    let report = Report {
+        input_tree,
+        input_dag,
+        result_tree: expr.tree_size(),
+        result_dag: expr.dag_size(),
+        egraph_nodes: runner.egraph.total_number_of_nodes(),
+        egraph_classes: runner.egraph.number_of_classes(),
+        iterations: runner.iterations.len(),
+        growth: runner.iterations.iter().map(|i| (i.egraph_nodes, i.egraph_classes)).collect(),
+        stop,
+        time: start.elapsed(),
+    };
+    Simplified { expr, report }
+}
+
+fn rewrites() -> Vec<Rewrite<Math, Best>> {
+    RULES
+        .iter()
+        .filter_map(|rule| {
+            let adapter = RuleAdapter { rule: *rule, memo: Mutex::new(HashMap::new()) };
+            let shared = std::sync::Arc::new(adapter);
+            Rewrite::new(rule.name, SharedRule(shared.clone()), SharedRule(shared)).ok()
+        })
+        .collect()
+}
+
+/// A [`Rule`] as an egg searcher and applier: it matches an e-class when the rule has
+/// something new to say about the class's best expression.
+struct RuleAdapter {
+    rule: Rule,
+    /// The rule's outputs per input, so that repeated searches cost a lookup.
+    memo: Mutex<HashMap<Expr, Vec<Expr>>>,
+}
+
+impl RuleAdapter {
+    fn outputs(&self, e: &Expr) -> Vec<Expr> {
+        if let Ok(memo) = self.memo.lock()
+            && let Some(found) = memo.get(e)
+        {
+            return found.clone();
+        }
+        let outputs: Vec<Expr> = (self.rule.apply)(e).into_iter().filter(|o| o != e).collect();
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.insert(e.clone(), outputs.clone());
+        }
+        outputs
+    }
+}
+
+#[derive(Clone)]
+struct SharedRule(std::sync::Arc<RuleAdapter>);
+
+impl Searcher<Math, Best> for SharedRule {
+    fn search_eclass_with_limit(&self, egraph: &EGraph<Math, Best>, eclass: Id, limit: usize) -> Option<SearchMatches<'_, Math>> {
+        if limit == 0 || self.0.outputs(&egraph[eclass].data).is_empty() {
+            return None;
+        }
+        Some(SearchMatches { eclass, substs: vec![Subst::default()], ast: None })
+    }
+
+    fn vars(&self) -> Vec<Var> {
+        Vec::new()
+    }
+}
+
+impl Applier<Math, Best> for SharedRule {
+    fn apply_one(
+        &self,
+        egraph: &mut EGraph<Math, Best>,
+        eclass: Id,
+        _subst: &Subst,
+        _searcher_ast: Option<&PatternAst<Math>>,
+        rule_name: egg::Symbol,
+    ) -> Vec<Id> {
+        let best = egraph[eclass].data.clone();
+        let mut changed = Vec::new();
+        for output in self.0.outputs(&best) {
+            let id = add_expr(egraph, &output);
+            if egraph.union_trusted(eclass, id, rule_name) {
+                changed.push(id);
+            }
+        }
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn x() -> Expr {
+        Expr::sym("x")
+    }
+
+    fn simplified(e: &Expr) -> Expr {
+        simplify(e, &Limits::default()).expr
+    }
+
+    #[test]
+    fn identities_normal_forms_cannot_see() {
+        assert_eq!(simplified(&(x().sin().pow(2) + x().cos().pow(2))), Expr::one());
+        assert_eq!(simplified(&(Expr::int(3) * x().sin().pow(2) + Expr::int(3) * x().cos().pow(2) + x())), x() + 3);
+        assert_eq!(simplified(&(x().sin() / x().cos())), x().tan());
+        assert_eq!(simplified(&(x().exp() * (-x()).exp())), Expr::one());
+        assert_eq!(simplified(&(x().cos().pow(2) - x().sin().pow(2))), (Expr::int(2) * x()).cos());
+    }
+
+    #[test]
+    fn guarded_rules_do_not_fire_on_a_bare_symbol() {
+        let root_of_square = x().pow(2).sqrt();
+        assert_eq!(simplified(&root_of_square), x().abs());
+        let ln_power = RULES.iter().find(|r| r.name == "ln-power").map(|r| r.apply);
+        let ln_power = ln_power.expect("the ln-power rule exists");
+        assert_eq!(ln_power(&x().pow(2).ln()), vec![Expr::int(2) * x().abs().ln()]);
+        assert_eq!(ln_power(&x().pow(3).ln()), Vec::<Expr>::new());
+        let positive = (x().pow(2) + 1).pow(3).ln();
+        assert_eq!(ln_power(&positive), vec![Expr::int(3) * (x().pow(2) + 1).ln()]);
+    }
+}

@@ -1,0 +1,416 @@
+//! The rewrite rules: one table row per rule, grouped by topic.
+//!
+//! A rule is a function from the best-known expression of an e-class to equal expressions.
+//! Working on whole canonical expressions (n-ary sums and products) instead of binary
+//! patterns lets one rule see all terms of a sum at once: "two of these terms are
+//! `a*sin(u)^2` and `a*cos(u)^2`" is one match, not a search through associativity.
+//!
+//! **Invariant:** every rule is sound where it fires: wherever the input is defined, each
+//! output is defined and equal. A rule that needs `u != 0` or `u > 0` asks [`sign`] and fires
+//! only on a proof. `tests/rules.rs` instantiates every rule at random points.
+
+use crate::expr::{Expr, Func, Kind};
+use crate::num::Number;
+
+use super::sign::sign;
+
+/// Which family of identities a rule belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Topic {
+    /// Polynomial and rational-function normal forms.
+    Algebra,
+    /// Powers, roots, absolute values.
+    Powers,
+    /// `exp` and `ln`.
+    ExpLog,
+    /// Circular functions.
+    Trig,
+    /// Hyperbolic functions.
+    Hyperbolic,
+}
+
+/// A named rewrite: `apply` returns expressions equal to its argument (possibly none).
+#[derive(Clone, Copy)]
+pub struct Rule {
+    /// Kebab-case name, shown by `--explain`.
+    pub name: &'static str,
+    /// Its family.
+    pub topic: Topic,
+    /// The rewrite itself.
+    pub apply: fn(&Expr) -> Vec<Expr>,
+}
+
+use Topic::*;
+
+/// Every rule, in the order the runner tries them.
+#[rustfmt::skip]
+pub const RULES: &[Rule] = &[
+    Rule { name: "rational-normal-form",   topic: Algebra,    apply: rational_normal_forms },
+    Rule { name: "sqrt-of-square",         topic: Powers,     apply: root_of_even_power },
+    Rule { name: "power-of-positive",      topic: Powers,     apply: power_of_positive_power },
+    Rule { name: "abs-of-signed",          topic: Powers,     apply: abs_of_signed },
+    Rule { name: "abs-even-power",         topic: Powers,     apply: abs_even_power },
+    Rule { name: "sign-times-abs",         topic: Powers,     apply: sign_times_abs },
+    Rule { name: "ln-split-positive",      topic: ExpLog,     apply: ln_split_positive },
+    Rule { name: "ln-power",               topic: ExpLog,     apply: ln_power },
+    Rule { name: "exp-merge",              topic: ExpLog,     apply: exp_merge },
+    Rule { name: "exp-split",              topic: ExpLog,     apply: exp_split },
+    Rule { name: "pythagorean",            topic: Trig,       apply: pythagorean },
+    Rule { name: "double-angle-sin",       topic: Trig,       apply: double_angle_sin },
+    Rule { name: "power-reduction",        topic: Trig,       apply: power_reduction },
+    Rule { name: "quotient-to-tan",        topic: Trig,       apply: quotients_to_named },
+    Rule { name: "reciprocal-expand",      topic: Trig,       apply: reciprocal_expand },
+    Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, apply: hyperbolic_pythagorean },
+    Rule { name: "double-angle-sinh",      topic: Hyperbolic, apply: double_angle_sinh },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Algebra.
+
+fn rational_normal_forms(e: &Expr) -> Vec<Expr> {
+    match e.kind() {
+        Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..) => crate::poly::normal_forms(e),
+        _ => Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Powers.
+
+/// `(u^(2k))^b = |u|^(2k*b)`: an even power is never negative, so its root is the root of
+/// `|u|`. For `u > 0`, `(u^a)^b = u^(a*b)` is [`power_of_positive_power`].
+fn root_of_even_power(e: &Expr) -> Vec<Expr> {
+    let Kind::Pow(inner, b) = e.kind() else { return Vec::new() };
+    let Kind::Pow(u, a) = inner.kind() else { return Vec::new() };
+    let even = a.as_num().and_then(Number::to_i64).is_some_and(|n| n % 2 == 0);
+    if !even || b.as_num().is_none() {
+        return Vec::new();
+    }
+    vec![u.clone().abs().pow(a * b)]
+}
+
+fn power_of_positive_power(e: &Expr) -> Vec<Expr> {
+    let Kind::Pow(inner, b) = e.kind() else { return Vec::new() };
+    match inner.kind() {
+        Kind::Pow(u, a) if sign(u).positive => vec![u.clone().pow(a * b)],
+        Kind::Mul(factors) if factors.iter().all(|f| sign(f).positive) => {
+            vec![Expr::product(factors.iter().map(|f| f.clone().pow(b.clone())))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn abs_of_signed(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(Func::Abs, u) = e.kind() else { return Vec::new() };
+    if sign(u).nonnegative {
+        return vec![u.clone()];
+    }
+    if sign(&-u).nonnegative {
+        return vec![-u];
+    }
+    Vec::new()
+}
+
+fn abs_even_power(e: &Expr) -> Vec<Expr> {
+    let Kind::Pow(base, exp) = e.kind() else { return Vec::new() };
+    let Kind::Call(Func::Abs, u) = base.kind() else { return Vec::new() };
+    let even = exp.as_num().and_then(Number::to_i64).is_some_and(|n| n % 2 == 0);
+    if even { vec![u.clone().pow(exp.clone())] } else { Vec::new() }
+}
+
+/// `sign(u)*|u| = u`, for every real `u`.
+fn sign_times_abs(e: &Expr) -> Vec<Expr> {
+    let Kind::Mul(factors) = e.kind() else { return Vec::new() };
+    for (i, f) in factors.iter().enumerate() {
+        let Kind::Call(Func::Sign, u) = f.kind() else { continue };
+        if let Some(j) = factors.iter().position(|g| *g == u.clone().abs()) {
+            let rest = factors.iter().enumerate().filter(|&(k, _)| k != i && k != j);
+            return vec![Expr::product(rest.map(|(_, g)| g.clone()).chain([u.clone()]))];
+        }
+    }
+    Vec::new()
+}
+
+// ---------------------------------------------------------------------------------------------
+// exp and ln.
+
+/// `ln(a*p) = ln(a) + ln(p)` for `p > 0`: where the left side is defined, `a > 0` too.
+fn ln_split_positive(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(Func::Ln, arg) = e.kind() else { return Vec::new() };
+    let Kind::Mul(factors) = arg.kind() else { return Vec::new() };
+    let (positive, rest): (Vec<Expr>, Vec<Expr>) = factors.iter().cloned().partition(|f| sign(f).positive);
+    if positive.is_empty() {
+        return Vec::new();
+    }
+    let logs = positive.into_iter().map(Expr::ln);
+    let rest = if rest.is_empty() { Expr::zero() } else { Expr::product(rest).ln() };
+    vec![Expr::sum(logs.chain([rest]))]
+}
+
+/// `ln(u^k) = k*ln(u)` for `u > 0`; `ln(u^(2k)) = 2k*ln|u|` for every `u != 0` (both sides
+/// undefined at 0).
+fn ln_power(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(Func::Ln, arg) = e.kind() else { return Vec::new() };
+    let Kind::Pow(u, k) = arg.kind() else { return Vec::new() };
+    if sign(u).positive {
+        return vec![k * u.clone().ln()];
+    }
+    let even = k.as_num().and_then(Number::to_i64).is_some_and(|n| n % 2 == 0);
+    if even { vec![k * u.clone().abs().ln()] } else { Vec::new() }
+}
+
+/// `exp(a)*exp(b) = exp(a + b)`.
+fn exp_merge(e: &Expr) -> Vec<Expr> {
+    let Kind::Mul(factors) = e.kind() else { return Vec::new() };
+    let (exps, rest): (Vec<Expr>, Vec<Expr>) =
+        factors.iter().cloned().partition(|f| matches!(f.kind(), Kind::Call(Func::Exp, _)));
+    if exps.len() < 2 {
+        return Vec::new();
+    }
+    let exponent = Expr::sum(exps.iter().filter_map(|f| match f.kind() {
+        Kind::Call(_, a) => Some(a.clone()),
+        _ => None,
+    }));
+    vec![Expr::product(rest.into_iter().chain([exponent.exp()]))]
+}
+
+/// `exp(a + b) = exp(a)*exp(b)`; with `exp(ln(u)) = u` it turns `exp(x + ln(x))` into
+/// `x*exp(x)`.
+fn exp_split(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(Func::Exp, arg) = e.kind() else { return Vec::new() };
+    let Kind::Add(terms) = arg.kind() else { return Vec::new() };
+    vec![Expr::product(terms.iter().map(|t| t.clone().exp()))]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trigonometry.
+
+/// The rule `f(u)^2 = a + s*g(u)^2` applied to every `f(u)^n` (n >= 2) factor of the terms of
+/// a sum, then one level of distribution, so like terms meet:
+/// `sin^2 = 1 - cos^2`, `cos^2 = 1 - sin^2`.
+fn pythagorean(e: &Expr) -> Vec<Expr> {
+    [
+        substitute_square(e, Func::Sin, Func::Cos, 1, -1),
+        substitute_square(e, Func::Cos, Func::Sin, 1, -1),
+        substitute_square(e, Func::Tan, Func::Sec, -1, 1),
+        substitute_square(e, Func::Sec, Func::Tan, 1, 1),
+        substitute_square(e, Func::Cot, Func::Csc, -1, 1),
+        substitute_square(e, Func::Csc, Func::Cot, 1, 1),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn hyperbolic_pythagorean(e: &Expr) -> Vec<Expr> {
+    [
+        substitute_square(e, Func::Cosh, Func::Sinh, 1, 1),
+        substitute_square(e, Func::Sinh, Func::Cosh, -1, 1),
+        substitute_square(e, Func::Tanh, Func::Sech, 1, -1),
+        substitute_square(e, Func::Sech, Func::Tanh, 1, -1),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// In a sum (or a lone term), replaces `from(u)^n` by `from(u)^(n-2) * (a + s*to(u)^2)` and
+/// distributes.
+fn substitute_square(e: &Expr, from: Func, to: Func, a: i64, s: i64) -> Option<Expr> {
+    let terms: Vec<Expr> = match e.kind() {
+        Kind::Add(ts) => ts.to_vec(),
+        _ => return None,
+    };
+    let mut changed = false;
+    let new_terms = terms.iter().map(|t| {
+        let factors: Vec<Expr> = match t.kind() {
+            Kind::Mul(fs) => fs.to_vec(),
+            _ => vec![t.clone()],
+        };
+        let mut out = Vec::with_capacity(factors.len());
+        let mut replacement = None;
+        for f in factors {
+            if replacement.is_none()
+                && let Kind::Pow(base, n) = f.kind()
+                && let Kind::Call(g, u) = base.kind()
+                && *g == from
+                && n.as_num().and_then(Number::to_i64).is_some_and(|n| n >= 2)
+            {
+                replacement = Some(Expr::int(a) + Expr::int(s) * Expr::call(to, u.clone()).pow(2));
+                out.push(base.clone().pow(n - 2));
+                continue;
+            }
+            out.push(f);
+        }
+        match replacement {
+            Some(r) => {
+                changed = true;
+                distribute(Expr::product(out), &r)
+            }
+            None => t.clone(),
+        }
+    });
+    let result = Expr::sum(new_terms.collect::<Vec<_>>());
+    changed.then_some(result)
+}
+
+/// `m * (a + b + ...) = m*a + m*b + ...`.
+fn distribute(m: Expr, sum: &Expr) -> Expr {
+    match sum.kind() {
+        Kind::Add(terms) => Expr::sum(terms.iter().map(|t| &m * t)),
+        _ => m * sum,
+    }
+}
+
+/// `sin(u)*cos(u) = sin(2u)/2` inside a product.
+fn double_angle_sin(e: &Expr) -> Vec<Expr> {
+    double_angle(e, Func::Sin, Func::Cos, Func::Sin)
+}
+
+/// `sinh(u)*cosh(u) = sinh(2u)/2` inside a product.
+fn double_angle_sinh(e: &Expr) -> Vec<Expr> {
+    double_angle(e, Func::Sinh, Func::Cosh, Func::Sinh)
+}
+
+fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
+    let Kind::Mul(factors) = e.kind() else { return Vec::new() };
+    for (i, fi) in factors.iter().enumerate() {
+        let Kind::Call(h, u) = fi.kind() else { continue };
+        if *h != f {
+            continue;
+        }
+        let partner = Expr::call(g, u.clone());
+        if let Some(j) = factors.iter().position(|x| *x == partner) {
+            let rest = factors.iter().enumerate().filter(|&(k, _)| k != i && k != j).map(|(_, x)| x.clone());
+            let doubled = Expr::call(double, Expr::int(2) * u) * Expr::ratio(1, 2);
+            return vec![Expr::product(rest.chain([doubled]))];
+        }
+    }
+    Vec::new()
+}
+
+/// `sin(u)^2 = (1 - cos(2u))/2` and `cos(u)^2 = (1 + cos(2u))/2` in the terms of a sum: with
+/// like terms collected this is how `cos(x)^2 - sin(x)^2` becomes `cos(2*x)`.
+fn power_reduction(e: &Expr) -> Vec<Expr> {
+    let Kind::Add(terms) = e.kind() else { return Vec::new() };
+    let reduce = |t: &Expr| -> Expr {
+        let factors: Vec<Expr> = match t.kind() {
+            Kind::Mul(fs) => fs.to_vec(),
+            _ => vec![t.clone()],
+        };
+        let mut rest = Vec::new();
+        let mut replaced = None;
+        for f in factors {
+            if replaced.is_none()
+                && let Kind::Pow(base, n) = f.kind()
+                && n.is_int(2)
+                && let Kind::Call(func @ (Func::Sin | Func::Cos), u) = base.kind()
+            {
+                let sign = if *func == Func::Sin { -1 } else { 1 };
+                let cos2 = (Expr::int(2) * u).cos();
+                replaced = Some(Expr::ratio(1, 2) + Expr::ratio(sign, 2) * cos2);
+                continue;
+            }
+            rest.push(f);
+        }
+        match replaced {
+            Some(r) => distribute(Expr::product(rest), &r),
+            None => t.clone(),
+        }
+    };
+    vec![Expr::sum(terms.iter().map(reduce).collect::<Vec<_>>())]
+}
+
+/// `sin/cos = tan`, `cos/sin = cot`, `1/cos = sec`, `1/sin = csc` and their hyperbolic
+/// twins, on the factors of a product.
+fn quotients_to_named(e: &Expr) -> Vec<Expr> {
+    let factors: Vec<Expr> = match e.kind() {
+        Kind::Mul(fs) => fs.to_vec(),
+        Kind::Pow(..) => vec![e.clone()],
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    #[rustfmt::skip]
+    let pairs = [
+        (Func::Sin, Func::Cos, Func::Tan), (Func::Cos, Func::Sin, Func::Cot),
+        (Func::Sinh, Func::Cosh, Func::Tanh), (Func::Cosh, Func::Sinh, Func::Coth),
+    ];
+    for (num, den, quotient) in pairs {
+        if let Some(r) = merge_quotient(&factors, num, den, quotient) {
+            out.push(r);
+        }
+    }
+    #[rustfmt::skip]
+    let reciprocals = [
+        (Func::Cos, Func::Sec), (Func::Sin, Func::Csc),
+        (Func::Cosh, Func::Sech), (Func::Sinh, Func::Csch),
+    ];
+    for (f, reciprocal) in reciprocals {
+        let mut changed = false;
+        let new = factors.iter().map(|x| match x.kind() {
+            Kind::Pow(base, n) if n.as_num().is_some_and(Number::is_negative) => match base.kind() {
+                Kind::Call(g, u) if *g == f => {
+                    changed = true;
+                    Expr::call(reciprocal, u.clone()).pow(-n)
+                }
+                _ => x.clone(),
+            },
+            _ => x.clone(),
+        });
+        let new = Expr::product(new.collect::<Vec<_>>());
+        if changed {
+            out.push(new);
+        }
+    }
+    out
+}
+
+/// In `factors`, `num(u)^a * den(u)^(-b)` with `a, b > 0` becomes
+/// `quotient(u)^min(a,b)` times what is left over.
+fn merge_quotient(factors: &[Expr], num: Func, den: Func, quotient: Func) -> Option<Expr> {
+    for (i, f) in factors.iter().enumerate() {
+        let (base, a) = f.split_pow();
+        let Kind::Call(g, u) = base.kind() else { continue };
+        let Some(a) = a.as_num().filter(|a| a.is_positive()).cloned() else { continue };
+        if *g != num {
+            continue;
+        }
+        let partner = Expr::call(den, u.clone());
+        for (j, h) in factors.iter().enumerate() {
+            let (hb, b) = h.split_pow();
+            if hb != partner {
+                continue;
+            }
+            let Some(b) = b.as_num().filter(|b| b.is_negative()).map(Number::neg) else { continue };
+            let k = if a < b { a.clone() } else { b.clone() };
+            let rest = factors.iter().enumerate().filter(|&(m, _)| m != i && m != j).map(|(_, x)| x.clone());
+            let new = [
+                Expr::call(quotient, u.clone()).pow(Expr::num(k.clone())),
+                base.clone().pow(Expr::num(a.sub(&k))),
+                partner.clone().pow(Expr::num(k.sub(&b))),
+            ];
+            return Some(Expr::product(rest.chain(new)));
+        }
+    }
+    None
+}
+
+/// `tan = sin/cos`, `sec = 1/cos`, ...: the long way round, so that products like
+/// `tan(x)*cos(x)` can cancel to `sin(x)`.
+fn reciprocal_expand(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(f, u) = e.kind() else { return Vec::new() };
+    let (s, c) = (u.clone().sin(), u.clone().cos());
+    let (sh, ch) = (u.clone().sinh(), u.clone().cosh());
+    let expanded = match f {
+        Func::Tan => s / c,
+        Func::Cot => c / s,
+        Func::Sec => c.recip(),
+        Func::Csc => s.recip(),
+        Func::Tanh => sh / ch,
+        Func::Coth => ch / sh,
+        Func::Sech => ch.recip(),
+        Func::Csch => sh.recip(),
+        _ => return Vec::new(),
+    };
+    vec![expanded]
+}

@@ -1,0 +1,101 @@
+//! What is known about an expression's sign for every real value of its symbols.
+//!
+//! The guards of the rewrite rules ask these questions; an answer of `false` means "not
+//! proved", never "proved false". A bare symbol proves nothing.
+
+use crate::expr::{Constant, Expr, Func, Kind};
+
+/// How deep the proofs look; deeper expressions are simply not proved anything.
+const MAX_DEPTH: u32 = 64;
+
+/// Proved facts about the sign of an expression, wherever it is defined.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sign {
+    /// `e > 0`.
+    pub positive: bool,
+    /// `e >= 0`.
+    pub nonnegative: bool,
+    /// `e != 0`.
+    pub nonzero: bool,
+}
+
+impl Sign {
+    const POSITIVE: Sign = Sign { positive: true, nonnegative: true, nonzero: true };
+    const UNKNOWN: Sign = Sign { positive: false, nonnegative: false, nonzero: false };
+    const NONNEGATIVE: Sign = Sign { positive: false, nonnegative: true, nonzero: false };
+}
+
+/// The sign facts of `e`.
+pub fn sign(e: &Expr) -> Sign {
+    if e.depth() > MAX_DEPTH {
+        return Sign::UNKNOWN;
+    }
+    match e.kind() {
+        Kind::Num(n) => Sign {
+            positive: n.is_positive(),
+            nonnegative: !n.is_negative(),
+            nonzero: !n.is_zero(),
+        },
+        Kind::Const(Constant::Pi | Constant::E) => Sign::POSITIVE,
+        Kind::Sym(_) | Kind::Undef { .. } => Sign::UNKNOWN,
+        Kind::Add(terms) => {
+            let signs: Vec<Sign> = terms.iter().map(sign).collect();
+            let nonnegative = signs.iter().all(|s| s.nonnegative);
+            let positive = nonnegative && signs.iter().any(|s| s.positive);
+            Sign { positive, nonnegative, nonzero: positive }
+        }
+        Kind::Mul(factors) => {
+            let signs: Vec<Sign> = factors.iter().map(sign).collect();
+            let nonzero = signs.iter().all(|s| s.nonzero);
+            let positive = signs.iter().all(|s| s.positive);
+            let nonnegative = signs.iter().all(|s| s.nonnegative);
+            Sign { positive, nonnegative, nonzero }
+        }
+        Kind::Pow(base, exp) => power_sign(sign(base), exp),
+        Kind::Call(f, arg) => call_sign(*f, arg),
+    }
+}
+
+fn power_sign(base: Sign, exp: &Expr) -> Sign {
+    if base.positive {
+        return Sign::POSITIVE;
+    }
+    let Some(n) = exp.as_num() else { return Sign::UNKNOWN };
+    let even_numerator = n.numer().to_i64().is_some_and(|p| p % 2 == 0);
+    let even_root = n.denom().to_i64().is_some_and(|q| q % 2 == 0);
+    if even_numerator || even_root {
+        // `u^2`, `u^(2/3)`, `sqrt(u)`: never negative where defined.
+        return Sign { nonzero: base.nonzero, positive: base.nonzero, nonnegative: true };
+    }
+    Sign { nonzero: base.nonzero, ..base }
+}
+
+fn call_sign(f: Func, arg: &Expr) -> Sign {
+    match f {
+        Func::Exp | Func::Cosh => Sign::POSITIVE,
+        Func::Sech => Sign::POSITIVE,
+        Func::Abs => {
+            let inner = sign(arg);
+            Sign { positive: inner.nonzero, nonnegative: true, nonzero: inner.nonzero }
+        }
+        Func::Acos | Func::Acosh | Func::Asec | Func::Asech => Sign::NONNEGATIVE,
+        _ => Sign::UNKNOWN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_symbol_proves_nothing() {
+        let x = Expr::sym("x");
+        assert_eq!(sign(&x), Sign::UNKNOWN);
+        assert!(sign(&(x.clone().pow(2) + 1)).positive);
+        assert!(sign(&x.clone().exp()).positive);
+        assert!(!sign(&x.clone().pow(2)).nonzero);
+        assert!(sign(&x.clone().pow(2)).nonnegative);
+        assert!(!sign(&(x.clone().pow(2) - 1)).nonnegative);
+        assert!(!sign(&x.pow(3)).nonnegative);
+    }
+}
