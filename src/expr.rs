@@ -731,6 +731,21 @@ fn max_depth<'a>(xs: impl IntoIterator<Item = &'a Expr>) -> u32 {
     xs.into_iter().map(|x| x.0.depth).max().unwrap_or(0).saturating_add(1)
 }
 
+/// The first subexpression (children before parents) that is undefined for every value of
+/// the symbols: `1/0` (`0^-1`), `ln(0)`, `ln(-2)`, `(-1)^(1/2)`. Construction keeps these
+/// unevaluated; the pipeline refuses them with a message naming the culprit.
+pub fn undefined_subexpression(e: &Expr) -> Option<Expr> {
+    e.postorder().into_iter().find(|node| match node.kind() {
+        Kind::Pow(b, x) => match (b.as_num(), x.as_num()) {
+            (Some(b), Some(x)) => (b.is_zero() && x.is_negative()) || (b.is_negative() && !x.is_integer()),
+            (Some(b), None) => b.is_zero() && x.is_negative_term(),
+            _ => false,
+        },
+        Kind::Call(Func::Ln, a) => a.as_num().is_some_and(|n| !n.is_positive()),
+        _ => false,
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Operators, so Rust code reads like the formula: `x.clone().sin() * x.pow(2)`.
 

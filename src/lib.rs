@@ -1,6 +1,7 @@
 //! deriv: exact symbolic differentiation.
 #![warn(missing_docs)]
 
+pub mod cli;
 mod expr;
 mod num;
 mod poly;
