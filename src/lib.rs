@@ -3,13 +3,9 @@
 
 mod expr;
 mod num;
+mod print;
 mod syntax;
 
 pub use expr::{Constant, Expr, Func, Kind, Symbol, term_order};
 pub use num::Number;
-
-impl std::fmt::Display for Expr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "<expr>")
-    }
-}
+pub use print::{Format, PrintLimits, TooLarge, to_latex, to_text};
