@@ -5,7 +5,7 @@
 //! and names become `\theta`, `\mathrm{rate}`, `k_{2}`.
 
 use super::{Factor, Layout, Piece, PrintLimits, Quotient, TooLarge, quotient, render, root_index};
-use crate::expr::{Expr, Func, Kind};
+use crate::expr::{Constant, Expr, Func, Kind};
 use crate::num::Number;
 use crate::syntax::{Prec, Side};
 
@@ -46,8 +46,8 @@ impl Layout for Latex {
                 operand(out, e, Prec::Neg, Side::Right);
             }
             Kind::Const(c) => out.push(Piece::Str(match c {
-                crate::expr::Constant::Pi => r"\pi",
-                crate::expr::Constant::E => "e",
+                Constant::Pi => r"\pi",
+                Constant::E => "e",
             })),
             Kind::Sym(s) => out.push(Piece::Owned(latex_name(s))),
             Kind::Add(terms) => write_sum(terms, out),

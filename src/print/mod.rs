@@ -12,6 +12,8 @@
 mod latex;
 mod text;
 
+use std::borrow::Cow;
+
 use thiserror::Error;
 
 use crate::expr::{Expr, Kind};
@@ -25,7 +27,7 @@ pub use text::to_text;
 /// ```
 /// use deriv::{Expr, PrintLimits, to_text};
 ///
-/// let limits = PrintLimits::default().with_max_chars(5);
+/// let limits = PrintLimits::default().with_max_chars(6);
 /// assert_eq!(to_text(&Expr::sym("x").sin(), &limits).unwrap(), "sin(x)");
 /// assert!(to_text(&Expr::sym("x").sin().cos(), &limits).is_err());
 /// ```
@@ -133,15 +135,15 @@ fn render(layout: &impl Layout, e: &Expr, limits: &PrintLimits) -> Result<String
     let mut pieces = Vec::new();
     while let Some(piece) = stack.pop() {
         let text = match piece {
-            Piece::Str(s) => std::borrow::Cow::Borrowed(s),
-            Piece::Owned(s) => std::borrow::Cow::Owned(s),
+            Piece::Str(s) => Cow::Borrowed(s),
+            Piece::Owned(s) => Cow::Owned(s),
             Piece::Repeat(s, count) => {
                 let total = (out.len() as u64)
                     .saturating_add((s.len() as u64).saturating_mul(u64::from(count)));
                 if total > limits.max_chars as u64 {
                     return Err(too_large(total));
                 }
-                std::borrow::Cow::Owned(s.repeat(count as usize))
+                Cow::Owned(s.repeat(count as usize))
             }
             Piece::Node(node, negate) => {
                 layout.expand(&node, negate, &mut pieces);
