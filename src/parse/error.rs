@@ -112,9 +112,9 @@ impl fmt::Display for ParseErrorKind {
             ),
             UnknownFunction { name, suggestion } => {
                 let name = quote(name);
-                write!(f, "unknown function `{name}`")?;
-                if let Some(s) = suggestion {
-                    write!(f, ", did you mean `{s}`?")?;
+                match suggestion {
+                    Some(s) => write!(f, "unknown function `{name}`, did you mean `{s}`?")?,
+                    None => write!(f, "unknown function `{name}`:")?,
                 }
                 write!(f, " write `{name}*(...)` for a product")
             }

@@ -155,7 +155,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
             return Ok(None);
         };
         let (j, ()) = whitespace(after_name)?;
-        if peek(&j) != Some('=') {
+        if peek(&j) != Some('=') || j.fragment().starts_with("==") {
             return Ok(None);
         }
         self.check_bindable(bound)?;

@@ -363,6 +363,12 @@ fn dangling_operators_and_stray_characters() {
         2,
     );
     fails("u = 1 = 2", unexpected("`;` or an operator", "`=`"), 1, 7);
+    fails(
+        "x == y",
+        unexpected("an operator or end of input", "`=`"),
+        1,
+        3,
+    );
     fails("_x", unexpected("an expression", "`_`"), 1, 1);
     fails(
         "x.y",
