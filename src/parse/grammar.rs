@@ -1,0 +1,523 @@
+//! The productions of the grammar (`grammar/README.md`), one method per production, named
+//! after it.
+//!
+//! Each production skips the white space before it and stops right after its last token.
+//! Recursion happens only through `group`, `call`, `list`, `unary` and `power`, and each of
+//! them takes one level of the depth budget first ([`Grammar::deeper`]), so the stack is
+//! bounded by the depth limit whatever the input. Sums and products are loops that collect
+//! their operands and build one canonical node, so a long sum is read in linear time.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use nom::Parser;
+use nom::character::complete::char;
+
+use super::ParseOptions;
+use super::error::ParseErrorKind;
+use super::names::{Known, arity_words, constant, suggest};
+use super::tokens::{
+    Fatal, PResult, Span, fatal, name, no_match, number, peek, primes, required, skip,
+    starts_number, unexpected, whitespace,
+};
+use crate::expr::{Expr, Symbol};
+use crate::syntax::Prec;
+
+/// The infix operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Infix {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+}
+
+impl Infix {
+    /// The operator at the start of `i` and its length in bytes (`**` before `*`).
+    fn at(i: &Span<'_>) -> Option<(Infix, usize)> {
+        let text = i.fragment();
+        let op = match text.chars().next()? {
+            '+' => Infix::Add,
+            '-' => Infix::Sub,
+            '*' if text.starts_with("**") => return Some((Infix::Pow, 2)),
+            '*' => Infix::Mul,
+            '/' => Infix::Div,
+            '^' => Infix::Pow,
+            _ => return None,
+        };
+        Some((op, 1))
+    }
+
+    /// Its precedence, from the table the printer shares.
+    fn prec(self) -> Prec {
+        match self {
+            Infix::Add | Infix::Sub => Prec::Sum,
+            Infix::Mul | Infix::Div => Prec::Product,
+            Infix::Pow => Prec::Power,
+        }
+    }
+
+    /// The operator at the start of `i` when it has precedence `level`, with its text.
+    fn at_level<'s>(i: &Span<'s>, level: Prec) -> Option<(Infix, &'s str)> {
+        let (op, len) = Infix::at(i).filter(|(op, _)| op.prec() == level)?;
+        Some((op, i.fragment().get(..len)?))
+    }
+}
+
+/// The reader of one input: the options, and the bindings made so far.
+pub(super) struct Grammar<'a, 'o> {
+    options: &'o ParseOptions,
+    /// What each bound name stands for now (a later binding of the same name shadows).
+    bindings: RefCell<HashMap<&'a str, Expr>>,
+    /// The first use of each free name inside a binding, to report a name that a later
+    /// binding defines (`UndefinedBinding`).
+    free_uses: RefCell<HashMap<&'a str, Span<'a>>>,
+    /// Whether free uses are being recorded: only in bindings, since nothing follows the
+    /// formula.
+    in_binding: Cell<bool>,
+}
+
+/// A binding read but not yet in force: it takes effect at its `;`.
+struct Bound<'a> {
+    name: &'a str,
+    value: Expr,
+}
+
+/// What a name followed by `(` applies.
+enum Callee {
+    Known(Known),
+    Declared(Symbol),
+}
+
+impl<'a, 'o> Grammar<'a, 'o> {
+    pub(super) fn new(options: &'o ParseOptions) -> Self {
+        Grammar {
+            options,
+            bindings: RefCell::new(HashMap::new()),
+            free_uses: RefCell::new(HashMap::new()),
+            in_binding: Cell::new(false),
+        }
+    }
+
+    /// `program = { binding ";" } formula`, or with a `list` as its last item.
+    ///
+    /// `last` reads the last item and `what` names it for messages.
+    pub(super) fn program<T>(
+        &self,
+        input: Span<'a>,
+        what: &str,
+        last: impl Fn(&Self, Span<'a>) -> PResult<'a, T>,
+    ) -> PResult<'a, T> {
+        let (mut i, ()) = whitespace(input)?;
+        if i.fragment().is_empty() {
+            return Err(fatal(input, ParseErrorKind::Empty));
+        }
+        let mut after_semicolon = false;
+        loop {
+            if let Some((j, bound)) = self.binding(i)? {
+                let (j, ()) = whitespace(j)?;
+                match peek(&j) {
+                    Some(';') => {}
+                    None => return Err(fatal(j, ParseErrorKind::MissingFormula)),
+                    Some(_) => return Err(self.stray(j, "`;` or an operator")),
+                }
+                let (j, _) = char(';').parse(j)?;
+                self.bindings.borrow_mut().insert(bound.name, bound.value);
+                (i, ()) = whitespace(j)?;
+                after_semicolon = true;
+                continue;
+            }
+            let (j, value) = required(last(self, i), || {
+                if after_semicolon {
+                    format!("a binding or {what} after `;`")
+                } else {
+                    what.to_owned()
+                }
+            })?;
+            let (j, ()) = whitespace(j)?;
+            return match peek(&j) {
+                None => Ok((j, value)),
+                Some(';') => Err(unexpected(
+                    j,
+                    "end of input (only a binding `name = expression` may come before `;`)",
+                )),
+                Some(_) => Err(self.stray(j, "an operator or end of input")),
+            };
+        }
+    }
+
+    /// `binding = name "=" expression`: `None` when the item does not start with `name =`.
+    ///
+    /// The name must be bindable, and no earlier binding may have used it as a free name.
+    fn binding(&self, i: Span<'a>) -> Result<Option<(Span<'a>, Bound<'a>)>, Fatal<'a>> {
+        let Ok((after_name, bound)) = name(i) else {
+            return Ok(None);
+        };
+        let (j, ()) = whitespace(after_name)?;
+        if peek(&j) != Some('=') || j.fragment().starts_with("==") {
+            return Ok(None);
+        }
+        self.check_bindable(bound)?;
+        self.in_binding.set(true);
+        let result = required(self.expression(skip(j, 1), 0), || {
+            "an expression after `=`".to_owned()
+        });
+        self.in_binding.set(false);
+        let (j, value) = result?;
+        if let Some(&use_site) = self.free_uses.borrow().get(bound.fragment()) {
+            let name = (*bound.fragment()).to_owned();
+            return Err(fatal(use_site, ParseErrorKind::UndefinedBinding { name }));
+        }
+        Ok(Some((
+            j,
+            Bound {
+                name: bound.fragment(),
+                value,
+            },
+        )))
+    }
+
+    /// Refuses to bind a constant, a function, or a variable of differentiation.
+    fn check_bindable(&self, bound: Span<'a>) -> Result<(), Fatal<'a>> {
+        let text = *bound.fragment();
+        let role = if constant(text).is_some() {
+            "a constant"
+        } else if Known::from_name(text).is_some() {
+            "a function"
+        } else if self.declared(text).is_some() {
+            "a declared function"
+        } else if self.options.variables.iter().any(|v| &**v == text) {
+            "a variable of differentiation"
+        } else {
+            return Ok(());
+        };
+        let kind = ParseErrorKind::ReservedName {
+            name: text.to_owned(),
+            role: role.to_owned(),
+        };
+        Err(fatal(bound, kind))
+    }
+
+    /// `list = "[" expression { "," expression } "]"`.
+    pub(super) fn list(&self, i: Span<'a>) -> PResult<'a, Vec<Expr>> {
+        let (i, ()) = whitespace(i)?;
+        if peek(&i) != Some('[') {
+            return Err(no_match(i));
+        }
+        let depth = self.deeper(i, 0)?;
+        let open = i;
+        let mut i = skip(i, 1);
+        let mut items = Vec::new();
+        loop {
+            let after = if items.is_empty() { "`[`" } else { "`,`" };
+            let (j, item) = required(self.expression(i, depth), || {
+                format!("an expression after {after}")
+            })?;
+            items.push(item);
+            let (j, ()) = whitespace(j)?;
+            match peek(&j) {
+                Some(',') => i = skip(j, 1),
+                Some(']') => return Ok((skip(j, 1), items)),
+                None => return Err(fatal(open, ParseErrorKind::Unclosed { bracket: '[' })),
+                Some(_) => return Err(self.stray(j, "`,`, `]` or an operator")),
+            }
+        }
+    }
+
+    /// `formula = expression`.
+    pub(super) fn formula(&self, i: Span<'a>) -> PResult<'a, Expr> {
+        self.expression(i, 0)
+    }
+
+    /// `expression = product { ( "+" | "-" ) product }`: a sum, left to right, at nesting
+    /// `depth`.
+    fn expression(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let (mut i, first) = self.product(i, depth)?;
+        let mut terms = vec![first];
+        loop {
+            let (j, ()) = whitespace(i)?;
+            let Some((op, text)) = Infix::at_level(&j, Prec::Sum) else {
+                break;
+            };
+            let (j, term) = required(self.product(skip(j, text.len()), depth), || {
+                format!("an expression after `{text}`")
+            })?;
+            terms.push(if op == Infix::Sub { -term } else { term });
+            i = j;
+        }
+        Ok((i, collect(terms, Expr::sum)))
+    }
+
+    /// `product = unary { ( "*" | "/" ) unary | juxtaposed }`, left to right.
+    ///
+    /// `juxtaposed = power`, starting with a name or `(`: implicit multiplication, as tight as
+    /// `*`. A number never multiplies implicitly from the right (`x 2` is an error).
+    fn product(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let (mut i, first) = self.unary(i, depth)?;
+        let mut factors = vec![first];
+        loop {
+            let (j, ()) = whitespace(i)?;
+            let (j, factor) = match peek(&j) {
+                _ if let Some((op, text)) = Infix::at_level(&j, Prec::Product) => {
+                    let (k, operand) = required(self.unary(skip(j, text.len()), depth), || {
+                        format!("an expression after `{text}`")
+                    })?;
+                    (
+                        k,
+                        if op == Infix::Div {
+                            operand.recip()
+                        } else {
+                            operand
+                        },
+                    )
+                }
+                Some(c) if c == '(' || c.is_alphabetic() => self.juxtaposed(j, depth)?,
+                _ if starts_number(&j) => {
+                    return Err(unexpected(
+                        j,
+                        "an operator before this number (write `*` to multiply by it)",
+                    ));
+                }
+                _ => break,
+            };
+            factors.push(factor);
+            i = j;
+        }
+        Ok((i, collect(factors, Expr::product)))
+    }
+
+    /// `juxtaposed = power`: a factor that follows another without an operator.
+    fn juxtaposed(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        required(self.power(i, depth), || "a factor".to_owned())
+    }
+
+    /// `unary = ( "-" | "+" ) unary | power`: each sign is one level of nesting.
+    fn unary(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let (i, ()) = whitespace(i)?;
+        match peek(&i) {
+            Some(sign @ ('-' | '+')) => {
+                let depth = self.deeper(i, depth)?;
+                let (j, operand) = required(self.unary(skip(i, 1), depth), || {
+                    format!("an expression after `{sign}`")
+                })?;
+                Ok((j, if sign == '-' { -operand } else { operand }))
+            }
+            _ => self.power(i, depth),
+        }
+    }
+
+    /// `power = primary [ ( "^" | "**" ) unary ]`: right-associative (`2^3^2` is `2^9`), and
+    /// the exponent may carry a sign (`x^-1`). Each `^` is one level of nesting.
+    fn power(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let (i, base) = self.primary(i, depth)?;
+        let (j, ()) = whitespace(i)?;
+        let Some((_, op)) = Infix::at_level(&j, Prec::Power) else {
+            return Ok((i, base));
+        };
+        let depth = self.deeper(j, depth)?;
+        let (k, exponent) = required(self.unary(skip(j, op.len()), depth), || {
+            format!("an exponent after `{op}`")
+        })?;
+        Ok((k, base.pow(exponent)))
+    }
+
+    /// `primary = number | call | name | group`.
+    fn primary(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let (i, ()) = whitespace(i)?;
+        match peek(&i) {
+            Some('(') => self.group(i, depth),
+            Some(c) if c.is_alphabetic() => self.name_or_call(i, depth),
+            _ if starts_number(&i) => {
+                let (j, n) = number(i, self.options.max_exponent_digits)?;
+                Ok((j, Expr::num(n)))
+            }
+            _ => Err(no_match(i)),
+        }
+    }
+
+    /// `group = "(" expression ")"`.
+    fn group(&self, open: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let depth = self.deeper(open, depth)?;
+        let (i, inner) = required(self.expression(skip(open, 1), depth), || {
+            "an expression after `(`".to_owned()
+        })?;
+        let (i, ()) = self.close_paren(i, open, "`)` or an operator")?;
+        Ok((i, inner))
+    }
+
+    /// A name, or a call when a function name is followed by `(`.
+    ///
+    /// A name followed by `(` calls a known or declared function; a bound name, a constant or
+    /// a single letter is a value, and the `(` opens an implicit factor (`x(x+1)`); any other
+    /// name is an unknown function. Primes (`f'(x)`) only follow a declared function.
+    fn name_or_call(&self, start: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let (i, word) = name(start)?;
+        let (i, order) = primes(i)?;
+        let text = *word.fragment();
+        let (j, ()) = whitespace(i)?;
+        let paren = peek(&j) == Some('(');
+        let callee = self.callee(text);
+        if order > 0 && !(paren && matches!(callee, Some(Callee::Declared(_)))) {
+            return Err(fatal(
+                word,
+                ParseErrorKind::MisplacedPrime {
+                    name: text.to_owned(),
+                },
+            ));
+        }
+        match callee {
+            Some(callee) if paren => self.call(word, callee, order, j, depth),
+            Some(Callee::Known(_)) => Err(fatal(
+                word,
+                ParseErrorKind::BareFunction {
+                    name: text.to_owned(),
+                },
+            )),
+            _ if paren && !self.is_value(text) => {
+                let suggestion = suggest(text, self.options.functions.iter().map(|f| &**f));
+                Err(fatal(
+                    word,
+                    ParseErrorKind::UnknownFunction {
+                        name: text.to_owned(),
+                        suggestion,
+                    },
+                ))
+            }
+            _ => Ok((i, self.value(word))),
+        }
+    }
+
+    /// `call = name { "'" } "(" [ arguments ] ")"` and `arguments = expression { "," expression }`.
+    fn call(
+        &self,
+        word: Span<'a>,
+        callee: Callee,
+        order: usize,
+        open: Span<'a>,
+        depth: usize,
+    ) -> PResult<'a, Expr> {
+        let depth = self.deeper(open, depth)?;
+        let (mut i, ()) = whitespace(skip(open, 1))?;
+        let mut args = Vec::new();
+        if peek(&i) != Some(')') {
+            loop {
+                let after = if args.is_empty() { "`(`" } else { "`,`" };
+                let (j, arg) = required(self.expression(i, depth), || {
+                    format!("an argument after {after}")
+                })?;
+                args.push(arg);
+                let (j, ()) = whitespace(j)?;
+                if peek(&j) != Some(',') {
+                    i = j;
+                    break;
+                }
+                i = skip(j, 1);
+            }
+        }
+        let (i, ()) = self.close_paren(i, open, "`,`, `)` or an operator")?;
+        let arity = match &callee {
+            Callee::Known(known) => known.arity(),
+            Callee::Declared(_) => (1, 1),
+        };
+        if args.len() < arity.0 || args.len() > arity.1 {
+            let kind = ParseErrorKind::Arity {
+                name: (*word.fragment()).to_owned(),
+                expected: arity_words(arity),
+                found: args.len(),
+            };
+            return Err(fatal(word, kind));
+        }
+        let value = match callee {
+            Callee::Known(known) => known.apply(args),
+            Callee::Declared(f) => {
+                let arg = args.pop().unwrap_or_else(Expr::zero);
+                Expr::undef(f, u32::try_from(order).unwrap_or(u32::MAX), arg)
+            }
+        };
+        Ok((i, value))
+    }
+
+    /// Reads the `)` that closes `open`, or says what is wrong: the `(` is never closed (at
+    /// end of input) or something else stands where `)` should.
+    fn close_paren(&self, i: Span<'a>, open: Span<'a>, expected: &str) -> PResult<'a, ()> {
+        let (i, ()) = whitespace(i)?;
+        match peek(&i) {
+            Some(')') => Ok((skip(i, 1), ())),
+            None => Err(fatal(open, ParseErrorKind::Unclosed { bracket: '(' })),
+            Some(_) => Err(unexpected(i, expected)),
+        }
+    }
+
+    /// The error for what stands after a complete expression where `expected` should: a
+    /// closing bracket that closes nothing, or anything else.
+    fn stray(&self, at: Span<'a>, expected: &str) -> Fatal<'a> {
+        match peek(&at) {
+            Some(bracket @ (')' | ']')) => fatal(at, ParseErrorKind::Unopened { bracket }),
+            _ => unexpected(at, expected),
+        }
+    }
+
+    /// Takes one level of nesting at `at`, or fails with `TooDeep` past the limit.
+    fn deeper(&self, at: Span<'a>, depth: usize) -> Result<usize, Fatal<'a>> {
+        if depth >= self.options.max_depth {
+            return Err(fatal(
+                at,
+                ParseErrorKind::TooDeep {
+                    limit: self.options.max_depth,
+                },
+            ));
+        }
+        Ok(depth + 1)
+    }
+
+    /// The function a name calls, if it is one: a known function first, then a declared one.
+    fn callee(&self, text: &str) -> Option<Callee> {
+        Known::from_name(text)
+            .map(Callee::Known)
+            .or_else(|| self.declared(text).map(Callee::Declared))
+    }
+
+    /// The declared undefined function of this name.
+    fn declared(&self, text: &str) -> Option<Symbol> {
+        self.options
+            .functions
+            .iter()
+            .find(|f| &***f == text)
+            .cloned()
+    }
+
+    /// Whether a name followed by `(` is a value that multiplies: a bound name, a constant, or
+    /// a single letter.
+    fn is_value(&self, text: &str) -> bool {
+        self.bindings.borrow().contains_key(text)
+            || constant(text).is_some()
+            || text.chars().count() == 1
+    }
+
+    /// What a name stands for: its binding (the same shared node), a constant, or a free
+    /// variable.
+    fn value(&self, word: Span<'a>) -> Expr {
+        let text = *word.fragment();
+        if let Some(bound) = self.bindings.borrow().get(text) {
+            return bound.clone();
+        }
+        if let Some(c) = constant(text) {
+            return Expr::constant(c);
+        }
+        if self.in_binding.get() {
+            self.free_uses.borrow_mut().entry(text).or_insert(word);
+        }
+        Expr::sym(text)
+    }
+}
+
+/// One canonical node from the operands of a sum or product; a single operand is itself.
+fn collect(mut operands: Vec<Expr>, build: fn(Vec<Expr>) -> Expr) -> Expr {
+    if operands.len() == 1
+        && let Some(only) = operands.pop()
+    {
+        return only;
+    }
+    build(operands)
+}

@@ -1,0 +1,240 @@
+//! Reading formulas: text to [`Expr`].
+//!
+//! The grammar is written down in `grammar/README.md`, the single source of truth: every
+//! production there is a method of the same name in `grammar.rs`, and every example there is
+//! checked by `tests/grammar.rs`. nom stays inside this module: its errors are converted at
+//! the boundary into the owned, positioned [`ParseError`].
+//!
+//! **Invariant:** reading is linear in the input and its recursion is bounded by
+//! [`ParseOptions::max_depth`], so no input can overflow the stack or take quadratic time.
+//! An input that could nest deeper than a few levels is read on a thread of its own whose
+//! stack is sized from the limit ([`on_a_stack_for`]), so the bound holds whatever the
+//! caller's stack and whatever the build's optimisation level.
+
+mod error;
+mod grammar;
+mod names;
+mod tokens;
+
+#[cfg(test)]
+mod tests;
+
+use std::str::FromStr;
+
+use nom_locate::LocatedSpan;
+
+pub use error::{ParseError, ParseErrorKind};
+use grammar::Grammar;
+use tokens::{Failure, PResult, Span, describe};
+
+use crate::expr::{Expr, Symbol};
+
+/// The default nesting limit: parentheses, calls, signs and `^` each take one level.
+///
+/// Deep enough for any formula a person writes, shallow enough that reading (and every
+/// recursive pass over the result) stays far from the stack's end.
+pub const MAX_DEPTH: usize = 256;
+
+/// The default bound on a number literal: at most this many significant digits, and an
+/// exponent of at most this magnitude (`1e10000` reads, `1e10001` does not).
+pub const MAX_EXPONENT_DIGITS: u32 = 10_000;
+
+/// Stack reserved per level of nesting: twice the most measured (about 11 KiB per nested
+/// call without optimisations, 2 KiB with them).
+const STACK_PER_LEVEL: usize = 24 * 1024;
+
+/// Stack reserved besides the nesting levels.
+const STACK_BASE: usize = 256 * 1024;
+
+/// Nesting that any caller's stack can take: shallower inputs are read in place.
+const IN_PLACE_DEPTH: usize = 8;
+
+/// How to read a formula.
+///
+/// ```
+/// use deriv::{Expr, ParseOptions, parse_with};
+///
+/// let options = ParseOptions::default().with_function("u");
+/// let e = parse_with("u(x)^2", &options).unwrap();
+/// assert_eq!(e, Expr::undef("u".into(), 0, Expr::sym("x")).pow(2));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Names of undefined functions: `f(u)` reads as `Expr::undef("f", 0, u)` and `f'(u)` as
+    /// order 1. A declared name without `(` is an ordinary variable. Default `f`, `g`, `h`.
+    pub functions: Vec<Symbol>,
+    /// Names that a binding may not bind, because the formula is differentiated by them.
+    /// Default `x`.
+    pub variables: Vec<Symbol>,
+    /// The nesting limit ([`MAX_DEPTH`] by default). Reading reserves a stack of about
+    /// 24 KiB per level, so limits in the tens of thousands cost that much memory.
+    pub max_depth: usize,
+    /// The bound on number literals ([`MAX_EXPONENT_DIGITS`] by default): no literal may
+    /// have more significant digits, or a larger decimal exponent.
+    pub max_exponent_digits: u32,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            functions: ["f", "g", "h"].into_iter().map(Symbol::from).collect(),
+            variables: vec![Symbol::from("x")],
+            max_depth: MAX_DEPTH,
+            max_exponent_digits: MAX_EXPONENT_DIGITS,
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Declares one more undefined function.
+    pub fn with_function(mut self, name: &str) -> Self {
+        self.functions.push(Symbol::from(name));
+        self
+    }
+
+    /// Adds a variable of differentiation, which bindings may not bind.
+    pub fn with_variable(mut self, name: &str) -> Self {
+        self.variables.push(Symbol::from(name));
+        self
+    }
+
+    /// Sets the nesting limit.
+    pub fn with_max_depth(mut self, max_depth: usize) -> Self {
+        self.max_depth = max_depth;
+        self
+    }
+}
+
+/// Reads a formula with the default options.
+///
+/// ```
+/// use deriv::{Expr, parse};
+///
+/// let x = Expr::sym("x");
+/// assert_eq!(parse("-x^2 + 3x").unwrap(), -(x.clone().pow(2)) + Expr::int(3) * x);
+/// assert_eq!(parse("u = x + 1; u^2").unwrap(), parse("(x + 1)^2").unwrap());
+/// assert!(parse("1.2.3").is_err());
+/// ```
+pub fn parse(text: &str) -> Result<Expr, ParseError> {
+    parse_with(text, &ParseOptions::default())
+}
+
+/// Reads a formula: bindings `name = expression;` and then the formula itself.
+pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError> {
+    on_a_stack_for(text, options, || {
+        let grammar = Grammar::new(options);
+        finish(
+            text,
+            grammar.program(Span::new(text), "an expression", Grammar::formula),
+        )
+    })
+}
+
+/// Reads a bracketed list of formulas, `[x*y, x + y, sin(x)]`, after optional bindings.
+///
+/// ```
+/// use deriv::{Expr, ParseOptions, parse_list};
+///
+/// let items = parse_list("u = x*y; [u, u^2]", &ParseOptions::default()).unwrap();
+/// let u = Expr::sym("x") * Expr::sym("y");
+/// assert_eq!(items, vec![u.clone(), u.pow(2)]);
+/// ```
+pub fn parse_list(text: &str, options: &ParseOptions) -> Result<Vec<Expr>, ParseError> {
+    on_a_stack_for(text, options, || {
+        let grammar = Grammar::new(options);
+        finish(
+            text,
+            grammar.program(Span::new(text), "a list `[...]`", Grammar::list),
+        )
+    })
+}
+
+impl FromStr for Expr {
+    type Err = ParseError;
+
+    /// Reads a formula with the default options, as [`parse`] does.
+    fn from_str(text: &str) -> Result<Expr, ParseError> {
+        parse(text)
+    }
+}
+
+/// Runs `read` on a stack large enough for the deepest nesting `text` may reach.
+///
+/// Only `(`, `[`, signs and `^`/`**` nest, so their count bounds the depth. When it is small,
+/// `read` runs in place; otherwise on a scoped thread whose stack has room for
+/// [`ParseOptions::max_depth`] levels (reserved, not touched, so it costs address space and a
+/// thread start of some microseconds). Should the thread not start, `read` runs in place.
+fn on_a_stack_for<T: Send>(text: &str, options: &ParseOptions, read: impl Fn() -> T + Sync) -> T {
+    let nesting = text
+        .bytes()
+        .filter(|b| matches!(b, b'(' | b'[' | b'-' | b'+' | b'^' | b'*'))
+        .count();
+    let depth = nesting.min(options.max_depth);
+    if depth <= IN_PLACE_DEPTH {
+        return read();
+    }
+    let size = depth
+        .saturating_add(1)
+        .saturating_mul(STACK_PER_LEVEL)
+        .saturating_add(STACK_BASE);
+    let read = &read;
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("deriv-parse".to_owned())
+            .stack_size(size);
+        match thread.spawn_scoped(scope, read) {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => read(),
+        }
+    })
+}
+
+/// Converts nom's outcome into ours: the value, or an owned, positioned error.
+fn finish<T>(text: &str, result: PResult<'_, T>) -> Result<T, ParseError> {
+    let failure = match result {
+        Ok((_, value)) => return Ok(value),
+        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => failure,
+        Err(nom::Err::Incomplete(_)) => {
+            let end = tokens::skip(LocatedSpan::new(text), text.len());
+            Failure {
+                at: end,
+                kind: None,
+            }
+        }
+    };
+    let at = failure.at;
+    let kind = failure.kind.map_or_else(
+        || ParseErrorKind::Unexpected {
+            expected: "an expression".to_owned(),
+            found: describe(&at),
+        },
+        |kind| *kind,
+    );
+    let offset = at.location_offset();
+    let line = at.location_line() as usize;
+    Err(ParseError::new(
+        kind,
+        offset,
+        line,
+        at.get_utf8_column(),
+        line_around(text, offset),
+    ))
+}
+
+/// The whole line of `text` that holds byte `offset`, without its line break.
+///
+/// Taken from the text rather than the span, whose fragment may end before the line does.
+fn line_around(text: &str, offset: usize) -> &str {
+    let offset = offset.min(text.len());
+    let start = text
+        .get(..offset)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(0, |k| k + 1);
+    let end = text
+        .get(offset..)
+        .and_then(|after| after.find('\n'))
+        .map_or(text.len(), |k| offset + k);
+    text.get(start..end).unwrap_or("")
+}

@@ -1,0 +1,234 @@
+//! The tokens of the grammar: white space, numbers, names and primes, each a small nom parser
+//! over a located span, and the error type the productions share.
+//!
+//! **Invariant:** nothing here backtracks over more than one token, so reading is linear.
+
+use nom::branch::alt;
+use nom::bytes::complete::{take_while, take_while1};
+use nom::character::complete::{char, digit1, one_of, satisfy};
+use nom::combinator::{opt, recognize};
+use nom::{IResult, Input, Parser};
+use nom_locate::LocatedSpan;
+
+use super::error::{ParseErrorKind, quote};
+use crate::num::Number;
+
+/// The input, with its byte offset and line tracked by `nom_locate`.
+pub(super) type Span<'a> = LocatedSpan<&'a str>;
+
+/// What every production returns.
+pub(super) type PResult<'a, T> = IResult<Span<'a>, T, Failure<'a>>;
+
+/// An error as the productions return it.
+pub(super) type Fatal<'a> = nom::Err<Failure<'a>>;
+
+/// The error inside the parser: where, and what (when known).
+///
+/// A recoverable `nom::Err::Error` with no kind means "nothing here starts this production";
+/// the caller that required one turns it into a fatal `Unexpected` that says what it expected.
+/// Every other error is a fatal `nom::Err::Failure` with its kind, so no alternative is tried
+/// after a mistake and the first mistake is the one reported.
+///
+/// The kind is boxed to keep results small: every production's frame holds a few of them,
+/// and nesting multiplies the frames.
+#[derive(Debug)]
+pub(super) struct Failure<'a> {
+    pub(super) at: Span<'a>,
+    pub(super) kind: Option<Box<ParseErrorKind>>,
+}
+
+impl<'a> nom::error::ParseError<Span<'a>> for Failure<'a> {
+    fn from_error_kind(input: Span<'a>, _kind: nom::error::ErrorKind) -> Self {
+        Failure {
+            at: input,
+            kind: None,
+        }
+    }
+
+    fn append(_input: Span<'a>, _kind: nom::error::ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+/// A fatal error of `kind` at `at`.
+pub(super) fn fatal(at: Span<'_>, kind: ParseErrorKind) -> Fatal<'_> {
+    nom::Err::Failure(Failure {
+        at,
+        kind: Some(Box::new(kind)),
+    })
+}
+
+/// A recoverable "nothing here starts this production" at `at`.
+pub(super) fn no_match(at: Span<'_>) -> Fatal<'_> {
+    nom::Err::Error(Failure { at, kind: None })
+}
+
+/// A fatal `Unexpected`: `expected`, and a description of what stands at `at`.
+pub(super) fn unexpected<'a>(at: Span<'a>, expected: &str) -> Fatal<'a> {
+    let found = describe(&at);
+    fatal(
+        at,
+        ParseErrorKind::Unexpected {
+            expected: expected.to_owned(),
+            found,
+        },
+    )
+}
+
+/// Turns "nothing here starts an expression" from a required production into a fatal error
+/// that says what was expected; passes every other outcome through.
+pub(super) fn required<'a, T>(
+    result: PResult<'a, T>,
+    expected: impl FnOnce() -> String,
+) -> PResult<'a, T> {
+    match result {
+        Err(nom::Err::Error(Failure { at, kind: None })) => Err(unexpected(at, &expected())),
+        Err(nom::Err::Error(failure)) => Err(nom::Err::Failure(failure)),
+        other => other,
+    }
+}
+
+/// The next character, if any.
+pub(super) fn peek(i: &Span<'_>) -> Option<char> {
+    i.fragment().chars().next()
+}
+
+/// The input after its first `bytes` bytes (which the caller has seen to be one token).
+pub(super) fn skip<'a>(i: Span<'a>, bytes: usize) -> Span<'a> {
+    i.take_from(bytes.min(i.fragment().len()))
+}
+
+/// `whitespace`: any run of Unicode white space, line breaks included.
+pub(super) fn whitespace(i: Span<'_>) -> PResult<'_, ()> {
+    let (i, _) = take_while(char::is_whitespace).parse(i)?;
+    Ok((i, ()))
+}
+
+/// A character that may continue a name.
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// `name = letter { letter | digit | "_" }`, letters and digits in the Unicode sense.
+pub(super) fn name(i: Span<'_>) -> PResult<'_, Span<'_>> {
+    recognize((satisfy(char::is_alphabetic), take_while(is_name_char))).parse(i)
+}
+
+/// `primes = { "'" }`: how many primes follow a name (`f''` has two).
+pub(super) fn primes(i: Span<'_>) -> PResult<'_, usize> {
+    let (i, marks) = take_while(|c| c == '\'').parse(i)?;
+    Ok((i, marks.fragment().len()))
+}
+
+/// Whether a number starts here: a digit, or a point followed by a digit (`.5`).
+pub(super) fn starts_number(i: &Span<'_>) -> bool {
+    let mut chars = i.fragment().chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_digit() => true,
+        Some('.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// `number = ( digits [ "." digits ] | "." digits ) [ exponent ]`, read exactly.
+///
+/// A second decimal point (`1.2.3`) or a point without digits after it (`1.`) is a
+/// `BadNumber` at that point. A literal with more than `limit` significant digits, or an
+/// exponent beyond `limit`, is `NumberTooLarge`, before anything large is allocated.
+pub(super) fn number(i: Span<'_>, limit: u32) -> PResult<'_, Number> {
+    let start = i;
+    let mut integer_or_fraction = alt((
+        recognize((digit1, opt((char('.'), digit1)))),
+        recognize((char('.'), digit1)),
+    ));
+    let (i, mantissa) = integer_or_fraction.parse(i)?;
+    let (i, exponent) = opt(exponent).parse(i)?;
+    if peek(&i) == Some('.') {
+        let reason = if exponent.is_some() {
+            "an exponent is a whole number"
+        } else if mantissa.fragment().contains('.') {
+            "a number has at most one decimal point"
+        } else {
+            "a decimal point must be followed by digits"
+        };
+        return Err(bad_number(start, i, reason));
+    }
+    if significant_digits(mantissa.fragment()) > limit as usize
+        || exponent.is_some_and(|e| exceeds(e.fragment(), limit))
+    {
+        return Err(fatal(start, ParseErrorKind::NumberTooLarge { limit }));
+    }
+    let length = i.location_offset() - start.location_offset();
+    match start
+        .fragment()
+        .get(..length)
+        .and_then(|text| Number::from_decimal(text, limit))
+    {
+        Some(n) => Ok((i, n)),
+        None => Err(fatal(start, ParseErrorKind::NumberTooLarge { limit })),
+    }
+}
+
+/// `exponent = ( "e" | "E" ) [ "+" | "-" ] digits`; its signed digits. Without digits after
+/// it, the `e` is not an exponent (`2e` is `2*e`).
+fn exponent(i: Span<'_>) -> PResult<'_, Span<'_>> {
+    let (i, _) = one_of("eE").parse(i)?;
+    recognize((opt(one_of("+-")), digit1)).parse(i)
+}
+
+/// The digits of a mantissa, leading zeros and the point left out.
+fn significant_digits(mantissa: &str) -> usize {
+    let digits = mantissa.bytes().filter(u8::is_ascii_digit);
+    digits.skip_while(|&b| b == b'0').count()
+}
+
+/// Whether a signed exponent's magnitude exceeds `limit` (without overflowing on long ones).
+fn exceeds(signed: &str, limit: u32) -> bool {
+    let magnitude = signed
+        .trim_start_matches(['+', '-'])
+        .trim_start_matches('0');
+    magnitude.len() > 10 || magnitude.parse::<u64>().is_ok_and(|m| m > u64::from(limit))
+}
+
+/// The `BadNumber` at the point `at` where reading the number from `start` stopped.
+fn bad_number<'a>(start: Span<'a>, at: Span<'a>, reason: &str) -> Fatal<'a> {
+    let run = start
+        .fragment()
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E'));
+    let text: String = run.map(char::from).collect();
+    fatal(
+        at,
+        ParseErrorKind::BadNumber {
+            text: quote(&text),
+            reason: reason.to_owned(),
+        },
+    )
+}
+
+/// What stands at `i`, for a message: `end of input`, or the next token in backticks.
+pub(super) fn describe(i: &Span<'_>) -> String {
+    let rest = *i.fragment();
+    let Some(first) = rest.chars().next() else {
+        return "end of input".to_owned();
+    };
+    let token = if first.is_alphabetic() {
+        take_while1::<_, _, ()>(is_name_char)
+            .parse(rest)
+            .map_or(rest, |(_, t)| t)
+    } else if starts_number(i) {
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        &rest[..end]
+    } else if rest.starts_with("**") {
+        "**"
+    } else {
+        &rest[..first.len_utf8()]
+    };
+    if token.chars().all(|c| !c.is_control()) {
+        format!("`{}`", quote(token))
+    } else {
+        format!("`{}`", token.escape_debug())
+    }
+}
