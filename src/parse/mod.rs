@@ -46,8 +46,9 @@ const STACK_PER_LEVEL: usize = 24 * 1024;
 /// Stack reserved besides the nesting levels.
 const STACK_BASE: usize = 256 * 1024;
 
-/// Nesting that any caller's stack can take: shallower inputs are read in place.
-const IN_PLACE_DEPTH: usize = 8;
+/// Nesting that any ordinary thread's stack takes (at most about 350 KiB even without
+/// optimisations): inputs that cannot nest deeper are read in place, without a thread.
+const IN_PLACE_DEPTH: usize = 32;
 
 /// How to read a formula.
 ///
