@@ -176,10 +176,11 @@ fn exponent(i: Span<'_>) -> PResult<'_, Span<'_>> {
     recognize((opt(one_of("+-")), digit1)).parse(i)
 }
 
-/// The digits of a mantissa, leading zeros and the point left out.
+/// The digits a mantissa stands for: those of the integer part without its leading zeros,
+/// and every digit of the fraction (each one is a factor of ten in the denominator).
 fn significant_digits(mantissa: &str) -> usize {
-    let digits = mantissa.bytes().filter(u8::is_ascii_digit);
-    digits.skip_while(|&b| b == b'0').count()
+    let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    integer.trim_start_matches('0').len() + fraction.len()
 }
 
 /// Whether a signed exponent's magnitude exceeds `limit` (without overflowing on long ones).
