@@ -133,8 +133,8 @@ pub(super) fn starts_number(i: &Span<'_>) -> bool {
 /// `number = ( digits [ "." digits ] | "." digits ) [ exponent ]`, read exactly.
 ///
 /// A second decimal point (`1.2.3`) or a point without digits after it (`1.`) is a
-/// `BadNumber` at that point. A literal with more than `limit` significant digits, or an
-/// exponent beyond `limit`, is `NumberTooLarge`, before anything large is allocated.
+/// `BadNumber` at that point. A literal with more than `limit` digits (leading zeros aside),
+/// or an exponent beyond `limit`, is `NumberTooLarge`, before anything large is allocated.
 pub(super) fn number(i: Span<'_>, limit: u32) -> PResult<'_, Number> {
     let start = i;
     let mut integer_or_fraction = alt((
