@@ -258,28 +258,22 @@ impl<'a, 'o> Grammar<'a, 'o> {
         let mut factors = vec![first];
         loop {
             let (j, ()) = whitespace(i)?;
-            let (j, factor) = match peek(&j) {
-                _ if let Some((op, text)) = Infix::at_level(&j, Prec::Product) => {
-                    let (k, operand) = required(self.unary(skip(j, text.len()), depth), || {
-                        format!("an expression after `{text}`")
-                    })?;
-                    (
-                        k,
-                        if op == Infix::Div {
-                            operand.recip()
-                        } else {
-                            operand
-                        },
-                    )
-                }
-                Some(c) if c == '(' || c.is_alphabetic() => self.juxtaposed(j, depth)?,
-                _ if starts_number(&j) => {
-                    return Err(unexpected(
-                        j,
-                        "an operator before this number (write `*` to multiply by it)",
-                    ));
-                }
-                _ => break,
+            let (j, factor) = if let Some((op, text)) = Infix::at_level(&j, Prec::Product) {
+                let (k, operand) = required(self.unary(skip(j, text.len()), depth), || {
+                    format!("an expression after `{text}`")
+                })?;
+                let factor = match op {
+                    Infix::Div => operand.recip(),
+                    _ => operand,
+                };
+                (k, factor)
+            } else if peek(&j).is_some_and(|c| c == '(' || c.is_alphabetic()) {
+                self.juxtaposed(j, depth)?
+            } else if starts_number(&j) {
+                let expected = "an operator before this number (write `*` to multiply by it)";
+                return Err(unexpected(j, expected));
+            } else {
+                break;
             };
             factors.push(factor);
             i = j;

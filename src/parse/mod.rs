@@ -35,8 +35,8 @@ use crate::expr::{Expr, Symbol};
 /// recursive pass over the result) stays far from the stack's end.
 pub const MAX_DEPTH: usize = 256;
 
-/// The default bound on a number literal: at most this many significant digits, and an
-/// exponent of at most this magnitude (`1e10000` reads, `1e10001` does not).
+/// The default bound on a number literal: at most this many digits (leading zeros aside),
+/// and an exponent of at most this magnitude (`1e10000` reads, `1e10001` does not).
 pub const MAX_EXPONENT_DIGITS: u32 = 10_000;
 
 /// Stack reserved per level of nesting: twice the most measured (about 11 KiB per nested
@@ -46,8 +46,9 @@ const STACK_PER_LEVEL: usize = 24 * 1024;
 /// Stack reserved besides the nesting levels.
 const STACK_BASE: usize = 256 * 1024;
 
-/// Nesting that any caller's stack can take: shallower inputs are read in place.
-const IN_PLACE_DEPTH: usize = 8;
+/// Nesting that any ordinary thread's stack takes (at most about 350 KiB even without
+/// optimisations): inputs that cannot nest deeper are read in place, without a thread.
+const IN_PLACE_DEPTH: usize = 32;
 
 /// How to read a formula.
 ///
@@ -70,7 +71,7 @@ pub struct ParseOptions {
     /// 24 KiB per level, so limits in the tens of thousands cost that much memory.
     pub max_depth: usize,
     /// The bound on number literals ([`MAX_EXPONENT_DIGITS`] by default): no literal may
-    /// have more significant digits, or a larger decimal exponent.
+    /// have more digits (leading zeros aside), or a larger decimal exponent.
     pub max_exponent_digits: u32,
 }
 

@@ -264,6 +264,13 @@ fn bindings_share_their_node() {
 }
 
 #[test]
+fn every_use_of_a_binding_is_the_same_node() {
+    let items = parse_list("u = sin(x) + y; [u, 2, u]", &ParseOptions::default());
+    let items = items.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(items[0].id(), items[2].id());
+}
+
+#[test]
 fn a_binding_may_shadow_an_earlier_one() {
     same(
         "l = x; l = 4l(1-l); l = 4l(1-l); l",
@@ -421,7 +428,19 @@ fn malformed_and_huge_numbers() {
     };
     fails("1e10001", too_large.clone(), 1, 1);
     fails("x + 1e-99999999999999999999999", too_large.clone(), 1, 5);
-    fails(&"9".repeat(10_001), too_large, 1, 1);
+    fails(&"9".repeat(10_001), too_large.clone(), 1, 1);
+    fails(
+        &format!("0.{}1", "0".repeat(10_000)),
+        too_large.clone(),
+        1,
+        1,
+    );
+    let tiny = format!("0.{}1", "0".repeat(10_000_000));
+    assert_eq!(
+        within(Duration::from_secs(2), || parse(&tiny)).map_err(|e| e.kind().clone()),
+        Err(too_large.clone())
+    );
+    assert_eq!(parse(&format!("{}7", "0".repeat(100_000))), Ok(n(7)));
     assert!(parse("1e10000").is_ok());
     assert!(parse(&format!("0.{}1", "0".repeat(9_998))).is_ok());
 }
@@ -737,6 +756,11 @@ fn the_full_depth_fits_a_small_callers_stack() {
         format!("{}x", "x^".repeat(d)),
         format!("[{}x{}]", "[".repeat(d - 1), "]".repeat(d - 1)),
     ];
+    // Up to 32 nesting characters are read in place, on the caller's stack.
+    let in_place = format!("{}x{}", "sin(".repeat(32), ")".repeat(32));
+    let small = std::thread::Builder::new().stack_size(512 * 1024);
+    let handle = small.spawn(move || parse(&in_place).is_ok());
+    assert!(handle.is_ok_and(|h| h.join().unwrap_or(false)));
     let small = std::thread::Builder::new().stack_size(256 * 1024);
     let results = small.spawn(move || {
         inputs

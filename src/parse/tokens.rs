@@ -133,8 +133,8 @@ pub(super) fn starts_number(i: &Span<'_>) -> bool {
 /// `number = ( digits [ "." digits ] | "." digits ) [ exponent ]`, read exactly.
 ///
 /// A second decimal point (`1.2.3`) or a point without digits after it (`1.`) is a
-/// `BadNumber` at that point. A literal with more than `limit` significant digits, or an
-/// exponent beyond `limit`, is `NumberTooLarge`, before anything large is allocated.
+/// `BadNumber` at that point. A literal with more than `limit` digits (leading zeros aside),
+/// or an exponent beyond `limit`, is `NumberTooLarge`, before anything large is allocated.
 pub(super) fn number(i: Span<'_>, limit: u32) -> PResult<'_, Number> {
     let start = i;
     let mut integer_or_fraction = alt((
@@ -176,10 +176,11 @@ fn exponent(i: Span<'_>) -> PResult<'_, Span<'_>> {
     recognize((opt(one_of("+-")), digit1)).parse(i)
 }
 
-/// The digits of a mantissa, leading zeros and the point left out.
+/// The digits a mantissa stands for: those of the integer part without its leading zeros,
+/// and every digit of the fraction (each one is a factor of ten in the denominator).
 fn significant_digits(mantissa: &str) -> usize {
-    let digits = mantissa.bytes().filter(u8::is_ascii_digit);
-    digits.skip_while(|&b| b == b'0').count()
+    let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    integer.trim_start_matches('0').len() + fraction.len()
 }
 
 /// Whether a signed exponent's magnitude exceeds `limit` (without overflowing on long ones).
