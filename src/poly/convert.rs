@@ -16,7 +16,7 @@ use crate::expr::{Expr, Kind};
 use crate::num::Number;
 
 use super::frac::Frac;
-use super::poly::{Budget, MAX_DEGREE, MAX_TERMS, Poly};
+use super::polynomial::{Budget, MAX_DEGREE, MAX_TERMS, Poly};
 
 /// The largest root (`L` above) an atom may carry; a larger denominator makes the whole
 /// power one opaque atom.

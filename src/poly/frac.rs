@@ -8,7 +8,7 @@ use crate::num::Number;
 
 use super::convert::Algebra;
 use super::gcd::gcd;
-use super::poly::{Budget, MAX_TERMS, Poly};
+use super::polynomial::{Budget, MAX_TERMS, Poly};
 
 /// A reduced fraction `num / den`. See the module invariant.
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -8,7 +8,7 @@
 //!
 //! Results are normalised: coprime integer coefficients, positive leading coefficient.
 
-use super::poly::{Budget, Poly};
+use super::polynomial::{Budget, Poly};
 
 /// The greatest common divisor, normalised; `None` when the budget runs out.
 pub(crate) fn gcd(a: &Poly, b: &Poly, budget: &mut Budget) -> Option<Poly> {

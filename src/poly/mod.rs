@@ -22,7 +22,7 @@ mod convert;
 mod factor;
 mod frac;
 mod gcd;
-mod poly;
+mod polynomial;
 #[cfg(test)]
 mod tests;
 
@@ -31,7 +31,7 @@ use crate::expr::Expr;
 use convert::{Atoms, to_fraction, to_laurent};
 use factor::{Factored, factor_poly};
 use frac::Frac;
-use poly::Budget;
+use polynomial::Budget;
 
 /// The fully expanded form: products and positive integer powers of sums distributed, like
 /// terms collected. Negative powers of sums stay as atoms (`(x + 1)^-1`); negative powers of
@@ -74,7 +74,8 @@ pub fn together(e: &Expr) -> Option<Expr> {
 /// The factored form of [`cancel`]'s normal form: a numeric factor times powers of
 /// polynomials, numerator and denominator factored separately. Factors are found from the
 /// numeric content, common monomials, contents with respect to each atom, square-free
-/// decomposition and rational roots; a remaining factor may still be reducible (`x^4 + 4`).
+/// decomposition, rational roots and (univariate) quadratic and cubic factors; a remaining
+/// factor may still be reducible into factors of degree four or more.
 /// `None` past the bounds.
 ///
 /// ```

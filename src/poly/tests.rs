@@ -8,7 +8,7 @@ use crate::expr::{Expr, Kind};
 use crate::num::Number;
 
 use super::gcd::gcd;
-use super::poly::{Budget, Poly};
+use super::polynomial::{Budget, Poly};
 use super::{cancel, expand, factor, smallest_normal_form};
 
 fn x() -> Expr {
@@ -212,7 +212,12 @@ fn factor_examples() {
     let expanded = expand(&((x().pow(2) + 1).pow(2) * (x() * 3 - 2) / (x() + 5).pow(3)));
     let factored = (x().pow(2) + 1).pow(2) * (x() * 3 - 2) / (x() + 5).pow(3);
     assert_eq!(expanded.and_then(|e| factor(&e)), Some(factored));
-    assert_eq!(factor(&(x().pow(4) + 4)), Some(x().pow(4) + 4));
+    let sophie_germain = (x().pow(2) - x() * 2 + 2) * (x().pow(2) + x() * 2 + 2);
+    assert_eq!(factor(&(x().pow(4) + 4)), Some(sophie_germain));
+    let irreducible = x().pow(4) + x() + 1;
+    assert_eq!(factor(&irreducible), Some(irreducible));
+    let cubics = (x().pow(3) + x() * 2 + 7) * (x().pow(3) * 3 - 5);
+    assert_eq!(expand(&cubics).and_then(|e| factor(&e)), Some(cubics));
 }
 
 #[test]
@@ -350,10 +355,10 @@ proptest! {
         let (Some(g), Some(g_ab)) = (g, g_ab) else { return Ok(()) };
         prop_assert!(ac.is_zero() || ac.exact_div(&g, &mut budget).is_some());
         prop_assert!(bc.is_zero() || bc.exact_div(&g, &mut budget).is_some());
-        if let Some(expected) = c.mul(&g_ab, &mut budget) {
-            if !expected.is_zero() {
-                prop_assert_eq!(g, expected.normalized());
-            }
+        if let Some(expected) = c.mul(&g_ab, &mut budget)
+            && !expected.is_zero()
+        {
+            prop_assert_eq!(g, expected.normalized());
         }
     }
 }
