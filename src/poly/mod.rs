@@ -1,6 +1,179 @@
-//! Placeholder until the polynomial branch lands.
+//! Canonical polynomial and rational-function normal forms over the rationals.
+//!
+//! The e-graph simplifier cannot find expansion, factoring or cancellation with binary
+//! rewrite rules in reasonable time, so it asks this module for whole normal forms of an
+//! e-class and lets extraction pick the smallest. Every form here is equal in value to its
+//! input wherever the input is defined; cancelling a common factor of numerator and
+//! denominator (`(x^2 - 4)/(x + 2) = x - 2`) is allowed, as in every CAS.
+//!
+//! An expression is read as a polynomial over its atoms (see `convert`): symbols,
+//! constants, calls, powers with symbolic exponents. Atoms are never looked into; the
+//! simplifier does that.
+//!
+//! **Invariant:** results depend only on the input (atoms are numbered in the canonical order
+//! of expressions, never by address or hash).
+//!
+//! **Bounds:** every function gives up with `None` rather than work without limit: no
+//! intermediate polynomial may exceed 2,000 terms, total degree 1,000 or 8,192-bit
+//! coefficients, and one call does at most about two million coefficient operations. So
+//! `expand((x+1)^100000)` is `None` at once.
+
+mod convert;
+mod factor;
+mod frac;
+mod gcd;
+mod polynomial;
+#[cfg(test)]
+mod tests;
+
 use crate::expr::Expr;
 
-pub(crate) fn normal_forms(_e: &Expr) -> Vec<Expr> {
-    Vec::new()
+use convert::{Atoms, to_fraction, to_laurent};
+use factor::{Factored, factor_poly};
+use frac::Frac;
+use polynomial::Budget;
+
+/// The fully expanded form: products and positive integer powers of sums distributed, like
+/// terms collected. Negative powers of sums stay as atoms (`(x + 1)^-1`); negative powers of
+/// atoms stay as Laurent terms (`(x + 1)^2 / x = x + 2 + x^-1`). `None` past the bounds.
+///
+/// ```
+/// use deriv::{Expr, expand};
+/// let x = Expr::sym("x");
+/// let square = (x.clone() + 1).pow(2);
+/// assert_eq!(expand(&square), Some(x.clone().pow(2) + x * 2 + 1));
+/// ```
+pub fn expand(e: &Expr) -> Option<Expr> {
+    let mut budget = Budget::new();
+    let (atoms, p) = to_laurent(e, &mut budget)?;
+    Some(atoms.poly_expr(&p))
+}
+
+/// The rational normal form `p * q^-1`: `p` and `q` expanded polynomials over the atoms with
+/// no common factor, `q` with coprime integer coefficients and a positive leading
+/// coefficient (its numeric content moved into `p`). `None` past the bounds.
+///
+/// ```
+/// use deriv::{Expr, cancel};
+/// let x = Expr::sym("x");
+/// let quotient = (x.clone().pow(2) - 4) / (x.clone() + 2);
+/// assert_eq!(cancel(&quotient), Some(x - 2));
+/// ```
+pub fn cancel(e: &Expr) -> Option<Expr> {
+    let mut budget = Budget::new();
+    let (atoms, f) = to_fraction(e, &mut budget)?;
+    Some(expanded_form(&atoms, &f))
+}
+
+/// Puts a sum of fractions over one denominator. The same normal form as [`cancel`]: exact
+/// gcds make combining and cancelling one step.
+pub fn together(e: &Expr) -> Option<Expr> {
+    cancel(e)
+}
+
+/// The factored form of [`cancel`]'s normal form: a numeric factor times powers of
+/// polynomials, numerator and denominator factored separately. Factors are found from the
+/// numeric content, common monomials, contents with respect to each atom, square-free
+/// decomposition, rational roots and (univariate) quadratic and cubic factors; a remaining
+/// factor may still be reducible into factors of degree four or more.
+/// `None` past the bounds.
+///
+/// ```
+/// use deriv::{Expr, factor};
+/// let x = Expr::sym("x");
+/// let cubic = x.clone().pow(3) - x.clone();
+/// assert_eq!(factor(&cubic), Some(Expr::product([x.clone() - 1, x.clone(), x + 1])));
+/// ```
+pub fn factor(e: &Expr) -> Option<Expr> {
+    let mut budget = Budget::new();
+    let (atoms, f) = to_fraction(e, &mut budget)?;
+    let num = factor_poly(f.num(), &mut budget)?;
+    let den = factor_poly(f.den(), &mut budget)?;
+    Some(Expr::product([
+        factored_expr(&atoms, &num),
+        factored_expr(&atoms, &den).recip(),
+    ]))
+}
+
+/// The smallest of the input, [`expand`], [`cancel`] (with and without the numerator's
+/// content pulled out) and [`factor`] (also with only the numerator or only the denominator
+/// factored), by [`Expr::tree_size`], ties broken by the canonical order. Never fails: a
+/// form past the bounds is skipped, and the input itself is always a candidate. Each form
+/// has its own work budget, so the whole call is bounded by a few times one of them.
+pub fn smallest_normal_form(e: &Expr) -> Expr {
+    let mut best = e.clone();
+    let mut consider = |candidate: Expr| {
+        if (candidate.tree_size(), &candidate) < (best.tree_size(), &best) {
+            best = candidate;
+        }
+    };
+    if is_atomic(e) {
+        return e.clone();
+    }
+    if let Some(expanded) = expand(e) {
+        consider(expanded);
+    }
+    let mut budget = Budget::new();
+    let Some((atoms, f)) = to_fraction(e, &mut budget) else {
+        return best;
+    };
+    consider(expanded_form(&atoms, &f));
+    consider(content_form(&atoms, &f));
+    let mut budget = Budget::new();
+    let num = factor_poly(f.num(), &mut budget);
+    let den = factor_poly(f.den(), &mut budget);
+    let num_expanded = atoms.poly_expr(f.num());
+    let den_expanded = atoms.poly_expr(f.den());
+    if let Some(num) = &num {
+        consider(Expr::product([
+            factored_expr(&atoms, num),
+            den_expanded.recip(),
+        ]));
+    }
+    if let Some(den) = &den {
+        consider(Expr::product([
+            num_expanded,
+            factored_expr(&atoms, den).recip(),
+        ]));
+    }
+    if let (Some(num), Some(den)) = (&num, &den) {
+        consider(Expr::product([
+            factored_expr(&atoms, num),
+            factored_expr(&atoms, den).recip(),
+        ]));
+    }
+    best
+}
+
+/// Whether `e` is a leaf, which every normal form returns unchanged.
+fn is_atomic(e: &Expr) -> bool {
+    e.child_vec().is_empty()
+}
+
+/// `p * q^-1` with both expanded.
+fn expanded_form(atoms: &Atoms, f: &Frac) -> Expr {
+    Expr::product([atoms.poly_expr(f.num()), atoms.poly_expr(f.den()).recip()])
+}
+
+/// `c * p' * q^-1` with the numerator's numeric content `c` pulled out.
+fn content_form(atoms: &Atoms, f: &Frac) -> Expr {
+    let c = f.num().content();
+    let primitive = match c.recip() {
+        Some(r) => f.num().scale(&r),
+        None => f.num().clone(),
+    };
+    Expr::product([
+        Expr::num(c),
+        atoms.poly_expr(&primitive),
+        atoms.poly_expr(f.den()).recip(),
+    ])
+}
+
+/// `unit * product(factor^k)` as an expression.
+fn factored_expr(atoms: &Atoms, factored: &Factored) -> Expr {
+    let powers = factored
+        .factors
+        .iter()
+        .map(|(f, k)| atoms.poly_expr(f).pow(i64::from(*k)));
+    Expr::product(std::iter::once(Expr::num(factored.unit.clone())).chain(powers))
 }

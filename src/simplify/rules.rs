@@ -11,6 +11,7 @@
 
 use crate::expr::{Expr, Func, Kind};
 use crate::num::Number;
+use crate::poly;
 
 use super::sign::sign;
 
@@ -69,8 +70,17 @@ pub const RULES: &[Rule] = &[
 
 fn rational_normal_forms(e: &Expr) -> Vec<Expr> {
     match e.kind() {
-        Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..) => crate::poly::normal_forms(e),
-        _ => Vec::new(),
+        Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..) => {}
+        _ => return Vec::new(),
+    }
+    let mut forms: Vec<Expr> = [poly::expand(e), poly::cancel(e), poly::factor(e)]
+        .into_iter()
+        .flatten()
+        .chain([poly::smallest_normal_form(e)])
+        .collect();
+    forms.sort();
+    forms.dedup();
+    forms
     }
 }
 

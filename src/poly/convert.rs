@@ -1,0 +1,292 @@
+//! Between expressions and polynomials (or rational functions) over a table of atoms.
+//!
+//! An atom is a maximal subterm that is not built from numbers by `+`, `*` and integer
+//! powers: a symbol, a constant, a function call, a power with a symbolic exponent. The
+//! conversion never looks inside an atom. A power with a rational exponent `u^(p/q)` is the
+//! atom `u^(1/L)` raised to `p*L/q`, where `L` is the least common multiple of the
+//! denominators of every exponent `u` carries in the input, so `x`, `sqrt(x)` and `x^(3/2)`
+//! are all powers of one atom `x^(1/2)` and collect.
+//!
+//! Both passes walk the expression with an explicit stack and visit each shared node once,
+//! so deep or heavily shared inputs cannot overflow the stack or take exponential time.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::expr::{Expr, Kind};
+use crate::num::Number;
+
+use super::frac::Frac;
+use super::polynomial::{Budget, MAX_DEGREE, MAX_TERMS, Poly};
+
+/// The largest root (`L` above) an atom may carry; a larger denominator makes the whole
+/// power one opaque atom.
+const MAX_ROOT: i64 = 64;
+
+/// How negative integer powers of sums are read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Mode {
+    /// `(x+1)^-1` is an atom with exponent `-1`: the result is a Laurent polynomial.
+    Laurent,
+    /// `(x+1)^-1` is the reciprocal of the polynomial `x+1`: the result is a fraction.
+    Rational,
+}
+
+/// The atoms of one conversion: `(base, root)` stands for `base^(1/root)`, sorted by base so
+/// that indices (and with them every normalisation) depend only on the input.
+#[derive(Debug)]
+pub(crate) struct Atoms {
+    list: Vec<(Expr, i64)>,
+    index: HashMap<Expr, usize>,
+}
+
+impl Atoms {
+    /// How many atoms there are.
+    pub(crate) fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// `atom^k` as an expression.
+    pub(crate) fn power_expr(&self, atom: usize, k: i32) -> Expr {
+        match self.list.get(atom) {
+            Some((base, 1)) => base.clone().pow(i64::from(k)),
+            Some((base, root)) => base.clone().pow(Expr::ratio(i64::from(k), *root)),
+            None => Expr::one(),
+        }
+    }
+
+    /// A monomial (without coefficient) as an expression.
+    pub(crate) fn monomial_expr(&self, mono: &[i32]) -> Expr {
+        Expr::product(
+            mono.iter()
+                .enumerate()
+                .filter(|(_, k)| **k != 0)
+                .map(|(i, k)| self.power_expr(i, *k)),
+        )
+    }
+
+    /// A polynomial as an expanded, canonical expression.
+    pub(crate) fn poly_expr(&self, p: &Poly) -> Expr {
+        Expr::sum(
+            p.terms()
+                .map(|(m, c)| Expr::product([Expr::num(c.clone()), self.monomial_expr(m)])),
+        )
+    }
+
+    /// The atom index and integer exponent of `base^exponent`.
+    fn locate(&self, base: &Expr, exponent: &Number) -> Option<(usize, i32)> {
+        let atom = *self.index.get(base)?;
+        let root = self.list.get(atom)?.1;
+        let k = exponent.mul(&Number::int(root)).to_i64()?;
+        if k.abs() > MAX_DEGREE {
+            return None;
+        }
+        Some((atom, i32::try_from(k).ok()?))
+    }
+}
+
+/// How one node of the polynomial skeleton is read.
+enum Shape {
+    Number(Number),
+    Sum(Vec<Expr>),
+    Product(Vec<Expr>),
+    /// A sum to a positive integer power.
+    Power(Expr, u32),
+    /// A sum to a negative integer power (rational mode only).
+    Reciprocal(Expr, u32),
+    /// `base ^ exponent` with a rational exponent: a power of an atom.
+    Atom(Expr, Number),
+}
+
+impl Shape {
+    fn of(e: &Expr, mode: Mode) -> Shape {
+        match e.kind() {
+            Kind::Num(n) => Shape::Number(n.clone()),
+            Kind::Add(xs) => Shape::Sum(xs.to_vec()),
+            Kind::Mul(xs) => Shape::Product(xs.to_vec()),
+            Kind::Pow(base, exp) => Shape::of_power(e, base, exp, mode),
+            Kind::Const(_) | Kind::Sym(_) | Kind::Call(..) | Kind::Undef { .. } => {
+                Shape::Atom(e.clone(), Number::one())
+            }
+        }
+    }
+
+    fn of_power(whole: &Expr, base: &Expr, exp: &Expr, mode: Mode) -> Shape {
+        let opaque = || Shape::Atom(whole.clone(), Number::one());
+        let Some(r) = exp.as_num() else {
+            return opaque();
+        };
+        // A numeric base to an integer power did not fold (`0^-1`, or too large): opaque.
+        if base.as_num().is_some() && r.is_integer() {
+            return opaque();
+        }
+        if r.denom().to_i64().is_none_or(|q| q > MAX_ROOT) {
+            return opaque();
+        }
+        match (base.kind(), r.to_i64()) {
+            (Kind::Add(_), Some(n)) if n > 0 => match u32::try_from(n) {
+                Ok(n) => Shape::Power(base.clone(), n),
+                Err(_) => opaque(),
+            },
+            (Kind::Add(_), Some(n)) if mode == Mode::Rational => match u32::try_from(-n) {
+                Ok(n) => Shape::Reciprocal(base.clone(), n),
+                Err(_) => opaque(),
+            },
+            _ => Shape::Atom(base.clone(), r.clone()),
+        }
+    }
+
+    fn children(&self) -> Vec<Expr> {
+        match self {
+            Shape::Sum(xs) | Shape::Product(xs) => xs.clone(),
+            Shape::Power(b, _) | Shape::Reciprocal(b, _) => vec![b.clone()],
+            Shape::Number(_) | Shape::Atom(..) => Vec::new(),
+        }
+    }
+}
+
+/// Collects the atoms of `e` and the root each one needs.
+fn collect_atoms(e: &Expr, mode: Mode, budget: &mut Budget) -> Option<Atoms> {
+    let mut roots: HashMap<Expr, i64> = HashMap::new();
+    let mut seen: HashSet<usize> = HashSet::new();
+    let mut stack = vec![e.clone()];
+    while let Some(node) = stack.pop() {
+        if !seen.insert(node.id()) {
+            continue;
+        }
+        budget.spend(1)?;
+        let shape = Shape::of(&node, mode);
+        if let Shape::Atom(base, exp) = &shape {
+            let q = exp.denom().to_i64()?;
+            let root = roots.entry(base.clone()).or_insert(1);
+            *root = lcm(*root, q);
+            if *root > MAX_ROOT {
+                return None;
+            }
+        }
+        stack.extend(shape.children());
+    }
+    let mut list: Vec<(Expr, i64)> = roots.into_iter().collect();
+    list.sort();
+    let index = list
+        .iter()
+        .enumerate()
+        .map(|(i, (b, _))| (b.clone(), i))
+        .collect();
+    Some(Atoms { list, index })
+}
+
+fn lcm(a: i64, b: i64) -> i64 {
+    let (mut x, mut y) = (a, b);
+    while y != 0 {
+        (x, y) = (y, x % y);
+    }
+    a / x.max(1) * b
+}
+
+/// What a polynomial skeleton can be evaluated into: Laurent polynomials or fractions.
+pub(crate) trait Algebra: Sized {
+    /// The constant `c`.
+    fn constant(nvars: usize, c: &Number) -> Self;
+    /// `atom^k` (`k` may be negative).
+    fn atom(nvars: usize, atom: usize, k: i32) -> Self;
+    /// `self + other`.
+    fn add(&self, other: &Self, budget: &mut Budget) -> Option<Self>;
+    /// `self * other`.
+    fn mul(&self, other: &Self, budget: &mut Budget) -> Option<Self>;
+    /// `self ^ n`.
+    fn pow(&self, n: u32, budget: &mut Budget) -> Option<Self>;
+    /// `1 / self`, if it exists in this algebra.
+    fn reciprocal(&self, budget: &mut Budget) -> Option<Self>;
+}
+
+impl Algebra for Poly {
+    fn constant(nvars: usize, c: &Number) -> Poly {
+        Poly::constant(nvars, c.clone())
+    }
+
+    fn atom(nvars: usize, atom: usize, k: i32) -> Poly {
+        Poly::atom_power(nvars, atom, k)
+    }
+
+    fn add(&self, other: &Poly, budget: &mut Budget) -> Option<Poly> {
+        budget.spend(other.len() as u64)?;
+        let sum = Poly::add(self, other);
+        (sum.len() <= MAX_TERMS).then_some(sum)
+    }
+
+    fn mul(&self, other: &Poly, budget: &mut Budget) -> Option<Poly> {
+        Poly::mul(self, other, budget)
+    }
+
+    fn pow(&self, n: u32, budget: &mut Budget) -> Option<Poly> {
+        Poly::pow(self, n, budget)
+    }
+
+    fn reciprocal(&self, _budget: &mut Budget) -> Option<Poly> {
+        let (mono, c) = self.terms().next().filter(|_| self.len() == 1)?;
+        let inverse: Vec<i32> = mono.iter().map(|k| -k).collect();
+        Some(Poly::from_terms(self.nvars(), [(inverse, c.recip()?)]))
+    }
+}
+
+/// Reads `e` as an element of `A` over its atoms; `None` past the bounds of `poly`.
+pub(crate) fn convert<A: Algebra>(e: &Expr, mode: Mode, budget: &mut Budget) -> Option<(Atoms, A)> {
+    let atoms = collect_atoms(e, mode, budget)?;
+    let n = atoms.len();
+    let mut values: HashMap<usize, A> = HashMap::new();
+    let mut stack = vec![(e.clone(), false)];
+    while let Some((node, ready)) = stack.pop() {
+        if values.contains_key(&node.id()) {
+            continue;
+        }
+        let shape = Shape::of(&node, mode);
+        if !ready {
+            stack.push((node.clone(), true));
+            let pending = shape
+                .children()
+                .into_iter()
+                .filter(|c| !values.contains_key(&c.id()));
+            stack.extend(pending.map(|c| (c, false)));
+            continue;
+        }
+        budget.spend(1)?;
+        let value = match shape {
+            Shape::Number(c) => A::constant(n, &c),
+            Shape::Atom(base, exp) => {
+                let (atom, k) = atoms.locate(&base, &exp)?;
+                A::atom(n, atom, k)
+            }
+            Shape::Sum(xs) => {
+                let mut acc = A::constant(n, &Number::zero());
+                for x in &xs {
+                    acc = acc.add(values.get(&x.id())?, budget)?;
+                }
+                acc
+            }
+            Shape::Product(xs) => {
+                let mut acc = A::constant(n, &Number::one());
+                for x in &xs {
+                    acc = acc.mul(values.get(&x.id())?, budget)?;
+                }
+                acc
+            }
+            Shape::Power(base, k) => values.get(&base.id())?.pow(k, budget)?,
+            Shape::Reciprocal(base, k) => {
+                values.get(&base.id())?.reciprocal(budget)?.pow(k, budget)?
+            }
+        };
+        values.insert(node.id(), value);
+    }
+    let value = values.remove(&e.id())?;
+    Some((atoms, value))
+}
+
+/// `e` as a Laurent polynomial over its atoms.
+pub(crate) fn to_laurent(e: &Expr, budget: &mut Budget) -> Option<(Atoms, Poly)> {
+    convert(e, Mode::Laurent, budget)
+}
+
+/// `e` as a reduced fraction of polynomials over its atoms.
+pub(crate) fn to_fraction(e: &Expr, budget: &mut Budget) -> Option<(Atoms, Frac)> {
+    convert(e, Mode::Rational, budget)
+}

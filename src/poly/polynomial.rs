@@ -1,0 +1,376 @@
+//! Sparse multivariate polynomials with exact rational coefficients, and the work budget
+//! that keeps every operation on them bounded.
+//!
+//! A polynomial lives over a fixed table of `nvars` atoms (see `convert`). A monomial is a
+//! dense exponent vector over that table. Exponents are signed so that `expand` can keep
+//! Laurent terms (`x^-1`); the gcd and factoring code only ever sees non-negative ones.
+//!
+//! **Invariant:** no stored coefficient is zero, and every monomial has length `nvars`.
+
+use std::collections::BTreeMap;
+
+use crate::num::Number;
+
+/// The most terms any intermediate polynomial may have before the caller gives up.
+pub(crate) const MAX_TERMS: usize = 2_000;
+
+/// The largest total degree any intermediate polynomial may have.
+pub(crate) const MAX_DEGREE: i64 = 1_000;
+
+/// The work one top-level call may do, counted in coefficient operations.
+pub(crate) const WORK_LIMIT: u64 = 2_000_000;
+
+/// The largest coefficient, in bits, that a product may produce.
+const MAX_COEFF_BITS: u64 = 8_192;
+
+/// A countdown of the work a call may still do. Every loop whose length depends on the input
+/// spends from it, so that no input can make a normal form hang: when it runs out, the
+/// operation returns `None` and the caller keeps the expression as it was.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    left: u64,
+}
+
+impl Budget {
+    /// A fresh budget of [`WORK_LIMIT`].
+    pub(crate) fn new() -> Budget {
+        Budget { left: WORK_LIMIT }
+    }
+
+    /// Takes `cost` units, or reports that the budget is exhausted.
+    pub(crate) fn spend(&mut self, cost: u64) -> Option<()> {
+        self.left = self.left.checked_sub(cost)?;
+        Some(())
+    }
+}
+
+/// An exponent vector, one entry per atom.
+pub(crate) type Mono = Vec<i32>;
+
+/// A polynomial: a map from monomials to non-zero coefficients. The map's order is the
+/// lexicographic order of exponent vectors (atom 0 most significant), so the last entry is
+/// the leading term.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub(crate) struct Poly {
+    nvars: usize,
+    terms: BTreeMap<Mono, Number>,
+}
+
+impl Poly {
+    /// The zero polynomial over `nvars` atoms.
+    pub(crate) fn zero(nvars: usize) -> Poly {
+        Poly {
+            nvars,
+            terms: BTreeMap::new(),
+        }
+    }
+
+    /// The constant `c`.
+    pub(crate) fn constant(nvars: usize, c: Number) -> Poly {
+        let mut p = Poly::zero(nvars);
+        if !c.is_zero() {
+            p.terms.insert(vec![0; nvars], c);
+        }
+        p
+    }
+
+    /// The constant one.
+    pub(crate) fn one(nvars: usize) -> Poly {
+        Poly::constant(nvars, Number::one())
+    }
+
+    /// The monomial `atom^exp`.
+    pub(crate) fn atom_power(nvars: usize, atom: usize, exp: i32) -> Poly {
+        let mut mono = vec![0; nvars];
+        if let Some(slot) = mono.get_mut(atom) {
+            *slot = exp;
+        }
+        let mut p = Poly::zero(nvars);
+        p.terms.insert(mono, Number::one());
+        p
+    }
+
+    /// Builds a polynomial from terms, adding like monomials and dropping zeros.
+    pub(crate) fn from_terms(
+        nvars: usize,
+        terms: impl IntoIterator<Item = (Mono, Number)>,
+    ) -> Poly {
+        let mut p = Poly::zero(nvars);
+        for (m, c) in terms {
+            p.add_term(m, &c);
+        }
+        p
+    }
+
+    fn add_term(&mut self, mono: Mono, c: &Number) {
+        if c.is_zero() {
+            return;
+        }
+        match self.terms.entry(mono) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(c.clone());
+            }
+            std::collections::btree_map::Entry::Occupied(mut slot) => {
+                let sum = slot.get().add(c);
+                if sum.is_zero() {
+                    slot.remove();
+                } else {
+                    *slot.get_mut() = sum;
+                }
+            }
+        }
+    }
+
+    /// The number of atoms the polynomial is over.
+    pub(crate) fn nvars(&self) -> usize {
+        self.nvars
+    }
+
+    /// The terms, in increasing monomial order.
+    pub(crate) fn terms(&self) -> impl DoubleEndedIterator<Item = (&Mono, &Number)> {
+        self.terms.iter()
+    }
+
+    /// The number of terms.
+    pub(crate) fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Whether this is the zero polynomial.
+    pub(crate) fn is_zero(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The value, if the polynomial is a constant (zero included).
+    pub(crate) fn constant_value(&self) -> Option<Number> {
+        match self.terms.iter().next() {
+            None => Some(Number::zero()),
+            Some((m, c)) if self.terms.len() == 1 && m.iter().all(|&e| e == 0) => Some(c.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether the polynomial is a constant (zero included).
+    pub(crate) fn is_constant(&self) -> bool {
+        self.constant_value().is_some()
+    }
+
+    /// The leading term in lexicographic order.
+    pub(crate) fn leading(&self) -> Option<(&Mono, &Number)> {
+        self.terms.last_key_value()
+    }
+
+    /// The leading coefficient (zero for the zero polynomial).
+    pub(crate) fn leading_coeff(&self) -> Number {
+        self.leading().map_or_else(Number::zero, |(_, c)| c.clone())
+    }
+
+    /// `self + other`.
+    pub(crate) fn add(&self, other: &Poly) -> Poly {
+        let mut sum = self.clone();
+        for (m, c) in &other.terms {
+            sum.add_term(m.clone(), c);
+        }
+        sum
+    }
+
+    /// `self - other`.
+    pub(crate) fn sub(&self, other: &Poly) -> Poly {
+        self.add(&other.scale(&Number::int(-1)))
+    }
+
+    /// `c * self`.
+    pub(crate) fn scale(&self, c: &Number) -> Poly {
+        if c.is_zero() {
+            return Poly::zero(self.nvars);
+        }
+        let terms = self
+            .terms
+            .iter()
+            .map(|(m, k)| (m.clone(), k.mul(c)))
+            .collect();
+        Poly {
+            nvars: self.nvars,
+            terms,
+        }
+    }
+
+    /// The largest total degree of a term, counting negative exponents by magnitude.
+    pub(crate) fn total_degree(&self) -> i64 {
+        self.terms
+            .keys()
+            .map(|m| m.iter().map(|&e| i64::from(e).abs()).sum::<i64>())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// `self * other`, or `None` past [`MAX_TERMS`], [`MAX_DEGREE`], the coefficient bound or
+    /// the budget.
+    pub(crate) fn mul(&self, other: &Poly, budget: &mut Budget) -> Option<Poly> {
+        budget.spend((self.len() as u64).saturating_mul(other.len() as u64))?;
+        if self.total_degree() + other.total_degree() > MAX_DEGREE {
+            return None;
+        }
+        let mut product = Poly::zero(self.nvars);
+        for (m1, c1) in &self.terms {
+            for (m2, c2) in &other.terms {
+                let mono: Mono = m1.iter().zip(m2).map(|(a, b)| a + b).collect();
+                product.add_term(mono, &c1.mul(c2));
+            }
+            if product.len() > MAX_TERMS {
+                return None;
+            }
+        }
+        if product.terms.values().any(|c| c.bits() > MAX_COEFF_BITS) {
+            return None;
+        }
+        Some(product)
+    }
+
+    /// `self ^ n`, by repeated multiplication (cheaper than squaring for sparse inputs).
+    pub(crate) fn pow(&self, n: u32, budget: &mut Budget) -> Option<Poly> {
+        if self.total_degree().saturating_mul(i64::from(n)) > MAX_DEGREE {
+            return None;
+        }
+        let mut result = Poly::one(self.nvars);
+        for _ in 0..n {
+            result = result.mul(self, budget)?;
+        }
+        Some(result)
+    }
+
+    /// The exact quotient `self / divisor`, or `None` when the division leaves a remainder
+    /// (or the budget runs out). Exponents must be non-negative.
+    ///
+    /// If `self = q * divisor` then the leading term of every partial remainder is divisible
+    /// by the divisor's leading term, so one pass of leading-term division finds `q`.
+    pub(crate) fn exact_div(&self, divisor: &Poly, budget: &mut Budget) -> Option<Poly> {
+        if let Some(c) = divisor.constant_value() {
+            return Some(self.scale(&c.recip()?));
+        }
+        let (dm, dc) = divisor.leading()?;
+        let (dm, dc) = (dm.clone(), dc.clone());
+        let mut quotient = Poly::zero(self.nvars);
+        let mut rest = self.clone();
+        while let Some((rm, rc)) = rest.leading() {
+            budget.spend(divisor.len() as u64)?;
+            let shift: Mono = rm.iter().zip(&dm).map(|(a, b)| a - b).collect();
+            if shift.iter().any(|&e| e < 0) {
+                return None;
+            }
+            let c = rc.div(&dc)?;
+            let term = Poly::from_terms(self.nvars, [(shift, c)]);
+            rest = rest.sub(&term.mul(divisor, budget)?);
+            quotient = quotient.add(&term);
+        }
+        Some(quotient)
+    }
+
+    /// The highest exponent of `atom` (zero for a polynomial free of it).
+    pub(crate) fn degree_in(&self, atom: usize) -> i32 {
+        self.terms.keys().map(|m| m[atom]).max().unwrap_or(0)
+    }
+
+    /// The coefficient of `atom^k`, as a polynomial free of `atom`.
+    pub(crate) fn coeff_in(&self, atom: usize, k: i32) -> Poly {
+        let terms = self
+            .terms
+            .iter()
+            .filter(|(m, _)| m[atom] == k)
+            .map(|(m, c)| {
+                let mut m = m.clone();
+                m[atom] = 0;
+                (m, c.clone())
+            });
+        Poly {
+            nvars: self.nvars,
+            terms: terms.collect(),
+        }
+    }
+
+    /// The coefficients of every power of `atom` that occurs, free of `atom`.
+    pub(crate) fn coeffs_in(&self, atom: usize) -> Vec<Poly> {
+        let mut by_power: BTreeMap<i32, Poly> = BTreeMap::new();
+        for (m, c) in &self.terms {
+            let mut rest = m.clone();
+            rest[atom] = 0;
+            by_power
+                .entry(m[atom])
+                .or_insert_with(|| Poly::zero(self.nvars))
+                .terms
+                .insert(rest, c.clone());
+        }
+        by_power.into_values().collect()
+    }
+
+    /// `self * atom^k`.
+    pub(crate) fn shift(&self, atom: usize, k: i32) -> Poly {
+        let terms = self.terms.iter().map(|(m, c)| {
+            let mut m = m.clone();
+            m[atom] += k;
+            (m, c.clone())
+        });
+        Poly {
+            nvars: self.nvars,
+            terms: terms.collect(),
+        }
+    }
+
+    /// `d self / d atom`.
+    pub(crate) fn derivative(&self, atom: usize) -> Poly {
+        let terms = self
+            .terms
+            .iter()
+            .filter(|(m, _)| m[atom] != 0)
+            .map(|(m, c)| {
+                let mut m = m.clone();
+                let k = m[atom];
+                m[atom] -= 1;
+                (m, c.mul(&Number::int(i64::from(k))))
+            });
+        Poly {
+            nvars: self.nvars,
+            terms: terms.collect(),
+        }
+    }
+
+    /// The atoms that occur, in index order.
+    pub(crate) fn atoms(&self) -> Vec<usize> {
+        (0..self.nvars)
+            .filter(|&i| self.terms.keys().any(|m| m[i] != 0))
+            .collect()
+    }
+
+    /// The smallest exponent of each atom over all terms (the largest monomial dividing
+    /// every term).
+    pub(crate) fn min_exponents(&self) -> Mono {
+        let mut mins: Option<Mono> = None;
+        for m in self.terms.keys() {
+            mins = Some(match mins {
+                None => m.clone(),
+                Some(prev) => prev.iter().zip(m).map(|(a, b)| *a.min(b)).collect(),
+            });
+        }
+        mins.unwrap_or_else(|| vec![0; self.nvars])
+    }
+
+    /// The rational content, signed like the leading coefficient, so that
+    /// `self / content()` has coprime integer coefficients and a positive leading one.
+    pub(crate) fn content(&self) -> Number {
+        let g = self.terms.values().fold(Number::zero(), |g, c| g.gcd(c));
+        if self.leading_coeff().is_negative() {
+            g.neg()
+        } else {
+            g
+        }
+    }
+
+    /// The associate with coprime integer coefficients and a positive leading coefficient
+    /// (zero stays zero).
+    pub(crate) fn normalized(&self) -> Poly {
+        match self.content().recip() {
+            Some(r) => self.scale(&r),
+            None => self.clone(),
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! Tests of the normal forms: exact expected forms for small cases, and properties (values
+//! preserved at random rational points, forms agreeing with each other, gcd laws) for random
+//! inputs.
+
+use proptest::prelude::*;
+
+use crate::expr::{Expr, Kind};
+use crate::num::Number;
+
+use super::gcd::gcd;
+use super::polynomial::{Budget, Poly};
+use super::{cancel, expand, factor, smallest_normal_form};
+
+fn x() -> Expr {
+    Expr::sym("x")
+}
+
+fn y() -> Expr {
+    Expr::sym("y")
+}
+
+fn z() -> Expr {
+    Expr::sym("z")
+}
+
+fn int(n: i64) -> Expr {
+    Expr::int(n)
+}
+
+/// A plain prefix rendering for failure messages (printing is another module's business).
+fn show(e: &Expr) -> String {
+    let list = |op: &str, xs: &[Expr]| {
+        let parts: Vec<String> = xs.iter().map(show).collect();
+        format!("({op} {})", parts.join(" "))
+    };
+    match e.kind() {
+        Kind::Num(n) => n.to_string(),
+        Kind::Sym(s) => s.to_string(),
+        Kind::Add(xs) => list("+", xs),
+        Kind::Mul(xs) => list("*", xs),
+        Kind::Pow(b, k) => list("^", &[b.clone(), k.clone()]),
+        Kind::Call(f, a) => format!("({} {})", f.name(), show(a)),
+        Kind::Const(c) => c.name().to_string(),
+        Kind::Undef { name, order, arg } => {
+            format!("({name}{} {})", "'".repeat(*order as usize), show(arg))
+        }
+    }
+}
+
+/// The exact value of a rational expression with the symbols replaced by numbers; `None`
+/// where it is undefined (a zero denominator) or not rational.
+fn subst_rational(e: &Expr, point: &[(&str, Number)]) -> Option<Number> {
+    match e.kind() {
+        Kind::Num(n) => Some(n.clone()),
+        Kind::Sym(s) => point
+            .iter()
+            .find(|(name, _)| **name == **s)
+            .map(|(_, v)| v.clone()),
+        Kind::Add(xs) => xs.iter().try_fold(Number::zero(), |acc, t| {
+            Some(acc.add(&subst_rational(t, point)?))
+        }),
+        Kind::Mul(xs) => xs.iter().try_fold(Number::one(), |acc, t| {
+            Some(acc.mul(&subst_rational(t, point)?))
+        }),
+        Kind::Pow(b, k) => subst_rational(b, point)?.pow(k.as_num()?),
+        _ => None,
+    }
+}
+
+/// The derivative of a polynomial expression (sums, products, integer powers) in `var`: the
+/// product and power rules, applied by hand so the tests do not depend on the differentiator.
+fn diff_poly(e: &Expr, var: &str) -> Expr {
+    match e.kind() {
+        Kind::Sym(s) if **s == *var => int(1),
+        Kind::Add(xs) => Expr::sum(xs.iter().map(|t| diff_poly(t, var))),
+        Kind::Mul(xs) => Expr::sum((0..xs.len()).map(|i| {
+            let others = xs
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, f)| f.clone());
+            Expr::product(others.chain([diff_poly(&xs[i], var)]))
+        })),
+        Kind::Pow(b, k) => Expr::product([k.clone(), b.clone().pow(k - 1), diff_poly(b, var)]),
+        _ => int(0),
+    }
+}
+
+/// The logistic-map iterate `64 x (1 - x) (1 - 2x)^2 (1 - 8x + 8x^2)^2`.
+fn l4() -> Expr {
+    let x = x();
+    Expr::product([
+        int(64),
+        x.clone(),
+        int(1) - x.clone(),
+        (int(1) - x.clone() * 2).pow(2),
+        (int(1) - x.clone() * 8 + x.clone().pow(2) * 8).pow(2),
+    ])
+}
+
+#[test]
+fn expand_distributes_and_collects() {
+    assert_eq!(expand(&(x() + 1).pow(2)), Some(x().pow(2) + x() * 2 + 1));
+    assert_eq!(
+        expand(&((x() + y()) * (x() - y()))),
+        Some(x().pow(2) - y().pow(2))
+    );
+    let cube = (x() + y() + 1).pow(3);
+    let expanded = expand(&cube).and_then(|e| match e.kind() {
+        Kind::Add(terms) => Some(terms.len()),
+        _ => None,
+    });
+    assert_eq!(expanded, Some(10));
+}
+
+#[test]
+fn expand_collects_rational_powers_of_one_base() {
+    let s = x().sqrt();
+    assert_eq!(
+        expand(&(s.clone() * (s.clone() + 1))),
+        Some(x() + s.clone())
+    );
+    assert_eq!(
+        expand(&(s.clone() + 1).pow(2)),
+        Some(x() + s.clone() * 2 + 1)
+    );
+    let three_halves = x().pow(Expr::ratio(3, 2));
+    assert_eq!(
+        expand(&((three_halves - s.clone()) * s)),
+        Some(x().pow(2) - x())
+    );
+}
+
+#[test]
+fn expand_keeps_atoms_and_laurent_terms() {
+    let inner = (x() + 1).pow(2);
+    assert_eq!(expand(&inner.clone().sin()), Some(inner.sin()));
+    let s = x().sin();
+    assert_eq!(
+        expand(&(s.clone() * (s.clone() + 1))),
+        Some(s.clone().pow(2) + s)
+    );
+    assert_eq!(
+        expand(&((x() + 1).pow(2) / x())),
+        Some(x() + 2 + x().recip())
+    );
+    let over_sum = x() / (x() + 1);
+    assert_eq!(expand(&over_sum), Some(over_sum));
+}
+
+#[test]
+fn expand_gives_up_past_the_bounds() {
+    assert_eq!(expand(&(x() + 1).pow(100_000)), None);
+    assert_eq!(expand(&(x() + y() + z() + 1).pow(40)), None);
+    assert_eq!(expand(&x().pow(1_000_000)), None);
+    assert_eq!(
+        smallest_normal_form(&(x() + 1).pow(100_000)),
+        (x() + 1).pow(100_000)
+    );
+}
+
+#[test]
+fn cancel_examples() {
+    assert_eq!(cancel(&((x().pow(2) - 4) / (x() + 2))), Some(x() - 2));
+    let nested = (int(1) + (int(1) + x()).recip()).recip();
+    assert_eq!(cancel(&nested), Some((x() + 1) / (x() + 2)));
+    let stays = x() / (x().pow(2) + 1);
+    assert_eq!(cancel(&stays), Some(stays));
+    let difference = (x() - 2).recip() - (x() + 2).recip();
+    assert_eq!(cancel(&difference), Some(int(4) / (x().pow(2) - 4)));
+}
+
+#[test]
+fn cancel_multivariate() {
+    assert_eq!(
+        cancel(&((x().pow(2) - y().pow(2)) / (x() - y()))),
+        Some(x() + y())
+    );
+    assert_eq!(
+        cancel(&((x() * y() + x()) / (y().pow(2) - 1))),
+        Some(x() / (y() - 1))
+    );
+    let halves = x() / (y() * 2 + 4);
+    assert_eq!(cancel(&halves), Some(x() * Expr::ratio(1, 2) / (y() + 2)));
+    let over_monomial = (x().pow(2) * y() + x() * y().pow(2)) / (x() * y());
+    assert_eq!(cancel(&over_monomial), Some(x() + y()));
+}
+
+#[test]
+fn cancel_over_atoms() {
+    let s = x().sin();
+    let quotient = (s.clone().pow(2) - 1) / (s.clone() + 1);
+    assert_eq!(cancel(&quotient), Some(s - 1));
+    let r = x().sqrt();
+    assert_eq!(cancel(&((x() - 1) / (r.clone() - 1))), Some(r + 1));
+}
+
+#[test]
+fn factor_examples() {
+    assert_eq!(
+        factor(&(x().pow(3) - x())),
+        Some(Expr::product([x() - 1, x(), x() + 1]))
+    );
+    assert_eq!(
+        factor(&(x().pow(2) * 2 - 2)),
+        Some(Expr::product([int(2), x() - 1, x() + 1]))
+    );
+    let square = x().pow(2) + x() * y() * 2 + y().pow(2);
+    assert_eq!(factor(&square), Some((x() + y()).pow(2)));
+    let grid = x() * y() + x() + y() + 1;
+    assert_eq!(factor(&grid), Some((x() + 1) * (y() + 1)));
+    let expanded = expand(&((x().pow(2) + 1).pow(2) * (x() * 3 - 2) / (x() + 5).pow(3)));
+    let factored = (x().pow(2) + 1).pow(2) * (x() * 3 - 2) / (x() + 5).pow(3);
+    assert_eq!(expanded.and_then(|e| factor(&e)), Some(factored));
+    let sophie_germain = (x().pow(2) - x() * 2 + 2) * (x().pow(2) + x() * 2 + 2);
+    assert_eq!(factor(&(x().pow(4) + 4)), Some(sophie_germain));
+    let irreducible = x().pow(4) + x() + 1;
+    assert_eq!(factor(&irreducible), Some(irreducible));
+    let cubics = (x().pow(3) + x() * 2 + 7) * (x().pow(3) * 3 - 5);
+    assert_eq!(expand(&cubics).and_then(|e| factor(&e)), Some(cubics));
+}
+
+#[test]
+fn logistic_derivative_sizes() {
+    let l4 = l4();
+    let d = diff_poly(&l4, "x");
+    let expanded = expand(&d).unwrap_or_else(|| d.clone());
+    let factored = factor(&d).unwrap_or_else(|| d.clone());
+    let best = smallest_normal_form(&d);
+    println!(
+        "l4: {}; l4': input {}, expanded {}, factored {}, smallest {}",
+        l4.tree_size(),
+        d.tree_size(),
+        expanded.tree_size(),
+        factored.tree_size(),
+        best.tree_size()
+    );
+    assert_eq!(expand(&factored), Some(expanded.clone()));
+    assert!(matches!(expanded.kind(), Kind::Add(terms) if terms.len() == 8));
+    // The known factors: 1 - 2x and 8x^2 - 8x + 1 (derivatives of the logistic map's
+    // iterates), with the rest of degree four.
+    println!(
+        "expanded: {}\nfactored: {}\nsmallest: {}",
+        show(&expanded),
+        show(&factored),
+        show(&best)
+    );
+    let Kind::Mul(factors) = factored.kind() else {
+        panic!("not a product: {}", show(&factored))
+    };
+    assert!(factors.contains(&(x() * 2 - 1)));
+    assert!(factors.contains(&(x().pow(2) * 8 - x() * 8 + 1)));
+    assert!(best.tree_size() <= factored.tree_size());
+    assert!(best.tree_size() < d.tree_size());
+}
+
+#[test]
+fn smallest_picks_the_smallest_form() {
+    let half = x() / 2;
+    assert_eq!(smallest_normal_form(&(half.clone() + half.clone())), x());
+    let difference = (x() - 2).recip() - (x() + 2).recip();
+    assert_eq!(smallest_normal_form(&difference), int(4) / (x().pow(2) - 4));
+    assert_eq!(
+        smallest_normal_form(&(x().pow(2) * 2 - x() * 4 + 2)),
+        (x() - 1).pow(2) * 2
+    );
+    assert_eq!(smallest_normal_form(&x()), x());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties.
+
+fn arb_expr() -> impl Strategy<Value = Expr> {
+    let leaf = prop_oneof![Just(x()), Just(y()), Just(z()), (-3i64..=3).prop_map(int)];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 2..=3).prop_map(Expr::sum),
+            prop::collection::vec(inner.clone(), 2..=3).prop_map(Expr::product),
+            (inner, -2i64..=3).prop_map(|(b, k)| b.pow(k)),
+        ]
+    })
+}
+
+fn arb_polynomial_expr() -> impl Strategy<Value = Expr> {
+    let leaf = prop_oneof![Just(x()), Just(y()), Just(z()), (-3i64..=3).prop_map(int)];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 2..=3).prop_map(Expr::sum),
+            prop::collection::vec(inner.clone(), 2..=3).prop_map(Expr::product),
+            (inner, 0i64..=3).prop_map(|(b, k)| b.pow(k)),
+        ]
+    })
+}
+
+fn arb_point() -> impl Strategy<Value = Vec<(&'static str, Number)>> {
+    prop::collection::vec((-9i64..=9, 1i64..=5), 3).prop_map(|vs| {
+        ["x", "y", "z"]
+            .into_iter()
+            .zip(vs)
+            .map(|(name, (p, q))| (name, Number::ratio(p, q).unwrap_or_else(Number::zero)))
+            .collect()
+    })
+}
+
+/// A random polynomial in three variables with up to four terms.
+fn arb_poly() -> impl Strategy<Value = Poly> {
+    prop::collection::vec(((0i32..3, 0i32..3, 0i32..3), -4i64..=4), 1..=4).prop_map(|terms| {
+        Poly::from_terms(
+            3,
+            terms
+                .into_iter()
+                .map(|((a, b, c), k)| (vec![a, b, c], Number::int(k))),
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn forms_preserve_values(e in arb_expr(), point in arb_point()) {
+        if let Some(value) = subst_rational(&e, &point) {
+            for form in [expand(&e), cancel(&e), factor(&e), Some(smallest_normal_form(&e))] {
+                let form = form.unwrap_or_else(|| e.clone());
+                prop_assert_eq!(subst_rational(&form, &point), Some(value.clone()), "{} -> {}", show(&e), show(&form));
+            }
+        }
+    }
+
+    #[test]
+    fn cancel_is_canonical(e in arb_expr()) {
+        let normal = cancel(&e);
+        prop_assume!(normal.is_some());
+        for other in [expand(&e), factor(&e)].into_iter().flatten() {
+            prop_assert_eq!(cancel(&other), normal.clone());
+        }
+        prop_assert_eq!(normal.as_ref().and_then(cancel), normal.clone());
+    }
+
+    #[test]
+    fn factor_expands_back(e in arb_polynomial_expr()) {
+        if let (Some(expanded), Some(factored)) = (expand(&e), factor(&e)) {
+            prop_assert_eq!(expand(&factored), Some(expanded));
+        }
+    }
+
+    #[test]
+    fn gcd_of_multiples_contains_the_common_factor(a in arb_poly(), b in arb_poly(), c in arb_poly()) {
+        let mut budget = Budget::new();
+        let (Some(ac), Some(bc)) = (a.mul(&c, &mut budget), b.mul(&c, &mut budget)) else {
+            return Ok(());
+        };
+        let g = gcd(&ac, &bc, &mut budget);
+        let g_ab = gcd(&a, &b, &mut budget);
+        let (Some(g), Some(g_ab)) = (g, g_ab) else { return Ok(()) };
+        prop_assert!(ac.is_zero() || ac.exact_div(&g, &mut budget).is_some());
+        prop_assert!(bc.is_zero() || bc.exact_div(&g, &mut budget).is_some());
+        if let Some(expected) = c.mul(&g_ab, &mut budget)
+            && !expected.is_zero()
+        {
+            prop_assert_eq!(g, expected.normalized());
+        }
+    }
+}
