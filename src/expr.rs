@@ -252,18 +252,12 @@ impl Expr {
 
     /// Whether `sym` occurs in the expression. Linear in the DAG's size.
     pub fn contains_sym(&self, sym: &str) -> bool {
-        self.postorder()
-            .iter()
-            .any(|e| e.as_sym().is_some_and(|s| &**s == sym))
+        self.postorder().iter().any(|e| e.as_sym().is_some_and(|s| &**s == sym))
     }
 
     /// The free symbols, sorted and deduplicated.
     pub fn free_symbols(&self) -> Vec<Symbol> {
-        let mut syms: Vec<Symbol> = self
-            .postorder()
-            .iter()
-            .filter_map(|e| e.as_sym().cloned())
-            .collect();
+        let mut syms: Vec<Symbol> = self.postorder().iter().filter_map(|e| e.as_sym().cloned()).collect();
         syms.sort();
         syms.dedup();
         syms
@@ -300,13 +294,13 @@ impl Expr {
     }
 }
 
+
 // ---------------------------------------------------------------------------------------------
 // Equality, hashing and the canonical order.
 
 impl PartialEq for Expr {
     fn eq(&self, other: &Expr) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-            || (self.0.hash == other.0.hash && self.0.kind == other.0.kind)
+        Arc::ptr_eq(&self.0, &other.0) || (self.0.hash == other.0.hash && self.0.kind == other.0.kind)
     }
 }
 
@@ -340,22 +334,12 @@ impl Ord for Expr {
             (Kind::Num(a), Kind::Num(b)) => a.cmp(b),
             (Kind::Const(a), Kind::Const(b)) => a.cmp(b),
             (Kind::Sym(a), Kind::Sym(b)) => a.cmp(b),
-            (Kind::Add(xs), Kind::Add(ys)) | (Kind::Mul(xs), Kind::Mul(ys)) => {
-                xs.iter().cmp(ys.iter())
-            }
+            (Kind::Add(xs), Kind::Add(ys)) | (Kind::Mul(xs), Kind::Mul(ys)) => xs.iter().cmp(ys.iter()),
             (Kind::Pow(b1, e1), Kind::Pow(b2, e2)) => b1.cmp(b2).then_with(|| e1.cmp(e2)),
             (Kind::Call(f, a), Kind::Call(g, b)) => f.cmp(g).then_with(|| a.cmp(b)),
             (
-                Kind::Undef {
-                    name: n1,
-                    order: o1,
-                    arg: a1,
-                },
-                Kind::Undef {
-                    name: n2,
-                    order: o2,
-                    arg: a2,
-                },
+                Kind::Undef { name: n1, order: o1, arg: a1 },
+                Kind::Undef { name: n2, order: o2, arg: a2 },
             ) => n1.cmp(n2).then(o1.cmp(o2)).then_with(|| a1.cmp(a2)),
             _ => Ordering::Equal,
         }
@@ -420,19 +404,11 @@ impl Expr {
                 };
                 (sum_sizes([b, e]), max_depth([b, e]), degree)
             }
-            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => (
-                a.0.tree_size.saturating_add(1),
-                a.0.depth.saturating_add(1),
-                0,
-            ),
+            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => {
+                (a.0.tree_size.saturating_add(1), a.0.depth.saturating_add(1), 0)
+            }
         };
-        Expr(Arc::new(Node {
-            kind,
-            hash,
-            tree_size,
-            depth,
-            degree,
-        }))
+        Expr(Arc::new(Node { kind, hash, tree_size, depth, degree }))
     }
 
     /// An exact number.
@@ -551,16 +527,8 @@ impl Expr {
                 exps.push(e);
             }
             let merged = exps.len() > 1;
-            let exp = if merged {
-                Expr::sum(exps)
-            } else {
-                exps.pop().unwrap_or_else(Expr::one)
-            };
-            let factor = if merged {
-                base.pow(exp)
-            } else {
-                rebuild_pow(base, exp)
-            };
+            let exp = if merged { Expr::sum(exps) } else { exps.pop().unwrap_or_else(Expr::one) };
+            let factor = if merged { base.pow(exp) } else { rebuild_pow(base, exp) };
             match factor.kind() {
                 Kind::Num(n) => coeff = coeff.mul(n),
                 Kind::Mul(_) => {
@@ -621,18 +589,14 @@ impl Expr {
                 }
             }
             Kind::Const(Constant::E) => return Expr::call(Func::Exp, exp),
-            Kind::Call(Func::Exp, u) => {
-                return Expr::call(Func::Exp, Expr::product([u.clone(), exp]));
-            }
+            Kind::Call(Func::Exp, u) => return Expr::call(Func::Exp, Expr::product([u.clone(), exp])),
             Kind::Pow(b, e) if exp_is_integer || e.is_int(-1) => {
                 return b.clone().pow(Expr::product([e.clone(), exp]));
             }
             Kind::Mul(xs) if exp_is_integer => {
                 return Expr::product(xs.iter().map(|x| x.clone().pow(exp.clone())));
             }
-            Kind::Mul(xs)
-                if exp_num.is_some() && xs[0].as_num().is_some_and(Number::is_positive) =>
-            {
+            Kind::Mul(xs) if exp_num.is_some() && xs[0].as_num().is_some_and(Number::is_positive) => {
                 let (c, rest) = self.split_coeff();
                 return Expr::product([Expr::num(c).pow(exp.clone()), rest.pow(exp)]);
             }
@@ -707,11 +671,7 @@ function_methods! {
 /// Rebuilds `base^exp` for a factor that met no other factor of its base: it is canonical
 /// already unless it was a bare base.
 fn rebuild_pow(base: Expr, exp: Expr) -> Expr {
-    if exp.is_int(1) {
-        base
-    } else {
-        Expr::make(Kind::Pow(base, exp))
-    }
+    if exp.is_int(1) { base } else { Expr::make(Kind::Pow(base, exp)) }
 }
 
 /// The order of factors in a product: by base, then by exponent.
@@ -764,16 +724,11 @@ fn exact_value(f: Func, arg: &Expr) -> Option<Expr> {
 }
 
 fn sum_sizes<'a>(xs: impl IntoIterator<Item = &'a Expr>) -> u64 {
-    xs.into_iter()
-        .fold(1u64, |s, x| s.saturating_add(x.0.tree_size))
+    xs.into_iter().fold(1u64, |s, x| s.saturating_add(x.0.tree_size))
 }
 
 fn max_depth<'a>(xs: impl IntoIterator<Item = &'a Expr>) -> u32 {
-    xs.into_iter()
-        .map(|x| x.0.depth)
-        .max()
-        .unwrap_or(0)
-        .saturating_add(1)
+    xs.into_iter().map(|x| x.0.depth).max().unwrap_or(0).saturating_add(1)
 }
 
 // ---------------------------------------------------------------------------------------------
