@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::table::{power_slope_in_base, power_slope_in_exponent, slope};
 use super::{Env, EvalError, EvalReason, Values, forward, value_of};
-use crate::expr::{Expr, Kind};
+use crate::expr::{Expr, Func, Kind};
 
 /// The value of `e` and its partial derivatives in each of `vars`, in that order.
 ///
@@ -30,7 +30,7 @@ pub fn reverse_gradient(e: &Expr, env: &Env, vars: &[&str]) -> Result<(f64, Vec<
     let mut adjoints: Values<f64> = HashMap::with_capacity(active.len());
     adjoints.insert(e.id(), 1.0);
     for node in nodes.iter().rev() {
-        let adjoint = value_of(&adjoints, node);
+        let adjoint = adjoints.get(&node.id()).copied().unwrap_or(0.0);
         if adjoint == 0.0 || !active.contains(&node.id()) {
             continue;
         }
@@ -52,13 +52,16 @@ pub fn reverse_gradient(e: &Expr, env: &Env, vars: &[&str]) -> Result<(f64, Vec<
     Ok((value_of(&values, e), gradient))
 }
 
-/// The identities of the nodes that depend on one of `vars`.
+/// The identities of the nodes whose derivative in one of `vars` is not structurally zero,
+/// as in the symbolic rules: `sign(u)` is constant wherever it has a derivative, so it cuts
+/// the dependence (and `asec(sign(x))` does not ask for `asec'(1)`, which is infinite).
 fn depends_on(nodes: &[Expr], vars: &[&str]) -> HashSet<usize> {
     let mut active = HashSet::new();
     for node in nodes {
-        let is_active = match node.as_sym() {
-            Some(s) => vars.contains(&&**s),
-            None => node.child_vec().iter().any(|c| active.contains(&c.id())),
+        let is_active = match node.kind() {
+            Kind::Sym(s) => vars.contains(&&**s),
+            Kind::Call(Func::Sign, _) => false,
+            _ => node.child_vec().iter().any(|c| active.contains(&c.id())),
         };
         if is_active {
             active.insert(node.id());
@@ -150,6 +153,14 @@ mod tests {
         let (sv, cv) = (0.4f64.sin(), 0.4f64.cos());
         let expected = cv * (sv.exp() + sv * sv.exp() + 1.0);
         assert!((gradient[0] - expected).abs() < 1e-14);
+    }
+
+    #[test]
+    fn sign_cuts_the_dependence_like_its_zero_derivative() {
+        let x = Expr::sym("x");
+        let env = Env::new().with("x", 0.5);
+        let f = x.clone().sign().apply(Func::Asec) + x.sign() * 3;
+        assert_eq!(reverse_gradient(&f, &env, &["x"]), Ok((3.0, vec![0.0])));
     }
 
     #[test]
