@@ -1,21 +1,50 @@
-//! The e-class analysis: every e-class carries the smallest expression known for it.
+//! The e-class analysis: every e-class carries the few smallest expressions known for it.
 //!
-//! `make` builds an e-node's expression from its children's best expressions with the
-//! canonical constructors, so exact constant folding (`2 + 3 = 5`, `4^(1/2) = 2`, never
-//! `1/0`) and like-term collection happen as the e-graph grows. `merge` keeps the smaller of
-//! two expressions (by [`cost`], ties broken by the canonical order), which is a semilattice,
-//! as egg requires. Extraction is then just reading the root's best expression.
+//! `make` builds an e-node's expressions from its children's expressions with the canonical
+//! constructors, so exact constant folding (`2 + 3 = 5`, `4^(1/2) = 2`, never `1/0`) and
+//! like-term collection happen as the e-graph grows. Besides the children's best forms it
+//! tries each child's runners-up, one child at a time: that is how a sum sees that one of its
+//! terms, rewritten, cancels another (`-4*sin(x)*cos(x) + 2*sin(2*x) = 0`).
+//!
+//! `merge` keeps the [`KEEP`] smallest of both sides (by [`cost`], ties broken by the
+//! canonical order): a join of a semilattice, as egg requires. Extraction is reading the
+//! root's best expression.
 
 use std::cmp::Ordering;
 
-use egg::{Analysis, DidMerge, EGraph, Id};
+use egg::{Analysis, DidMerge, EGraph, Id, Language};
 
 use super::language::Math;
 use crate::expr::{Expr, Kind};
 
+/// How many expressions an e-class remembers.
+pub const KEEP: usize = 4;
+
+/// Variants a single `make` may build (children times runners-up); past it, only the
+/// children's best forms are combined.
+const MAX_VARIANTS: usize = 48;
+
 /// The analysis. It has no state of its own.
 #[derive(Default)]
 pub struct Best;
+
+/// The smallest expressions known for an e-class, best first, distinct, at most [`KEEP`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Forms(Vec<Expr>);
+
+impl Forms {
+    /// The smallest expression known.
+    pub fn best(&self) -> &Expr {
+        &self.0[0]
+    }
+
+    fn from_candidates(mut candidates: Vec<Expr>) -> Forms {
+        candidates.sort_by(better);
+        candidates.dedup();
+        candidates.truncate(KEEP);
+        Forms(candidates)
+    }
+}
 
 /// What the simplifier minimises: nodes of the expression as a tree, as a person (and SymPy's
 /// node count) sees it.
@@ -29,27 +58,37 @@ pub fn better(a: &Expr, b: &Expr) -> Ordering {
 }
 
 impl Analysis<Math> for Best {
-    type Data = Expr;
+    type Data = Forms;
 
-    fn make(egraph: &mut EGraph<Math, Best>, enode: &Math, _id: Id) -> Expr {
-        enode.to_expr(|child| egraph[child].data.clone())
+    fn make(egraph: &mut EGraph<Math, Best>, enode: &Math, _id: Id) -> Forms {
+        let best = enode.to_expr(|child| egraph[child].data.best().clone());
+        let mut candidates = vec![best];
+        let children = enode.children();
+        let variants: usize = children.iter().map(|&c| egraph[c].data.0.len() - 1).sum();
+        if variants <= MAX_VARIANTS {
+            for (position, &child) in children.iter().enumerate() {
+                for alternative in &egraph[child].data.0[1..] {
+                    candidates.push(enode.to_expr_with(|index, c| {
+                        if index == position { alternative.clone() } else { egraph[c].data.best().clone() }
+                    }));
+                }
+            }
+        }
+        Forms::from_candidates(candidates)
     }
 
-    fn merge(&mut self, to: &mut Expr, from: Expr) -> DidMerge {
-        match better(&from, to) {
-            Ordering::Less => {
-                *to = from;
-                DidMerge(true, false)
-            }
-            Ordering::Greater => DidMerge(false, true),
-            Ordering::Equal => DidMerge(false, false),
-        }
+    fn merge(&mut self, to: &mut Forms, from: Forms) -> DidMerge {
+        let merged = Forms::from_candidates(to.0.iter().chain(&from.0).cloned().collect());
+        let to_changed = merged != *to;
+        let from_changed = merged != from;
+        *to = merged;
+        DidMerge(to_changed, from_changed)
     }
 
     fn modify(egraph: &mut EGraph<Math, Best>, id: Id) {
         // A class whose best form folded to a number holds that number as an e-node, so that
         // parents see the constant too.
-        if let Kind::Num(n) = egraph[id].data.kind() {
+        if let Kind::Num(n) = egraph[id].data.best().kind() {
             let number = egraph.add(Math::Num(n.clone()));
             egraph.union(id, number);
         }

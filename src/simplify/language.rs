@@ -94,15 +94,21 @@ impl fmt::Display for Math {
 impl Math {
     /// The expression this e-node stands for, given an expression for each child.
     pub fn to_expr(&self, child: impl Fn(Id) -> Expr) -> Expr {
+        self.to_expr_with(|_, id| child(id))
+    }
+
+    /// [`Math::to_expr`], where the expression for a child may depend on its position.
+    pub fn to_expr_with(&self, child: impl Fn(usize, Id) -> Expr) -> Expr {
+        let each = |xs: &[Id]| -> Vec<Expr> { xs.iter().enumerate().map(|(i, &x)| child(i, x)).collect() };
         match self {
             Math::Num(n) => Expr::num(n.clone()),
             Math::Const(c) => Expr::constant(*c),
             Math::Sym(s) => Expr::symbol(s.clone()),
-            Math::Add(xs) => Expr::sum(xs.iter().map(|&x| child(x))),
-            Math::Mul(xs) => Expr::product(xs.iter().map(|&x| child(x))),
-            Math::Pow([b, e]) => child(*b).pow(child(*e)),
-            Math::Call(f, [a]) => Expr::call(*f, child(*a)),
-            Math::Undef(name, order, [a]) => Expr::undef(name.clone(), *order, child(*a)),
+            Math::Add(xs) => Expr::sum(each(xs)),
+            Math::Mul(xs) => Expr::product(each(xs)),
+            Math::Pow([b, e]) => child(0, *b).pow(child(1, *e)),
+            Math::Call(f, [a]) => Expr::call(*f, child(0, *a)),
+            Math::Undef(name, order, [a]) => Expr::undef(name.clone(), *order, child(0, *a)),
         }
     }
 }
@@ -110,6 +116,14 @@ impl Math {
 /// Adds every node of `expr` to an e-graph, each shared subexpression once, and returns the
 /// e-class of the root. Iterative: safe for any depth.
 pub fn add_expr<N: egg::Analysis<Math>>(egraph: &mut egg::EGraph<Math, N>, expr: &Expr) -> Id {
+    add_expr_with_ids(egraph, expr).0
+}
+
+/// [`add_expr`], also returning the e-class of every node (keyed by [`Expr::id`]).
+pub fn add_expr_with_ids<N: egg::Analysis<Math>>(
+    egraph: &mut egg::EGraph<Math, N>,
+    expr: &Expr,
+) -> (Id, HashMap<usize, Id>) {
     let mut ids: HashMap<usize, Id> = HashMap::new();
     let mut root = None;
     for node in expr.postorder() {
@@ -128,5 +142,6 @@ pub fn add_expr<N: egg::Analysis<Math>>(egraph: &mut egg::EGraph<Math, N>, expr:
         ids.insert(node.id(), id);
         root = Some(id);
     }
-    root.unwrap_or_else(|| egraph.add(Math::Num(Number::zero())))
+    let root = root.unwrap_or_else(|| egraph.add(Math::Num(Number::zero())));
+    (root, ids)
 }

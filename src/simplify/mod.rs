@@ -22,11 +22,12 @@ use std::time::{Duration, Instant};
 use egg::{Applier, EGraph, Id, PatternAst, Rewrite, Runner, SearchMatches, Searcher, Subst, Var};
 
 use analysis::{Best, better};
-use language::{Math, add_expr};
-pub use rules::{RULES, Rule, Topic};
+use language::{Math, add_expr, add_expr_with_ids};
+pub use rules::{RULES, Rule, Scope, Topic};
 pub use sign::{Sign, sign};
 
-use crate::expr::Expr;
+use crate::expr::{Expr, Kind};
+use crate::num::Number;
 
 /// The bounds of one simplification.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,14 +151,15 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
         return Simplified { expr: e.clone(), report };
     }
     let mut egraph: EGraph<Math, Best> = EGraph::new(Best);
-    let root = add_expr(&mut egraph, e);
+    let (root, ids) = add_expr_with_ids(&mut egraph, e);
+    let boundaries: Vec<Id> = polynomial_boundaries(e).iter().filter_map(|b| ids.get(&b.id()).copied()).collect();
     let runner = Runner::default()
         .with_egraph(egraph)
         .with_node_limit(limits.nodes)
         .with_iter_limit(limits.iterations)
         .with_time_limit(limits.time)
-        .run(&rewrites());
-    let best = runner.egraph[runner.egraph.find(root)].data.clone();
+        .run(&rewrites(&boundaries));
+    let best = runner.egraph[runner.egraph.find(root)].data.best().clone();
     let expr = if better(&best, e).is_lt() { best } else { e.clone() };
     let stop = match &runner.stop_reason {
         Some(egg::StopReason::IterationLimit(n)) => StopReason::IterationLimit(*n),
@@ -180,11 +182,35 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
     Simplified { expr, report }
 }
 
-fn rewrites() -> Vec<Rewrite<Math, Best>> {
+/// The subexpressions where a polynomial region of `e` begins: the root, arguments of
+/// functions, bases of powers, and exponents that are not integers. Normal forms
+/// are computed there only: inside a region, the region's own normal form covers every part.
+fn polynomial_boundaries(e: &Expr) -> Vec<Expr> {
+    let mut boundaries = vec![e.clone()];
+    for node in e.postorder() {
+        match node.kind() {
+            Kind::Call(_, arg) | Kind::Undef { arg, .. } => boundaries.push(arg.clone()),
+            Kind::Pow(base, exp) => {
+                boundaries.push(base.clone());
+                if !exp.as_num().is_some_and(Number::is_integer) {
+                    boundaries.push(exp.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    boundaries
+}
+
+fn rewrites(boundaries: &[Id]) -> Vec<Rewrite<Math, Best>> {
     RULES
         .iter()
         .filter_map(|rule| {
-            let adapter = RuleAdapter { rule: *rule, memo: Mutex::new(HashMap::new()) };
+            let scope = match rule.scope {
+                Scope::Everywhere => None,
+                Scope::PolynomialBoundaries => Some(boundaries.to_vec()),
+            };
+            let adapter = RuleAdapter { rule: *rule, scope, memo: Mutex::new(HashMap::new()) };
             let shared = std::sync::Arc::new(adapter);
             Rewrite::new(rule.name, SharedRule(shared.clone()), SharedRule(shared)).ok()
         })
@@ -195,6 +221,8 @@ fn rewrites() -> Vec<Rewrite<Math, Best>> {
 /// something new to say about the class's best expression.
 struct RuleAdapter {
     rule: Rule,
+    /// The e-classes the rule may look at (all of them when `None`).
+    scope: Option<Vec<Id>>,
     /// The rule's outputs per input, so that repeated searches cost a lookup.
     memo: Mutex<HashMap<Expr, Vec<Expr>>>,
 }
@@ -219,7 +247,11 @@ struct SharedRule(std::sync::Arc<RuleAdapter>);
 
 impl Searcher<Math, Best> for SharedRule {
     fn search_eclass_with_limit(&self, egraph: &EGraph<Math, Best>, eclass: Id, limit: usize) -> Option<SearchMatches<'_, Math>> {
-        if limit == 0 || self.0.outputs(&egraph[eclass].data).is_empty() {
+        let in_scope = |scope: &Vec<Id>| scope.iter().any(|&b| egraph.find(b) == eclass);
+        if limit == 0 || !self.0.scope.as_ref().is_none_or(in_scope) {
+            return None;
+        }
+        if self.0.outputs(egraph[eclass].data.best()).is_empty() {
             return None;
         }
         Some(SearchMatches { eclass, substs: vec![Subst::default()], ast: None })
@@ -239,7 +271,7 @@ impl Applier<Math, Best> for SharedRule {
         _searcher_ast: Option<&PatternAst<Math>>,
         rule_name: egg::Symbol,
     ) -> Vec<Id> {
-        let best = egraph[eclass].data.clone();
+        let best = egraph[eclass].data.best().clone();
         let mut changed = Vec::new();
         for output in self.0.outputs(&best) {
             let id = add_expr(egraph, &output);

@@ -37,32 +37,45 @@ pub struct Rule {
     pub name: &'static str,
     /// Its family.
     pub topic: Topic,
+    /// Where it looks.
+    pub scope: Scope,
     /// The rewrite itself.
     pub apply: fn(&Expr) -> Vec<Expr>,
 }
 
+/// Which e-classes a rule looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every e-class.
+    Everywhere,
+    /// Only where a polynomial region begins (the root, function arguments, non-integer
+    /// powers): a normal form of the whole region covers its parts, at a fraction of the cost.
+    PolynomialBoundaries,
+}
+
+use Scope::*;
 use Topic::*;
 
 /// Every rule, in the order the runner tries them.
 #[rustfmt::skip]
 pub const RULES: &[Rule] = &[
-    Rule { name: "rational-normal-form",   topic: Algebra,    apply: rational_normal_forms },
-    Rule { name: "sqrt-of-square",         topic: Powers,     apply: root_of_even_power },
-    Rule { name: "power-of-positive",      topic: Powers,     apply: power_of_positive_power },
-    Rule { name: "abs-of-signed",          topic: Powers,     apply: abs_of_signed },
-    Rule { name: "abs-even-power",         topic: Powers,     apply: abs_even_power },
-    Rule { name: "sign-times-abs",         topic: Powers,     apply: sign_times_abs },
-    Rule { name: "ln-split-positive",      topic: ExpLog,     apply: ln_split_positive },
-    Rule { name: "ln-power",               topic: ExpLog,     apply: ln_power },
-    Rule { name: "exp-merge",              topic: ExpLog,     apply: exp_merge },
-    Rule { name: "exp-split",              topic: ExpLog,     apply: exp_split },
-    Rule { name: "pythagorean",            topic: Trig,       apply: pythagorean },
-    Rule { name: "double-angle-sin",       topic: Trig,       apply: double_angle_sin },
-    Rule { name: "power-reduction",        topic: Trig,       apply: power_reduction },
-    Rule { name: "quotient-to-tan",        topic: Trig,       apply: quotients_to_named },
-    Rule { name: "reciprocal-expand",      topic: Trig,       apply: reciprocal_expand },
-    Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, apply: hyperbolic_pythagorean },
-    Rule { name: "double-angle-sinh",      topic: Hyperbolic, apply: double_angle_sinh },
+    Rule { name: "rational-normal-form",   topic: Algebra,    scope: PolynomialBoundaries, apply: rational_normal_forms },
+    Rule { name: "sqrt-of-square",         topic: Powers,     scope: Everywhere, apply: root_of_even_power },
+    Rule { name: "power-of-positive",      topic: Powers,     scope: Everywhere, apply: power_of_positive_power },
+    Rule { name: "abs-of-signed",          topic: Powers,     scope: Everywhere, apply: abs_of_signed },
+    Rule { name: "abs-even-power",         topic: Powers,     scope: Everywhere, apply: abs_even_power },
+    Rule { name: "sign-times-abs",         topic: Powers,     scope: Everywhere, apply: sign_times_abs },
+    Rule { name: "ln-split-positive",      topic: ExpLog,     scope: Everywhere, apply: ln_split_positive },
+    Rule { name: "ln-power",               topic: ExpLog,     scope: Everywhere, apply: ln_power },
+    Rule { name: "exp-merge",              topic: ExpLog,     scope: Everywhere, apply: exp_merge },
+    Rule { name: "exp-split",              topic: ExpLog,     scope: Everywhere, apply: exp_split },
+    Rule { name: "pythagorean",            topic: Trig,       scope: Everywhere, apply: pythagorean },
+    Rule { name: "double-angle-sin",       topic: Trig,       scope: Everywhere, apply: double_angle_sin },
+    Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
+    Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
+    Rule { name: "reciprocal-expand",      topic: Trig,       scope: Everywhere, apply: reciprocal_expand },
+    Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_pythagorean },
+    Rule { name: "double-angle-sinh",      topic: Hyperbolic, scope: Everywhere, apply: double_angle_sinh },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -73,15 +86,7 @@ fn rational_normal_forms(e: &Expr) -> Vec<Expr> {
         Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..) => {}
         _ => return Vec::new(),
     }
-    let mut forms: Vec<Expr> = [poly::expand(e), poly::cancel(e), poly::factor(e)]
-        .into_iter()
-        .flatten()
-        .chain([poly::smallest_normal_form(e)])
-        .collect();
-    forms.sort();
-    forms.dedup();
-    forms
-    }
+    vec![poly::smallest_normal_form(e)]
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -123,3 +123,25 @@ pub fn sexpr(e: &Expr) -> String {
         }
     }
 }
+
+/// Snapshots live in the top-level `snapshots/` folder, named without the module prefix.
+#[macro_export]
+macro_rules! deriv_snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+/// A central difference at `h = 1e-5`, when the function is smooth enough there for it to
+/// mean something: the differences at `h = 1e-4` and `h = 1e-5` agree.
+pub fn smooth_central_difference(f: &deriv::Expr, env: &deriv::Env, var: &str) -> Option<f64> {
+    let coarse = deriv::central_difference(f, env, var, 1e-4).ok()?;
+    let fine = deriv::central_difference(f, env, var, 1e-5).ok()?;
+    let agree = (coarse - fine).abs() <= 1e-6 * (1.0 + fine.abs());
+    (agree && fine.is_finite()).then_some(fine)
+}
