@@ -25,7 +25,12 @@ pub const MAX_LINE_BYTES: usize = 64 << 20;
 const STACK_BYTES: usize = 256 << 20;
 
 #[derive(Parser, Debug)]
-#[command(name = "deriv", version, about = "Exact symbolic derivatives, simplified.", args_conflicts_with_subcommands = true)]
+#[command(
+    name = "deriv",
+    version,
+    about = "Exact symbolic derivatives, simplified.",
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -99,10 +104,16 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
-    let worker = std::thread::Builder::new().stack_size(STACK_BYTES).spawn(move || run(cli));
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_BYTES)
+        .spawn(move || run(cli));
     match worker.map(|w| w.join()) {
         Ok(Ok(code)) => code,
         _ => {
@@ -114,13 +125,17 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> ExitCode {
     let (task, source, options) = match cli.command {
-        Some(Command::Simplify { expr, options }) => (Task::Simplify, Source::from_arg(expr), options),
+        Some(Command::Simplify { expr, options }) => {
+            (Task::Simplify, Source::from_arg(expr), options)
+        }
         None => {
             let source = match (cli.expr, cli.file) {
                 (_, Some(path)) => Source::File(path),
                 (Some(expr), None) => Source::from_arg(expr),
                 (None, None) => {
-                    eprintln!("error: give a formula, `-` for standard input, or --file FILE\n\nFor more information, try '--help'.");
+                    eprintln!(
+                        "error: give a formula, `-` for standard input, or --file FILE\n\nFor more information, try '--help'."
+                    );
                     return ExitCode::from(2);
                 }
             };
@@ -149,7 +164,11 @@ enum Source {
 
 impl Source {
     fn from_arg(arg: String) -> Source {
-        if arg == "-" { Source::Stdin } else { Source::One(arg) }
+        if arg == "-" {
+            Source::Stdin
+        } else {
+            Source::One(arg)
+        }
     }
 }
 
@@ -202,7 +221,9 @@ impl LineError {
 
     fn to_json(&self) -> Value {
         match self {
-            LineError::Parse(e) => json!({"message": e.message(), "line": e.line(), "column": e.column(), "offset": e.offset()}),
+            LineError::Parse(e) => {
+                json!({"message": e.message(), "line": e.line(), "column": e.column(), "offset": e.offset()})
+            }
             LineError::Other(m) => json!({"message": m}),
         }
     }
@@ -214,8 +235,15 @@ impl Job {
         for name in &options.functions {
             parse = parse.with_function(name);
         }
-        let limits = Limits::default().with_nodes(options.node_limit).with_iterations(options.iter_limit);
-        Job { task, options, parse, limits }
+        let limits = Limits::default()
+            .with_nodes(options.node_limit)
+            .with_iterations(options.iter_limit);
+        Job {
+            task,
+            options,
+            parse,
+            limits,
+        }
     }
 
     /// Answers one formula given on the command line.
@@ -233,7 +261,11 @@ impl Job {
                 }
             },
         };
-        if written.is_err() || failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        if written.is_err() || failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 
     /// Answers every line of `input`, one output line per input line, in order.
@@ -253,7 +285,9 @@ impl Job {
             let (text, answer) = match line {
                 Line::Text(text) if is_skippable(&text) => {
                     let written = match self.options.format {
-                        Format::Json => writeln!(out, "{}", json!({"input": text, "skipped": true})),
+                        Format::Json => {
+                            writeln!(out, "{}", json!({"input": text, "skipped": true}))
+                        }
                         _ => writeln!(out, "{text}"),
                     };
                     if written.is_err() {
@@ -265,10 +299,15 @@ impl Job {
                     let answer = self.answer_guarded(&text);
                     (text, answer)
                 }
-                Line::NotUtf8 => (String::new(), Err(LineError::Other("the line is not valid UTF-8".into()))),
+                Line::NotUtf8 => (
+                    String::new(),
+                    Err(LineError::Other("the line is not valid UTF-8".into())),
+                ),
                 Line::TooLong(n) => (
                     String::new(),
-                    Err(LineError::Other(format!("the line is {n} bytes long; the limit is {MAX_LINE_BYTES}"))),
+                    Err(LineError::Other(format!(
+                        "the line is {n} bytes long; the limit is {MAX_LINE_BYTES}"
+                    ))),
                 ),
             };
             any_failed |= answer.is_err();
@@ -281,13 +320,19 @@ impl Job {
                 return ExitCode::from(1);
             }
         }
-        if out.flush().is_err() || any_failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        if out.flush().is_err() || any_failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 
     /// [`Job::answer`], with any panic turned into an error for this line alone.
     fn answer_guarded(&self, text: &str) -> Result<Answer, LineError> {
         catch_unwind(AssertUnwindSafe(|| self.answer(text))).unwrap_or_else(|_| {
-            Err(LineError::Other("internal error while answering this line (please report it)".into()))
+            Err(LineError::Other(
+                "internal error while answering this line (please report it)".into(),
+            ))
         })
     }
 
@@ -325,11 +370,16 @@ impl Job {
         let vars: Vec<Symbol> = if self.options.wrt.is_empty() {
             vec![default_variable(input)?]
         } else {
-            self.options.wrt.iter().map(|v| Symbol::from(v.as_str())).collect()
+            self.options
+                .wrt
+                .iter()
+                .map(|v| Symbol::from(v.as_str()))
+                .collect()
         };
         let mut result = input.clone();
         for var in &vars {
-            result = crate::diff::diff(&result, var, self.options.order).map_err(|e| LineError::Other(e.to_string()))?;
+            result = crate::diff::diff(&result, var, self.options.order)
+                .map_err(|e| LineError::Other(e.to_string()))?;
         }
         Ok(result)
     }
@@ -363,10 +413,16 @@ impl Job {
                 let text = to_text(&a.result, &limits);
                 let latex = to_latex(&a.result, &limits);
                 let print_micros = clock.elapsed().as_micros();
-                let key = if self.task == Task::Simplify { "simplified" } else { "derivative" };
+                let key = if self.task == Task::Simplify {
+                    "simplified"
+                } else {
+                    "derivative"
+                };
                 let mut line = match (text, latex) {
                     (Ok(text), Ok(latex)) => json!({"input": input, key: text, "latex": latex}),
-                    (Err(e), _) | (_, Err(e)) => json!({"input": input, "error": {"message": e.to_string()}}),
+                    (Err(e), _) | (_, Err(e)) => {
+                        json!({"input": input, "error": {"message": e.to_string()}})
+                    }
                 };
                 if self.options.stats {
                     let mut stats = stats_json(&a.stats);
@@ -403,7 +459,9 @@ fn stats_json(stats: &Stats) -> Value {
         None => (stats.raw_tree, stats.raw_dag),
     };
     let egraph = match &stats.report {
-        Some(r) => json!({"nodes": r.egraph_nodes, "classes": r.egraph_classes, "iterations": r.iterations, "stop": r.stop.to_string()}),
+        Some(r) => {
+            json!({"nodes": r.egraph_nodes, "classes": r.egraph_classes, "iterations": r.iterations, "stop": r.stop.to_string()})
+        }
         None => Value::Null,
     };
     json!({
@@ -420,13 +478,22 @@ fn render_stats(stats: &Value) -> String {
     let g = &stats["egraph"];
     let m = &stats["micros"];
     let mut lines = vec![
-        format!("tree nodes: input {}, raw {}, simplified {}", t["input"], t["raw"], t["simplified"]),
-        format!("dag nodes:  input {}, raw {}, simplified {}", d["input"], d["raw"], d["simplified"]),
+        format!(
+            "tree nodes: input {}, raw {}, simplified {}",
+            t["input"], t["raw"], t["simplified"]
+        ),
+        format!(
+            "dag nodes:  input {}, raw {}, simplified {}",
+            d["input"], d["raw"], d["simplified"]
+        ),
     ];
     if !g.is_null() {
         lines.push(format!(
             "e-graph:    {} nodes, {} classes, {} iterations, stopped: {}",
-            g["nodes"], g["classes"], g["iterations"], g["stop"].as_str().unwrap_or("")
+            g["nodes"],
+            g["classes"],
+            g["iterations"],
+            g["stop"].as_str().unwrap_or("")
         ));
     }
     lines.push(format!(
@@ -451,7 +518,11 @@ enum Line {
 
 /// Reads one line without ever holding more than `max` bytes of it: a longer line is
 /// consumed to its end and reported as [`Line::TooLong`].
-fn read_line_bounded(input: &mut impl BufRead, buffer: &mut Vec<u8>, max: usize) -> io::Result<Option<Line>> {
+fn read_line_bounded(
+    input: &mut impl BufRead,
+    buffer: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<Option<Line>> {
     buffer.clear();
     let mut total = 0usize;
     let mut saw_any = false;

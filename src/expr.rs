@@ -35,6 +35,8 @@ struct Node {
     depth: u32,
     /// Polynomial degree in all symbols (0 for anything not polynomial); orders sum terms.
     degree: i32,
+    /// Negative numbers in the tree (saturating): the simplifier prefers fewer minus signs.
+    minus_signs: u32,
 }
 
 /// The shape of an expression node. Read it with [`Expr::kind`]; build it with the
@@ -199,6 +201,21 @@ impl Expr {
         self.0.tree_size
     }
 
+    /// Negative numbers in the expression as a tree (saturating): `x - 1` has one.
+    pub fn minus_signs(&self) -> u32 {
+        self.0.minus_signs
+    }
+
+    /// Which of two equal expressions a person would rather read: the smaller tree, then fewer
+    /// minus signs (`1 - x^2` rather than `-(x^2 - 1)`), then the canonical order. The
+    /// simplifier and the normal forms choose by it.
+    pub fn simpler(&self, other: &Expr) -> Ordering {
+        self.tree_size()
+            .cmp(&other.tree_size())
+            .then_with(|| self.minus_signs().cmp(&other.minus_signs()))
+            .then_with(|| self.cmp(other))
+    }
+
     /// Nesting depth (a leaf has depth 1).
     pub fn depth(&self) -> u32 {
         self.0.depth
@@ -252,12 +269,18 @@ impl Expr {
 
     /// Whether `sym` occurs in the expression. Linear in the DAG's size.
     pub fn contains_sym(&self, sym: &str) -> bool {
-        self.postorder().iter().any(|e| e.as_sym().is_some_and(|s| &**s == sym))
+        self.postorder()
+            .iter()
+            .any(|e| e.as_sym().is_some_and(|s| &**s == sym))
     }
 
     /// The free symbols, sorted and deduplicated.
     pub fn free_symbols(&self) -> Vec<Symbol> {
-        let mut syms: Vec<Symbol> = self.postorder().iter().filter_map(|e| e.as_sym().cloned()).collect();
+        let mut syms: Vec<Symbol> = self
+            .postorder()
+            .iter()
+            .filter_map(|e| e.as_sym().cloned())
+            .collect();
         syms.sort();
         syms.dedup();
         syms
@@ -294,13 +317,13 @@ impl Expr {
     }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Equality, hashing and the canonical order.
 
 impl PartialEq for Expr {
     fn eq(&self, other: &Expr) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || (self.0.hash == other.0.hash && self.0.kind == other.0.kind)
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.0.hash == other.0.hash && self.0.kind == other.0.kind)
     }
 }
 
@@ -334,12 +357,22 @@ impl Ord for Expr {
             (Kind::Num(a), Kind::Num(b)) => a.cmp(b),
             (Kind::Const(a), Kind::Const(b)) => a.cmp(b),
             (Kind::Sym(a), Kind::Sym(b)) => a.cmp(b),
-            (Kind::Add(xs), Kind::Add(ys)) | (Kind::Mul(xs), Kind::Mul(ys)) => xs.iter().cmp(ys.iter()),
+            (Kind::Add(xs), Kind::Add(ys)) | (Kind::Mul(xs), Kind::Mul(ys)) => {
+                xs.iter().cmp(ys.iter())
+            }
             (Kind::Pow(b1, e1), Kind::Pow(b2, e2)) => b1.cmp(b2).then_with(|| e1.cmp(e2)),
             (Kind::Call(f, a), Kind::Call(g, b)) => f.cmp(g).then_with(|| a.cmp(b)),
             (
-                Kind::Undef { name: n1, order: o1, arg: a1 },
-                Kind::Undef { name: n2, order: o2, arg: a2 },
+                Kind::Undef {
+                    name: n1,
+                    order: o1,
+                    arg: a1,
+                },
+                Kind::Undef {
+                    name: n2,
+                    order: o2,
+                    arg: a2,
+                },
             ) => n1.cmp(n2).then(o1.cmp(o2)).then_with(|| a1.cmp(a2)),
             _ => Ordering::Equal,
         }
@@ -404,11 +437,29 @@ impl Expr {
                 };
                 (sum_sizes([b, e]), max_depth([b, e]), degree)
             }
-            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => {
-                (a.0.tree_size.saturating_add(1), a.0.depth.saturating_add(1), 0)
-            }
+            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => (
+                a.0.tree_size.saturating_add(1),
+                a.0.depth.saturating_add(1),
+                0,
+            ),
         };
-        Expr(Arc::new(Node { kind, hash, tree_size, depth, degree }))
+        let minus_signs = match &kind {
+            Kind::Num(n) => u32::from(n.is_negative()),
+            Kind::Add(xs) | Kind::Mul(xs) => xs
+                .iter()
+                .fold(0u32, |m, x| m.saturating_add(x.0.minus_signs)),
+            Kind::Pow(b, e) => b.0.minus_signs.saturating_add(e.0.minus_signs),
+            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => a.0.minus_signs,
+            Kind::Const(_) | Kind::Sym(_) => 0,
+        };
+        Expr(Arc::new(Node {
+            kind,
+            hash,
+            tree_size,
+            depth,
+            degree,
+            minus_signs,
+        }))
     }
 
     /// An exact number.
@@ -527,23 +578,34 @@ impl Expr {
                 exps.push(e);
             }
             let merged = exps.len() > 1;
-            let exp = if merged { Expr::sum(exps) } else { exps.pop().unwrap_or_else(Expr::one) };
-            let factor = if merged { base.pow(exp) } else { rebuild_pow(base, exp) };
+            let exp = if merged {
+                Expr::sum(exps)
+            } else {
+                exps.pop().unwrap_or_else(Expr::one)
+            };
+            let factor = if merged {
+                base.clone().pow(exp)
+            } else {
+                rebuild_pow(base.clone(), exp)
+            };
             match factor.kind() {
                 Kind::Num(n) => coeff = coeff.mul(n),
+                // A merged power that fell apart into a product (`(x*y)^(1/2) * (x*y)^(1/2)`)
+                // or took another base (`exp(1)^2 = exp(2)`) may now meet other factors.
                 Kind::Mul(_) => {
                     reshaped = true;
                     factors.push(factor);
                 }
-                _ => factors.push(factor),
+                _ => {
+                    reshaped |= merged && factor.split_pow().0 != base;
+                    factors.push(factor);
+                }
             }
         }
         if coeff.is_zero() {
             return Expr::zero();
         }
         if reshaped {
-            // A merged power fell apart into a product (`(x*y)^(1/2) * (x*y)^(1/2)`): its
-            // factors may now meet others, so collect once more.
             factors.push(Expr::num(coeff));
             return Expr::product(factors);
         }
@@ -589,14 +651,18 @@ impl Expr {
                 }
             }
             Kind::Const(Constant::E) => return Expr::call(Func::Exp, exp),
-            Kind::Call(Func::Exp, u) => return Expr::call(Func::Exp, Expr::product([u.clone(), exp])),
+            Kind::Call(Func::Exp, u) => {
+                return Expr::call(Func::Exp, Expr::product([u.clone(), exp]));
+            }
             Kind::Pow(b, e) if exp_is_integer || e.is_int(-1) => {
                 return b.clone().pow(Expr::product([e.clone(), exp]));
             }
             Kind::Mul(xs) if exp_is_integer => {
                 return Expr::product(xs.iter().map(|x| x.clone().pow(exp.clone())));
             }
-            Kind::Mul(xs) if exp_num.is_some() && xs[0].as_num().is_some_and(Number::is_positive) => {
+            Kind::Mul(xs)
+                if exp_num.is_some() && xs[0].as_num().is_some_and(Number::is_positive) =>
+            {
                 let (c, rest) = self.split_coeff();
                 return Expr::product([Expr::num(c).pow(exp.clone()), rest.pow(exp)]);
             }
@@ -671,7 +737,11 @@ function_methods! {
 /// Rebuilds `base^exp` for a factor that met no other factor of its base: it is canonical
 /// already unless it was a bare base.
 fn rebuild_pow(base: Expr, exp: Expr) -> Expr {
-    if exp.is_int(1) { base } else { Expr::make(Kind::Pow(base, exp)) }
+    if exp.is_int(1) {
+        base
+    } else {
+        Expr::make(Kind::Pow(base, exp))
+    }
 }
 
 /// The order of factors in a product: by base, then by exponent.
@@ -724,11 +794,16 @@ fn exact_value(f: Func, arg: &Expr) -> Option<Expr> {
 }
 
 fn sum_sizes<'a>(xs: impl IntoIterator<Item = &'a Expr>) -> u64 {
-    xs.into_iter().fold(1u64, |s, x| s.saturating_add(x.0.tree_size))
+    xs.into_iter()
+        .fold(1u64, |s, x| s.saturating_add(x.0.tree_size))
 }
 
 fn max_depth<'a>(xs: impl IntoIterator<Item = &'a Expr>) -> u32 {
-    xs.into_iter().map(|x| x.0.depth).max().unwrap_or(0).saturating_add(1)
+    xs.into_iter()
+        .map(|x| x.0.depth)
+        .max()
+        .unwrap_or(0)
+        .saturating_add(1)
 }
 
 /// The first subexpression (children before parents) that is undefined for every value of
@@ -737,7 +812,9 @@ fn max_depth<'a>(xs: impl IntoIterator<Item = &'a Expr>) -> u32 {
 pub fn undefined_subexpression(e: &Expr) -> Option<Expr> {
     e.postorder().into_iter().find(|node| match node.kind() {
         Kind::Pow(b, x) => match (b.as_num(), x.as_num()) {
-            (Some(b), Some(x)) => (b.is_zero() && x.is_negative()) || (b.is_negative() && !x.is_integer()),
+            (Some(b), Some(x)) => {
+                (b.is_zero() && x.is_negative()) || (b.is_negative() && !x.is_integer())
+            }
             (Some(b), None) => b.is_zero() && x.is_negative_term(),
             _ => false,
         },
@@ -836,7 +913,7 @@ mod tests {
         assert_eq!(x() - x(), Expr::zero());
         assert_eq!(x() + 0, x());
         assert_eq!(x() * 1, x());
-        assert_eq!(x() * 0, Expr::zero());
+        assert_eq!(Expr::product([x(), Expr::zero()]), Expr::zero());
         assert_eq!(x().pow(1), x());
         assert_eq!(x().pow(0), Expr::one());
     }

@@ -5,7 +5,9 @@
 
 use std::fmt::Write;
 
-use deriv::{Env, Expr, Limits, PrintLimits, diff, eval, eval_dual, parse, simplify, to_latex, to_text};
+use deriv::{
+    Env, Expr, Limits, PrintLimits, diff, eval, eval_dual, parse, simplify, to_latex, to_text,
+};
 
 mod common;
 
@@ -13,7 +15,12 @@ mod common;
 const POINTS: &[f64] = &[0.3, 0.77, 1.3, 2.1, 3.7, -0.4, -1.6, -2.9];
 
 fn environment(x: f64) -> Env {
-    Env::new().with("x", x).with("y", 0.9).with("a", 1.7).with("b", 0.6).with("c", 2.3)
+    Env::new()
+        .with("x", x)
+        .with("y", 0.9)
+        .with("a", 1.7)
+        .with("b", 0.6)
+        .with("c", 2.3)
 }
 
 /// Checks `d` against `f'` at every sample point where `f` is defined and smooth; returns how
@@ -22,11 +29,14 @@ fn check_numerically(input: &str, f: &Expr, d: &Expr) -> usize {
     let mut checked = 0;
     for &x in POINTS {
         let env = environment(x);
-        let Ok(dual) = eval_dual(f, &env, "x") else { continue };
+        let Ok(dual) = eval_dual(f, &env, "x") else {
+            continue;
+        };
         if !dual.re.is_finite() || !dual.eps.is_finite() {
             continue;
         }
-        let symbolic = eval(d, &env).unwrap_or_else(|e| panic!("{input}: d/dx undefined at x = {x}: {e}"));
+        let symbolic =
+            eval(d, &env).unwrap_or_else(|e| panic!("{input}: d/dx undefined at x = {x}: {e}"));
         let tolerance = 1e-9 * (1.0 + dual.eps.abs());
         assert!(
             (symbolic - dual.eps).abs() <= tolerance,
@@ -45,7 +55,9 @@ fn check_numerically(input: &str, f: &Expr, d: &Expr) -> usize {
 }
 
 fn has_undefined_function(e: &Expr) -> bool {
-    e.postorder().iter().any(|n| matches!(n.kind(), deriv::Kind::Undef { .. }))
+    e.postorder()
+        .iter()
+        .any(|n| matches!(n.kind(), deriv::Kind::Undef { .. }))
 }
 
 #[test]
@@ -64,18 +76,29 @@ fn textbook_derivatives() {
         let d = simplify(&raw, &Limits::default()).expr;
         if !has_undefined_function(&f) {
             let checked = check_numerically(line, &f, &d);
-            assert!(checked >= 2, "{line}: only {checked} sample points in the domain");
+            assert!(
+                checked >= 2,
+                "{line}: only {checked} sample points in the domain"
+            );
         }
         let limits = PrintLimits::default();
         let text = to_text(&d, &limits).unwrap_or_else(|e| panic!("{line}: {e}"));
         let latex = to_latex(&d, &limits).unwrap_or_else(|e| panic!("{line}: {e}"));
-        assert_eq!(parse(&text).ok().as_ref(), Some(&d), "{line}: `{text}` does not parse back");
-        let Some((_, body)) = sections.last_mut() else { panic!("a formula before any section") };
+        assert_eq!(
+            parse(&text).ok().as_ref(),
+            Some(&d),
+            "{line}: `{text}` does not parse back"
+        );
+        let Some((_, body)) = sections.last_mut() else {
+            panic!("a formula before any section")
+        };
         let _ = writeln!(body, "d/dx {line}\n  = {text}\n  = {latex}\n");
     }
     assert!(sections.len() >= 8);
     for (title, body) in sections {
-        let name = title.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "_");
+        let name = title
+            .to_lowercase()
+            .replace(|c: char| !c.is_alphanumeric(), "_");
         deriv_snapshot!(format!("textbook_{name}"), body);
     }
 }

@@ -16,6 +16,10 @@ use super::polynomial::{Budget, Mono, Poly};
 /// The largest degree at which rational roots are searched for.
 const MAX_ROOT_SEARCH_DEGREE: i32 = 100;
 
+/// The largest value at a sample point that Kronecker's method factors: its divisors are
+/// found by trial division, once per point and degree, so this bounds the method's time.
+const MAX_SAMPLE_VALUE: u64 = 100_000_000;
+
 /// The largest constant or leading coefficient whose divisors are enumerated.
 const MAX_DIVISOR_SEARCH: u64 = 1_000_000_000_000;
 
@@ -38,8 +42,33 @@ pub(crate) struct Factored {
     pub(crate) factors: Vec<(Poly, u32)>,
 }
 
-/// Factors `p` (exponents non-negative); `None` when the budget runs out.
+impl Factored {
+    /// `p` itself as one factor (unfactored).
+    pub(crate) fn whole(p: &Poly) -> Factored {
+        Factored {
+            unit: Number::one(),
+            factors: vec![(p.clone(), 1)],
+        }
+    }
+}
+
+/// How far [`factor_poly_to`] splits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Depth {
+    /// Monomials, contents and square-free parts: `(x^2 - 1)^2` stays whole.
+    SquareFree,
+    /// Also rational roots and small factors: `(x - 1)^2*(x + 1)^2`.
+    Full,
+}
+
+/// Factors `p` (exponents non-negative) as far as this module can; `None` when the budget
+/// runs out.
 pub(crate) fn factor_poly(p: &Poly, budget: &mut Budget) -> Option<Factored> {
+    factor_poly_to(p, Depth::Full, budget)
+}
+
+/// Factors `p` to the given depth; `None` when the budget runs out.
+pub(crate) fn factor_poly_to(p: &Poly, depth: Depth, budget: &mut Budget) -> Option<Factored> {
     if let Some(c) = p.constant_value() {
         return Some(Factored {
             unit: c,
@@ -59,6 +88,10 @@ pub(crate) fn factor_poly(p: &Poly, budget: &mut Budget) -> Option<Factored> {
         .normalized();
     for piece in split_contents(rest, budget)? {
         for (square_free, multiplicity) in square_free_parts(&piece, budget)? {
+            if depth == Depth::SquareFree {
+                factors.push((square_free, multiplicity));
+                continue;
+            }
             for f in split_rational_roots(&square_free, budget)? {
                 for g in split_small_factors(&f, budget)? {
                     factors.push((g, multiplicity));
@@ -229,7 +262,7 @@ fn find_factor_of_degree(
     let mut samples: Vec<(i64, Vec<u64>)> = Vec::new();
     for t in SAMPLE_POINTS {
         let value = value_at(f, v, &Number::int(t), budget)?;
-        if let Some(ds) = divisors(&value) {
+        if let Some(ds) = divisors_up_to(&value, MAX_SAMPLE_VALUE) {
             samples.push((t, ds));
         }
     }
@@ -357,8 +390,13 @@ fn value_at(f: &Poly, v: usize, point: &Number, budget: &mut Budget) -> Option<N
 /// The positive divisors of a non-zero integer within [`MAX_DIVISOR_SEARCH`], by trial
 /// division.
 fn divisors(n: &Number) -> Option<Vec<u64>> {
+    divisors_up_to(n, MAX_DIVISOR_SEARCH)
+}
+
+/// [`divisors`] of numbers up to `limit` only.
+fn divisors_up_to(n: &Number, limit: u64) -> Option<Vec<u64>> {
     let n = n.abs().to_i64().and_then(|n| u64::try_from(n).ok())?;
-    if n == 0 || n > MAX_DIVISOR_SEARCH {
+    if n == 0 || n > limit {
         return None;
     }
     let mut small = Vec::new();

@@ -29,7 +29,7 @@ mod tests;
 use crate::expr::Expr;
 
 use convert::{Atoms, to_fraction, to_laurent};
-use factor::{Factored, factor_poly};
+use factor::{Depth, Factored, factor_poly, factor_poly_to};
 use frac::Frac;
 use polynomial::Budget;
 
@@ -95,54 +95,58 @@ pub fn factor(e: &Expr) -> Option<Expr> {
     ]))
 }
 
-/// The smallest of the input, [`expand`], [`cancel`] (with and without the numerator's
-/// content pulled out) and [`factor`] (also with only the numerator or only the denominator
-/// factored), by [`Expr::tree_size`], ties broken by the canonical order. Never fails: a
-/// form past the bounds is skipped, and the input itself is always a candidate. Each form
-/// has its own work budget, so the whole call is bounded by a few times one of them.
+/// The smallest of the input and its [`normal_forms`], by [`Expr::simpler`]. Never fails: a
+/// form past the bounds is skipped, and the input itself is always a candidate.
 pub fn smallest_normal_form(e: &Expr) -> Expr {
-    let mut best = e.clone();
-    let mut consider = |candidate: Expr| {
-        if (candidate.tree_size(), &candidate) < (best.tree_size(), &best) {
-            best = candidate;
-        }
-    };
+    normal_forms(e)
+        .into_iter()
+        .fold(e.clone(), |best, candidate| {
+            match candidate.simpler(&best) {
+                std::cmp::Ordering::Less => candidate,
+                _ => best,
+            }
+        })
+}
+
+/// Every normal form of `e` this module knows, equal in value to `e`: [`expand`], [`cancel`]
+/// (also with the numerator's content pulled out), and factored forms (numerator,
+/// denominator or both; square-free only and as far as possible). Sorted by
+/// [`Expr::simpler`], without duplicates; empty for a leaf. Each form has its own work
+/// budget, so the whole call is bounded by a few times one of them; a form past its budget
+/// is left out.
+pub fn normal_forms(e: &Expr) -> Vec<Expr> {
     if is_atomic(e) {
-        return e.clone();
+        return Vec::new();
     }
-    if let Some(expanded) = expand(e) {
-        consider(expanded);
-    }
+    let mut forms: Vec<Expr> = expand(e).into_iter().collect();
     let mut budget = Budget::new();
-    let Some((atoms, f)) = to_fraction(e, &mut budget) else {
-        return best;
-    };
-    consider(expanded_form(&atoms, &f));
-    consider(content_form(&atoms, &f));
-    let mut budget = Budget::new();
-    let num = factor_poly(f.num(), &mut budget);
-    let den = factor_poly(f.den(), &mut budget);
-    let num_expanded = atoms.poly_expr(f.num());
-    let den_expanded = atoms.poly_expr(f.den());
-    if let Some(num) = &num {
-        consider(Expr::product([
-            factored_expr(&atoms, num),
-            den_expanded.recip(),
-        ]));
+    if let Some((atoms, f)) = to_fraction(e, &mut budget) {
+        forms.push(expanded_form(&atoms, &f));
+        forms.push(content_form(&atoms, &f));
+        let num_expanded = Factored::whole(f.num());
+        let den_expanded = Factored::whole(f.den());
+        for depth in [Depth::SquareFree, Depth::Full] {
+            let mut budget = Budget::new();
+            let num = factor_poly_to(f.num(), depth, &mut budget);
+            let den = factor_poly_to(f.den(), depth, &mut budget);
+            let pairs = [
+                (num.as_ref(), Some(&den_expanded)),
+                (Some(&num_expanded), den.as_ref()),
+                (num.as_ref(), den.as_ref()),
+            ];
+            for (n, d) in pairs {
+                if let (Some(n), Some(d)) = (n, d) {
+                    forms.push(Expr::product([
+                        factored_expr(&atoms, n),
+                        factored_expr(&atoms, d).recip(),
+                    ]));
+                }
+            }
+        }
     }
-    if let Some(den) = &den {
-        consider(Expr::product([
-            num_expanded,
-            factored_expr(&atoms, den).recip(),
-        ]));
-    }
-    if let (Some(num), Some(den)) = (&num, &den) {
-        consider(Expr::product([
-            factored_expr(&atoms, num),
-            factored_expr(&atoms, den).recip(),
-        ]));
-    }
-    best
+    forms.sort_by(Expr::simpler);
+    forms.dedup();
+    forms
 }
 
 /// Whether `e` is a leaf, which every normal form returns unchanged.

@@ -78,7 +78,7 @@ fn write_number(n: &Number, out: &mut Vec<Piece>) {
 
 /// `a + b - c`, as in text.
 fn write_sum(terms: &[Expr], out: &mut Vec<Piece>) {
-    for (i, term) in terms.iter().enumerate() {
+    for (i, term) in super::print_order(terms).into_iter().enumerate() {
         let negative = i > 0 && term.is_negative_term();
         if i > 0 {
             out.push(Piece::Str(if negative { " - " } else { " + " }));

@@ -51,7 +51,7 @@ fn sums_keep_their_order_and_subtract_negative_terms() {
         r"x^{2} \cos\left(x\right) + 2 x \sin\left(x\right)",
     );
     check(x() - y(), "x - y", "x - y");
-    check(y() - x(), "-x + y", "-x + y");
+    check(y() - x(), "y - x", "y - x");
     check(
         x().pow(2) - Expr::int(2) * x() + 1,
         "x^2 - 2*x + 1",

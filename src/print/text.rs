@@ -74,7 +74,7 @@ impl Layout for Text {
 
 /// `a + b - c`: terms in stored order, a negative term after ` - ` with its sign dropped.
 fn write_sum(terms: &[Expr], out: &mut Vec<Piece>) {
-    for (i, term) in terms.iter().enumerate() {
+    for (i, term) in super::print_order(terms).into_iter().enumerate() {
         let negative = i > 0 && term.is_negative_term();
         if i > 0 {
             out.push(Piece::Str(if negative { " - " } else { " + " }));

@@ -6,8 +6,8 @@
 //! tries each child's runners-up, one child at a time: that is how a sum sees that one of its
 //! terms, rewritten, cancels another (`-4*sin(x)*cos(x) + 2*sin(2*x) = 0`).
 //!
-//! `merge` keeps the [`KEEP`] smallest of both sides (by [`cost`], ties broken by the
-//! canonical order): a join of a semilattice, as egg requires. Extraction is reading the
+//! `merge` keeps the [`KEEP`] smallest of both sides (by [`Expr::simpler`]: tree size, then
+//! minus signs, then the canonical order): a join of a semilattice, as egg requires. Extraction is reading the
 //! root's best expression.
 
 use std::cmp::Ordering;
@@ -46,15 +46,10 @@ impl Forms {
     }
 }
 
-/// What the simplifier minimises: nodes of the expression as a tree, as a person (and SymPy's
-/// node count) sees it.
-pub fn cost(e: &Expr) -> u64 {
-    e.tree_size()
-}
-
-/// The preferred of two equal expressions: the smaller, then the earlier in canonical order.
+/// The preferred of two equal expressions: the smaller, then the one with fewer minus signs
+/// (`1 - x^2` rather than `-(x^2 - 1)`), then the earlier in canonical order.
 pub fn better(a: &Expr, b: &Expr) -> Ordering {
-    cost(a).cmp(&cost(b)).then_with(|| a.cmp(b))
+    a.simpler(b)
 }
 
 impl Analysis<Math> for Best {
@@ -69,7 +64,11 @@ impl Analysis<Math> for Best {
             for (position, &child) in children.iter().enumerate() {
                 for alternative in &egraph[child].data.0[1..] {
                     candidates.push(enode.to_expr_with(|index, c| {
-                        if index == position { alternative.clone() } else { egraph[c].data.best().clone() }
+                        if index == position {
+                            alternative.clone()
+                        } else {
+                            egraph[c].data.best().clone()
+                        }
                     }));
                 }
             }

@@ -99,7 +99,8 @@ impl Math {
 
     /// [`Math::to_expr`], where the expression for a child may depend on its position.
     pub fn to_expr_with(&self, child: impl Fn(usize, Id) -> Expr) -> Expr {
-        let each = |xs: &[Id]| -> Vec<Expr> { xs.iter().enumerate().map(|(i, &x)| child(i, x)).collect() };
+        let each =
+            |xs: &[Id]| -> Vec<Expr> { xs.iter().enumerate().map(|(i, &x)| child(i, x)).collect() };
         match self {
             Math::Num(n) => Expr::num(n.clone()),
             Math::Const(c) => Expr::constant(*c),

@@ -44,7 +44,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { nodes: 20_000, iterations: 12, time: Duration::from_secs(10), max_tree: 20_000 }
+        Limits {
+            nodes: 20_000,
+            iterations: 12,
+            time: Duration::from_secs(10),
+            max_tree: 20_000,
+        }
     }
 }
 
@@ -84,7 +89,9 @@ impl fmt::Display for StopReason {
             StopReason::IterationLimit(n) => write!(f, "iteration limit ({n})"),
             StopReason::NodeLimit(n) => write!(f, "node limit ({n})"),
             StopReason::TimeLimit => f.write_str("time limit"),
-            StopReason::TooLarge(size, limit) => write!(f, "input too large ({size} tree nodes, limit {limit})"),
+            StopReason::TooLarge(size, limit) => {
+                write!(f, "input too large ({size} tree nodes, limit {limit})")
+            }
         }
     }
 }
@@ -148,11 +155,17 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
             stop: StopReason::TooLarge(input_tree, limits.max_tree),
             time: start.elapsed(),
         };
-        return Simplified { expr: e.clone(), report };
+        return Simplified {
+            expr: e.clone(),
+            report,
+        };
     }
     let mut egraph: EGraph<Math, Best> = EGraph::new(Best);
     let (root, ids) = add_expr_with_ids(&mut egraph, e);
-    let boundaries: Vec<Id> = polynomial_boundaries(e).iter().filter_map(|b| ids.get(&b.id()).copied()).collect();
+    let boundaries: Vec<Id> = polynomial_boundaries(e)
+        .iter()
+        .filter_map(|b| ids.get(&b.id()).copied())
+        .collect();
     let runner = Runner::default()
         .with_egraph(egraph)
         .with_node_limit(limits.nodes)
@@ -160,12 +173,18 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
         .with_time_limit(limits.time)
         .run(&rewrites(&boundaries));
     let best = runner.egraph[runner.egraph.find(root)].data.best().clone();
-    let expr = if better(&best, e).is_lt() { best } else { e.clone() };
+    let expr = if better(&best, e).is_lt() {
+        best
+    } else {
+        e.clone()
+    };
     let stop = match &runner.stop_reason {
         Some(egg::StopReason::IterationLimit(n)) => StopReason::IterationLimit(*n),
         Some(egg::StopReason::NodeLimit(n)) => StopReason::NodeLimit(*n),
         Some(egg::StopReason::TimeLimit(_)) => StopReason::TimeLimit,
-        Some(egg::StopReason::Saturated) | Some(egg::StopReason::Other(_)) | None => StopReason::Saturated,
+        Some(egg::StopReason::Saturated) | Some(egg::StopReason::Other(_)) | None => {
+            StopReason::Saturated
+        }
     };
     let report = Report {
         input_tree,
@@ -175,7 +194,11 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
         egraph_nodes: runner.egraph.total_number_of_nodes(),
         egraph_classes: runner.egraph.number_of_classes(),
         iterations: runner.iterations.len(),
-        growth: runner.iterations.iter().map(|i| (i.egraph_nodes, i.egraph_classes)).collect(),
+        growth: runner
+            .iterations
+            .iter()
+            .map(|i| (i.egraph_nodes, i.egraph_classes))
+            .collect(),
         stop,
         time: start.elapsed(),
     };
@@ -210,7 +233,11 @@ fn rewrites(boundaries: &[Id]) -> Vec<Rewrite<Math, Best>> {
                 Scope::Everywhere => None,
                 Scope::PolynomialBoundaries => Some(boundaries.to_vec()),
             };
-            let adapter = RuleAdapter { rule: *rule, scope, memo: Mutex::new(HashMap::new()) };
+            let adapter = RuleAdapter {
+                rule: *rule,
+                scope,
+                memo: Mutex::new(HashMap::new()),
+            };
             let shared = std::sync::Arc::new(adapter);
             Rewrite::new(rule.name, SharedRule(shared.clone()), SharedRule(shared)).ok()
         })
@@ -223,7 +250,10 @@ struct RuleAdapter {
     rule: Rule,
     /// The e-classes the rule may look at (all of them when `None`).
     scope: Option<Vec<Id>>,
-    /// The rule's outputs per input, so that repeated searches cost a lookup.
+    /// The rule's outputs per input, so that repeated searches cost a lookup. An output is
+    /// recorded as an input with no outputs: a rule applied to its own result (a normal form
+    /// of a normal form) has nothing new to say, and skipping it keeps big polynomials from
+    /// being factored over and over.
     memo: Mutex<HashMap<Expr, Vec<Expr>>>,
 }
 
@@ -234,9 +264,15 @@ impl RuleAdapter {
         {
             return found.clone();
         }
-        let outputs: Vec<Expr> = (self.rule.apply)(e).into_iter().filter(|o| o != e).collect();
+        let outputs: Vec<Expr> = (self.rule.apply)(e)
+            .into_iter()
+            .filter(|o| o != e)
+            .collect();
         if let Ok(mut memo) = self.memo.lock() {
             memo.insert(e.clone(), outputs.clone());
+            for output in &outputs {
+                memo.entry(output.clone()).or_default();
+            }
         }
         outputs
     }
@@ -246,7 +282,12 @@ impl RuleAdapter {
 struct SharedRule(std::sync::Arc<RuleAdapter>);
 
 impl Searcher<Math, Best> for SharedRule {
-    fn search_eclass_with_limit(&self, egraph: &EGraph<Math, Best>, eclass: Id, limit: usize) -> Option<SearchMatches<'_, Math>> {
+    fn search_eclass_with_limit(
+        &self,
+        egraph: &EGraph<Math, Best>,
+        eclass: Id,
+        limit: usize,
+    ) -> Option<SearchMatches<'_, Math>> {
         let in_scope = |scope: &Vec<Id>| scope.iter().any(|&b| egraph.find(b) == eclass);
         if limit == 0 || !self.0.scope.as_ref().is_none_or(in_scope) {
             return None;
@@ -254,7 +295,11 @@ impl Searcher<Math, Best> for SharedRule {
         if self.0.outputs(egraph[eclass].data.best()).is_empty() {
             return None;
         }
-        Some(SearchMatches { eclass, substs: vec![Subst::default()], ast: None })
+        Some(SearchMatches {
+            eclass,
+            substs: vec![Subst::default()],
+            ast: None,
+        })
     }
 
     fn vars(&self) -> Vec<Var> {
@@ -297,11 +342,20 @@ mod tests {
 
     #[test]
     fn identities_normal_forms_cannot_see() {
-        assert_eq!(simplified(&(x().sin().pow(2) + x().cos().pow(2))), Expr::one());
-        assert_eq!(simplified(&(Expr::int(3) * x().sin().pow(2) + Expr::int(3) * x().cos().pow(2) + x())), x() + 3);
+        assert_eq!(
+            simplified(&(x().sin().pow(2) + x().cos().pow(2))),
+            Expr::one()
+        );
+        assert_eq!(
+            simplified(&(Expr::int(3) * x().sin().pow(2) + Expr::int(3) * x().cos().pow(2) + x())),
+            x() + 3
+        );
         assert_eq!(simplified(&(x().sin() / x().cos())), x().tan());
         assert_eq!(simplified(&(x().exp() * (-x()).exp())), Expr::one());
-        assert_eq!(simplified(&(x().cos().pow(2) - x().sin().pow(2))), (Expr::int(2) * x()).cos());
+        assert_eq!(
+            simplified(&(x().cos().pow(2) - x().sin().pow(2))),
+            (Expr::int(2) * x()).cos()
+        );
     }
 
     #[test]
@@ -310,9 +364,15 @@ mod tests {
         assert_eq!(simplified(&root_of_square), x().abs());
         let ln_power = RULES.iter().find(|r| r.name == "ln-power").map(|r| r.apply);
         let ln_power = ln_power.expect("the ln-power rule exists");
-        assert_eq!(ln_power(&x().pow(2).ln()), vec![Expr::int(2) * x().abs().ln()]);
+        assert_eq!(
+            ln_power(&x().pow(2).ln()),
+            vec![Expr::int(2) * x().abs().ln()]
+        );
         assert_eq!(ln_power(&x().pow(3).ln()), Vec::<Expr>::new());
         let positive = (x().pow(2) + 1).pow(3).ln();
-        assert_eq!(ln_power(&positive), vec![Expr::int(3) * (x().pow(2) + 1).ln()]);
+        assert_eq!(
+            ln_power(&positive),
+            vec![Expr::int(3) * (x().pow(2) + 1).ln()]
+        );
     }
 }

@@ -86,7 +86,7 @@ fn rational_normal_forms(e: &Expr) -> Vec<Expr> {
         Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..) => {}
         _ => return Vec::new(),
     }
-    vec![poly::smallest_normal_form(e)]
+    poly::normal_forms(e)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,9 +95,16 @@ fn rational_normal_forms(e: &Expr) -> Vec<Expr> {
 /// `(u^(2k))^b = |u|^(2k*b)`: an even power is never negative, so its root is the root of
 /// `|u|`. For `u > 0`, `(u^a)^b = u^(a*b)` is [`power_of_positive_power`].
 fn root_of_even_power(e: &Expr) -> Vec<Expr> {
-    let Kind::Pow(inner, b) = e.kind() else { return Vec::new() };
-    let Kind::Pow(u, a) = inner.kind() else { return Vec::new() };
-    let even = a.as_num().and_then(Number::to_i64).is_some_and(|n| n % 2 == 0);
+    let Kind::Pow(inner, b) = e.kind() else {
+        return Vec::new();
+    };
+    let Kind::Pow(u, a) = inner.kind() else {
+        return Vec::new();
+    };
+    let even = a
+        .as_num()
+        .and_then(Number::to_i64)
+        .is_some_and(|n| n % 2 == 0);
     if !even || b.as_num().is_none() {
         return Vec::new();
     }
@@ -105,18 +112,24 @@ fn root_of_even_power(e: &Expr) -> Vec<Expr> {
 }
 
 fn power_of_positive_power(e: &Expr) -> Vec<Expr> {
-    let Kind::Pow(inner, b) = e.kind() else { return Vec::new() };
+    let Kind::Pow(inner, b) = e.kind() else {
+        return Vec::new();
+    };
     match inner.kind() {
         Kind::Pow(u, a) if sign(u).positive => vec![u.clone().pow(a * b)],
         Kind::Mul(factors) if factors.iter().all(|f| sign(f).positive) => {
-            vec![Expr::product(factors.iter().map(|f| f.clone().pow(b.clone())))]
+            vec![Expr::product(
+                factors.iter().map(|f| f.clone().pow(b.clone())),
+            )]
         }
         _ => Vec::new(),
     }
 }
 
 fn abs_of_signed(e: &Expr) -> Vec<Expr> {
-    let Kind::Call(Func::Abs, u) = e.kind() else { return Vec::new() };
+    let Kind::Call(Func::Abs, u) = e.kind() else {
+        return Vec::new();
+    };
     if sign(u).nonnegative {
         return vec![u.clone()];
     }
@@ -127,20 +140,40 @@ fn abs_of_signed(e: &Expr) -> Vec<Expr> {
 }
 
 fn abs_even_power(e: &Expr) -> Vec<Expr> {
-    let Kind::Pow(base, exp) = e.kind() else { return Vec::new() };
-    let Kind::Call(Func::Abs, u) = base.kind() else { return Vec::new() };
-    let even = exp.as_num().and_then(Number::to_i64).is_some_and(|n| n % 2 == 0);
-    if even { vec![u.clone().pow(exp.clone())] } else { Vec::new() }
+    let Kind::Pow(base, exp) = e.kind() else {
+        return Vec::new();
+    };
+    let Kind::Call(Func::Abs, u) = base.kind() else {
+        return Vec::new();
+    };
+    let even = exp
+        .as_num()
+        .and_then(Number::to_i64)
+        .is_some_and(|n| n % 2 == 0);
+    if even {
+        vec![u.clone().pow(exp.clone())]
+    } else {
+        Vec::new()
+    }
 }
 
 /// `sign(u)*|u| = u`, for every real `u`.
 fn sign_times_abs(e: &Expr) -> Vec<Expr> {
-    let Kind::Mul(factors) = e.kind() else { return Vec::new() };
+    let Kind::Mul(factors) = e.kind() else {
+        return Vec::new();
+    };
     for (i, f) in factors.iter().enumerate() {
-        let Kind::Call(Func::Sign, u) = f.kind() else { continue };
+        let Kind::Call(Func::Sign, u) = f.kind() else {
+            continue;
+        };
         if let Some(j) = factors.iter().position(|g| *g == u.clone().abs()) {
-            let rest = factors.iter().enumerate().filter(|&(k, _)| k != i && k != j);
-            return vec![Expr::product(rest.map(|(_, g)| g.clone()).chain([u.clone()]))];
+            let rest = factors
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != i && k != j);
+            return vec![Expr::product(
+                rest.map(|(_, g)| g.clone()).chain([u.clone()]),
+            )];
         }
     }
     Vec::new()
@@ -151,34 +184,58 @@ fn sign_times_abs(e: &Expr) -> Vec<Expr> {
 
 /// `ln(a*p) = ln(a) + ln(p)` for `p > 0`: where the left side is defined, `a > 0` too.
 fn ln_split_positive(e: &Expr) -> Vec<Expr> {
-    let Kind::Call(Func::Ln, arg) = e.kind() else { return Vec::new() };
-    let Kind::Mul(factors) = arg.kind() else { return Vec::new() };
-    let (positive, rest): (Vec<Expr>, Vec<Expr>) = factors.iter().cloned().partition(|f| sign(f).positive);
+    let Kind::Call(Func::Ln, arg) = e.kind() else {
+        return Vec::new();
+    };
+    let Kind::Mul(factors) = arg.kind() else {
+        return Vec::new();
+    };
+    let (positive, rest): (Vec<Expr>, Vec<Expr>) =
+        factors.iter().cloned().partition(|f| sign(f).positive);
     if positive.is_empty() {
         return Vec::new();
     }
     let logs = positive.into_iter().map(Expr::ln);
-    let rest = if rest.is_empty() { Expr::zero() } else { Expr::product(rest).ln() };
+    let rest = if rest.is_empty() {
+        Expr::zero()
+    } else {
+        Expr::product(rest).ln()
+    };
     vec![Expr::sum(logs.chain([rest]))]
 }
 
 /// `ln(u^k) = k*ln(u)` for `u > 0`; `ln(u^(2k)) = 2k*ln|u|` for every `u != 0` (both sides
 /// undefined at 0).
 fn ln_power(e: &Expr) -> Vec<Expr> {
-    let Kind::Call(Func::Ln, arg) = e.kind() else { return Vec::new() };
-    let Kind::Pow(u, k) = arg.kind() else { return Vec::new() };
+    let Kind::Call(Func::Ln, arg) = e.kind() else {
+        return Vec::new();
+    };
+    let Kind::Pow(u, k) = arg.kind() else {
+        return Vec::new();
+    };
     if sign(u).positive {
         return vec![k * u.clone().ln()];
     }
-    let even = k.as_num().and_then(Number::to_i64).is_some_and(|n| n % 2 == 0);
-    if even { vec![k * u.clone().abs().ln()] } else { Vec::new() }
+    let even = k
+        .as_num()
+        .and_then(Number::to_i64)
+        .is_some_and(|n| n % 2 == 0);
+    if even {
+        vec![k * u.clone().abs().ln()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// `exp(a)*exp(b) = exp(a + b)`.
 fn exp_merge(e: &Expr) -> Vec<Expr> {
-    let Kind::Mul(factors) = e.kind() else { return Vec::new() };
-    let (exps, rest): (Vec<Expr>, Vec<Expr>) =
-        factors.iter().cloned().partition(|f| matches!(f.kind(), Kind::Call(Func::Exp, _)));
+    let Kind::Mul(factors) = e.kind() else {
+        return Vec::new();
+    };
+    let (exps, rest): (Vec<Expr>, Vec<Expr>) = factors
+        .iter()
+        .cloned()
+        .partition(|f| matches!(f.kind(), Kind::Call(Func::Exp, _)));
     if exps.len() < 2 {
         return Vec::new();
     }
@@ -192,8 +249,12 @@ fn exp_merge(e: &Expr) -> Vec<Expr> {
 /// `exp(a + b) = exp(a)*exp(b)`; with `exp(ln(u)) = u` it turns `exp(x + ln(x))` into
 /// `x*exp(x)`.
 fn exp_split(e: &Expr) -> Vec<Expr> {
-    let Kind::Call(Func::Exp, arg) = e.kind() else { return Vec::new() };
-    let Kind::Add(terms) = arg.kind() else { return Vec::new() };
+    let Kind::Call(Func::Exp, arg) = e.kind() else {
+        return Vec::new();
+    };
+    let Kind::Add(terms) = arg.kind() else {
+        return Vec::new();
+    };
     vec![Expr::product(terms.iter().map(|t| t.clone().exp()))]
 }
 
@@ -288,15 +349,23 @@ fn double_angle_sinh(e: &Expr) -> Vec<Expr> {
 }
 
 fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
-    let Kind::Mul(factors) = e.kind() else { return Vec::new() };
+    let Kind::Mul(factors) = e.kind() else {
+        return Vec::new();
+    };
     for (i, fi) in factors.iter().enumerate() {
-        let Kind::Call(h, u) = fi.kind() else { continue };
+        let Kind::Call(h, u) = fi.kind() else {
+            continue;
+        };
         if *h != f {
             continue;
         }
         let partner = Expr::call(g, u.clone());
         if let Some(j) = factors.iter().position(|x| *x == partner) {
-            let rest = factors.iter().enumerate().filter(|&(k, _)| k != i && k != j).map(|(_, x)| x.clone());
+            let rest = factors
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != i && k != j)
+                .map(|(_, x)| x.clone());
             let doubled = Expr::call(double, Expr::int(2) * u) * Expr::ratio(1, 2);
             return vec![Expr::product(rest.chain([doubled]))];
         }
@@ -307,7 +376,9 @@ fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
 /// `sin(u)^2 = (1 - cos(2u))/2` and `cos(u)^2 = (1 + cos(2u))/2` in the terms of a sum: with
 /// like terms collected this is how `cos(x)^2 - sin(x)^2` becomes `cos(2*x)`.
 fn power_reduction(e: &Expr) -> Vec<Expr> {
-    let Kind::Add(terms) = e.kind() else { return Vec::new() };
+    let Kind::Add(terms) = e.kind() else {
+        return Vec::new();
+    };
     let reduce = |t: &Expr| -> Expr {
         let factors: Vec<Expr> = match t.kind() {
             Kind::Mul(fs) => fs.to_vec(),
@@ -363,13 +434,15 @@ fn quotients_to_named(e: &Expr) -> Vec<Expr> {
     for (f, reciprocal) in reciprocals {
         let mut changed = false;
         let new = factors.iter().map(|x| match x.kind() {
-            Kind::Pow(base, n) if n.as_num().is_some_and(Number::is_negative) => match base.kind() {
-                Kind::Call(g, u) if *g == f => {
-                    changed = true;
-                    Expr::call(reciprocal, u.clone()).pow(-n)
+            Kind::Pow(base, n) if n.as_num().is_some_and(Number::is_negative) => {
+                match base.kind() {
+                    Kind::Call(g, u) if *g == f => {
+                        changed = true;
+                        Expr::call(reciprocal, u.clone()).pow(-n)
+                    }
+                    _ => x.clone(),
                 }
-                _ => x.clone(),
-            },
+            }
             _ => x.clone(),
         });
         let new = Expr::product(new.collect::<Vec<_>>());
@@ -385,8 +458,12 @@ fn quotients_to_named(e: &Expr) -> Vec<Expr> {
 fn merge_quotient(factors: &[Expr], num: Func, den: Func, quotient: Func) -> Option<Expr> {
     for (i, f) in factors.iter().enumerate() {
         let (base, a) = f.split_pow();
-        let Kind::Call(g, u) = base.kind() else { continue };
-        let Some(a) = a.as_num().filter(|a| a.is_positive()).cloned() else { continue };
+        let Kind::Call(g, u) = base.kind() else {
+            continue;
+        };
+        let Some(a) = a.as_num().filter(|a| a.is_positive()).cloned() else {
+            continue;
+        };
         if *g != num {
             continue;
         }
@@ -396,9 +473,15 @@ fn merge_quotient(factors: &[Expr], num: Func, den: Func, quotient: Func) -> Opt
             if hb != partner {
                 continue;
             }
-            let Some(b) = b.as_num().filter(|b| b.is_negative()).map(Number::neg) else { continue };
+            let Some(b) = b.as_num().filter(|b| b.is_negative()).map(Number::neg) else {
+                continue;
+            };
             let k = if a < b { a.clone() } else { b.clone() };
-            let rest = factors.iter().enumerate().filter(|&(m, _)| m != i && m != j).map(|(_, x)| x.clone());
+            let rest = factors
+                .iter()
+                .enumerate()
+                .filter(|&(m, _)| m != i && m != j)
+                .map(|(_, x)| x.clone());
             let new = [
                 Expr::call(quotient, u.clone()).pow(Expr::num(k.clone())),
                 base.clone().pow(Expr::num(a.sub(&k))),
@@ -413,7 +496,9 @@ fn merge_quotient(factors: &[Expr], num: Func, den: Func, quotient: Func) -> Opt
 /// `tan = sin/cos`, `sec = 1/cos`, ...: the long way round, so that products like
 /// `tan(x)*cos(x)` can cancel to `sin(x)`.
 fn reciprocal_expand(e: &Expr) -> Vec<Expr> {
-    let Kind::Call(f, u) = e.kind() else { return Vec::new() };
+    let Kind::Call(f, u) = e.kind() else {
+        return Vec::new();
+    };
     let (s, c) = (u.clone().sin(), u.clone().cos());
     let (sh, ch) = (u.clone().sinh(), u.clone().cosh());
     let expanded = match f {

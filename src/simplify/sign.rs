@@ -20,9 +20,21 @@ pub struct Sign {
 }
 
 impl Sign {
-    const POSITIVE: Sign = Sign { positive: true, nonnegative: true, nonzero: true };
-    const UNKNOWN: Sign = Sign { positive: false, nonnegative: false, nonzero: false };
-    const NONNEGATIVE: Sign = Sign { positive: false, nonnegative: true, nonzero: false };
+    const POSITIVE: Sign = Sign {
+        positive: true,
+        nonnegative: true,
+        nonzero: true,
+    };
+    const UNKNOWN: Sign = Sign {
+        positive: false,
+        nonnegative: false,
+        nonzero: false,
+    };
+    const NONNEGATIVE: Sign = Sign {
+        positive: false,
+        nonnegative: true,
+        nonzero: false,
+    };
 }
 
 /// The sign facts of `e`.
@@ -42,14 +54,22 @@ pub fn sign(e: &Expr) -> Sign {
             let signs: Vec<Sign> = terms.iter().map(sign).collect();
             let nonnegative = signs.iter().all(|s| s.nonnegative);
             let positive = nonnegative && signs.iter().any(|s| s.positive);
-            Sign { positive, nonnegative, nonzero: positive }
+            Sign {
+                positive,
+                nonnegative,
+                nonzero: positive,
+            }
         }
         Kind::Mul(factors) => {
             let signs: Vec<Sign> = factors.iter().map(sign).collect();
             let nonzero = signs.iter().all(|s| s.nonzero);
             let positive = signs.iter().all(|s| s.positive);
             let nonnegative = signs.iter().all(|s| s.nonnegative);
-            Sign { positive, nonnegative, nonzero }
+            Sign {
+                positive,
+                nonnegative,
+                nonzero,
+            }
         }
         Kind::Pow(base, exp) => power_sign(sign(base), exp),
         Kind::Call(f, arg) => call_sign(*f, arg),
@@ -60,14 +80,23 @@ fn power_sign(base: Sign, exp: &Expr) -> Sign {
     if base.positive {
         return Sign::POSITIVE;
     }
-    let Some(n) = exp.as_num() else { return Sign::UNKNOWN };
+    let Some(n) = exp.as_num() else {
+        return Sign::UNKNOWN;
+    };
     let even_numerator = n.numer().to_i64().is_some_and(|p| p % 2 == 0);
     let even_root = n.denom().to_i64().is_some_and(|q| q % 2 == 0);
     if even_numerator || even_root {
         // `u^2`, `u^(2/3)`, `sqrt(u)`: never negative where defined.
-        return Sign { nonzero: base.nonzero, positive: base.nonzero, nonnegative: true };
+        return Sign {
+            nonzero: base.nonzero,
+            positive: base.nonzero,
+            nonnegative: true,
+        };
     }
-    Sign { nonzero: base.nonzero, ..base }
+    Sign {
+        nonzero: base.nonzero,
+        ..base
+    }
 }
 
 fn call_sign(f: Func, arg: &Expr) -> Sign {
@@ -76,7 +105,11 @@ fn call_sign(f: Func, arg: &Expr) -> Sign {
         Func::Sech => Sign::POSITIVE,
         Func::Abs => {
             let inner = sign(arg);
-            Sign { positive: inner.nonzero, nonnegative: true, nonzero: inner.nonzero }
+            Sign {
+                positive: inner.nonzero,
+                nonnegative: true,
+                nonzero: inner.nonzero,
+            }
         }
         Func::Acos | Func::Acosh | Func::Asec | Func::Asech => Sign::NONNEGATIVE,
         _ => Sign::UNKNOWN,
