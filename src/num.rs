@@ -128,17 +128,33 @@ impl Number {
 
     /// `self + other`.
     pub fn add(&self, other: &Number) -> Number {
+        if let Some((a, b)) = self.integers_with(other) {
+            return Number(BigRational::from_integer(a + b));
+        }
         Number(&self.0 + &other.0)
     }
 
     /// `self - other`.
     pub fn sub(&self, other: &Number) -> Number {
+        if let Some((a, b)) = self.integers_with(other) {
+            return Number(BigRational::from_integer(a - b));
+        }
         Number(&self.0 - &other.0)
     }
 
     /// `self * other`.
     pub fn mul(&self, other: &Number) -> Number {
+        if let Some((a, b)) = self.integers_with(other) {
+            return Number(BigRational::from_integer(a * b));
+        }
         Number(&self.0 * &other.0)
+    }
+
+    /// Both numerators, when both numbers are integers. `BigRational` arithmetic takes gcds
+    /// with the denominators even when they are one, which costs a loop per bit (polynomial
+    /// arithmetic over big integer coefficients spends most of its time there).
+    fn integers_with<'a>(&'a self, other: &'a Number) -> Option<(&'a BigInt, &'a BigInt)> {
+        (self.0.is_integer() && other.0.is_integer()).then(|| (self.0.numer(), other.0.numer()))
     }
 
     /// `1 / self`; `None` for zero.
