@@ -266,7 +266,10 @@ impl Poly {
     /// `self ^ n`, by repeated multiplication (cheaper than squaring for sparse inputs).
     pub(crate) fn pow(&self, n: u32, budget: &mut Budget) -> Option<Poly> {
         if let Some(c) = self.constant_value() {
-            return Some(Poly::constant(self.nvars, c.pow(&Number::int(i64::from(n)))?));
+            return Some(Poly::constant(
+                self.nvars,
+                c.pow(&Number::int(i64::from(n)))?,
+            ));
         }
         if self.total_degree().saturating_mul(i64::from(n)) > MAX_DEGREE {
             return None;
