@@ -27,4 +27,4 @@ pub use parse::{
 };
 pub use poly::{cancel, expand, factor, smallest_normal_form, together};
 pub use print::{Format, PrintLimits, TooLarge, to_latex, to_text};
-pub use simplify::{Limits, Report, Simplified, StopReason, simplify};
+pub use simplify::{Limits, RULES, Report, Rule, Scope, Simplified, StopReason, Topic, simplify};

@@ -90,12 +90,7 @@ impl Number {
             return n / d;
         }
         // Huge numerator or denominator: scale both down by the same power of two.
-        let shift = self
-            .0
-            .numer()
-            .bits()
-            .max(self.0.denom().bits())
-            .saturating_sub(1000);
+        let shift = self.0.numer().bits().max(self.0.denom().bits()).saturating_sub(1000);
         let n = (self.0.numer() >> shift).to_f64().unwrap_or(f64::NAN);
         let d = (self.0.denom() >> shift).to_f64().unwrap_or(f64::NAN);
         n / d
@@ -133,30 +128,33 @@ impl Number {
 
     /// `self + other`.
     pub fn add(&self, other: &Number) -> Number {
-        if self.0.is_integer() && other.0.is_integer() {
-            return Number::from_integer(self.0.numer() + other.0.numer());
+        if let Some((a, b)) = self.integers_with(other) {
+            return Number(BigRational::from_integer(a + b));
         }
         Number(&self.0 + &other.0)
     }
 
     /// `self - other`.
     pub fn sub(&self, other: &Number) -> Number {
-        self.add(&other.neg())
+        if let Some((a, b)) = self.integers_with(other) {
+            return Number(BigRational::from_integer(a - b));
+        }
+        Number(&self.0 - &other.0)
     }
 
     /// `self * other`.
     pub fn mul(&self, other: &Number) -> Number {
-        if self.0.is_integer() && other.0.is_integer() {
-            return Number::from_integer(self.0.numer() * other.0.numer());
+        if let Some((a, b)) = self.integers_with(other) {
+            return Number(BigRational::from_integer(a * b));
         }
         Number(&self.0 * &other.0)
     }
 
-    /// An integer, without `BigRational::new`'s reduction: num-bigint's binary gcd takes time
-    /// quadratic in the bits even against a denominator of `1`, which made repeated
-    /// differentiation (`exp(x^2)`, 400 times) spend 70% of its time reducing integers.
-    fn from_integer(n: BigInt) -> Number {
-        Number(BigRational::from_integer(n))
+    /// Both numerators, when both numbers are integers. `BigRational` arithmetic takes gcds
+    /// with the denominators even when they are one, which costs a loop per bit (polynomial
+    /// arithmetic over big integer coefficients spends most of its time there).
+    fn integers_with<'a>(&'a self, other: &'a Number) -> Option<(&'a BigInt, &'a BigInt)> {
+        (self.0.is_integer() && other.0.is_integer()).then(|| (self.0.numer(), other.0.numer()))
     }
 
     /// `1 / self`; `None` for zero.
@@ -196,11 +194,7 @@ impl Number {
         }
         if self.0.numer().magnitude().is_one() && self.0.denom().is_one() {
             let odd = exp.is_odd();
-            return Some(if self.is_negative() && odd {
-                Number::int(-1)
-            } else {
-                Number::one()
-            });
+            return Some(if self.is_negative() && odd { Number::int(-1) } else { Number::one() });
         }
         let e = exp.abs().to_u64()?;
         if e.saturating_mul(self.bits()) > MAX_BITS + e {
@@ -208,11 +202,7 @@ impl Number {
         }
         let e = u32::try_from(e).ok()?;
         let powered = Number(num_traits::Pow::pow(&self.0, e));
-        if exp.is_negative() {
-            powered.recip()
-        } else {
-            Some(powered)
-        }
+        if exp.is_negative() { powered.recip() } else { Some(powered) }
     }
 
     /// The exact `q`-th root, when it exists in the rationals and is real.
@@ -255,11 +245,7 @@ impl Number {
         if int_part.is_empty() && frac_part.is_empty() {
             return None;
         }
-        if !int_part
-            .bytes()
-            .chain(frac_part.bytes())
-            .all(|b| b.is_ascii_digit())
-        {
+        if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
             return None;
         }
         let digits = format!("{int_part}{frac_part}");

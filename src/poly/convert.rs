@@ -189,12 +189,12 @@ pub(crate) trait Algebra: Sized {
     fn constant(nvars: usize, c: &Number) -> Self;
     /// `atom^k` (`k` may be negative).
     fn atom(nvars: usize, atom: usize, k: i32) -> Self;
-    /// `self + other`.
-    fn add(&self, other: &Self, budget: &mut Budget) -> Option<Self>;
+    /// `self + other` (taking `self`, so that a long sum adds in place).
+    fn plus(self, other: &Self, budget: &mut Budget) -> Option<Self>;
     /// `self * other`.
-    fn mul(&self, other: &Self, budget: &mut Budget) -> Option<Self>;
+    fn times(&self, other: &Self, budget: &mut Budget) -> Option<Self>;
     /// `self ^ n`.
-    fn pow(&self, n: u32, budget: &mut Budget) -> Option<Self>;
+    fn power(&self, n: u32, budget: &mut Budget) -> Option<Self>;
     /// `1 / self`, if it exists in this algebra.
     fn reciprocal(&self, budget: &mut Budget) -> Option<Self>;
 }
@@ -208,17 +208,17 @@ impl Algebra for Poly {
         Poly::atom_power(nvars, atom, k)
     }
 
-    fn add(&self, other: &Poly, budget: &mut Budget) -> Option<Poly> {
-        budget.spend(other.len() as u64)?;
-        let sum = Poly::add(self, other);
-        (sum.len() <= MAX_TERMS).then_some(sum)
+    fn plus(mut self, other: &Poly, budget: &mut Budget) -> Option<Poly> {
+        budget.spend((other.len() as u64).saturating_mul(other.limb_weight()))?;
+        self.add_assign(other);
+        (self.len() <= MAX_TERMS).then_some(self)
     }
 
-    fn mul(&self, other: &Poly, budget: &mut Budget) -> Option<Poly> {
+    fn times(&self, other: &Poly, budget: &mut Budget) -> Option<Poly> {
         Poly::mul(self, other, budget)
     }
 
-    fn pow(&self, n: u32, budget: &mut Budget) -> Option<Poly> {
+    fn power(&self, n: u32, budget: &mut Budget) -> Option<Poly> {
         Poly::pow(self, n, budget)
     }
 
@@ -259,21 +259,22 @@ pub(crate) fn convert<A: Algebra>(e: &Expr, mode: Mode, budget: &mut Budget) -> 
             Shape::Sum(xs) => {
                 let mut acc = A::constant(n, &Number::zero());
                 for x in &xs {
-                    acc = acc.add(values.get(&x.id())?, budget)?;
+                    acc = acc.plus(values.get(&x.id())?, budget)?;
                 }
                 acc
             }
             Shape::Product(xs) => {
                 let mut acc = A::constant(n, &Number::one());
                 for x in &xs {
-                    acc = acc.mul(values.get(&x.id())?, budget)?;
+                    acc = acc.times(values.get(&x.id())?, budget)?;
                 }
                 acc
             }
-            Shape::Power(base, k) => values.get(&base.id())?.pow(k, budget)?,
-            Shape::Reciprocal(base, k) => {
-                values.get(&base.id())?.reciprocal(budget)?.pow(k, budget)?
-            }
+            Shape::Power(base, k) => values.get(&base.id())?.power(k, budget)?,
+            Shape::Reciprocal(base, k) => values
+                .get(&base.id())?
+                .reciprocal(budget)?
+                .power(k, budget)?,
         };
         values.insert(node.id(), value);
     }

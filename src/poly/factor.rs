@@ -21,7 +21,7 @@ const MAX_ROOT_SEARCH_DEGREE: i32 = 100;
 const MAX_SAMPLE_VALUE: u64 = 100_000_000;
 
 /// The largest constant or leading coefficient whose divisors are enumerated.
-const MAX_DIVISOR_SEARCH: u64 = 1_000_000_000_000;
+const MAX_DIVISOR_SEARCH: u64 = 10_000_000_000;
 
 /// The most candidate roots (or candidate factors) tried for one polynomial.
 const MAX_CANDIDATES: usize = 4_000;
@@ -189,7 +189,7 @@ fn split_rational_roots(f: &Poly, budget: &mut Budget) -> Option<Vec<Poly>> {
     let mut rest = f.normalized();
     let constant = rest.coeff_in(v, 0).constant_value()?;
     let leading = rest.leading_coeff();
-    let (Some(ps), Some(qs)) = (divisors(&constant), divisors(&leading)) else {
+    let (Some(ps), Some(qs)) = (divisors(&constant, budget), divisors(&leading, budget)) else {
         return whole;
     };
     if ps.len().saturating_mul(qs.len()) > MAX_CANDIDATES {
@@ -262,7 +262,7 @@ fn find_factor_of_degree(
     let mut samples: Vec<(i64, Vec<u64>)> = Vec::new();
     for t in SAMPLE_POINTS {
         let value = value_at(f, v, &Number::int(t), budget)?;
-        if let Some(ds) = divisors_up_to(&value, MAX_SAMPLE_VALUE) {
+        if let Some(ds) = divisors_up_to(&value, MAX_SAMPLE_VALUE, budget) {
             samples.push((t, ds));
         }
     }
@@ -374,7 +374,10 @@ fn vanishes_at(f: &Poly, v: usize, root: &Number, budget: &mut Budget) -> Option
 /// The value of the univariate `f` at `x = point`, by Horner's rule on its coefficients.
 fn value_at(f: &Poly, v: usize, point: &Number, budget: &mut Budget) -> Option<Number> {
     let degree = f.degree_in(v);
-    budget.spend(u64::try_from(degree).ok()?.saturating_add(1))?;
+    let steps = u64::try_from(degree).ok()?.saturating_add(1);
+    // The running value grows to about `degree` times the point's size.
+    let weight = f.limb_weight() + steps.saturating_mul(point.bits()) / 64;
+    budget.spend(steps.saturating_mul(weight))?;
     let mut dense = vec![Number::zero(); usize::try_from(degree).ok()? + 1];
     for (m, c) in f.terms() {
         dense[usize::try_from(m[v]).ok()?] = c.clone();
@@ -388,17 +391,19 @@ fn value_at(f: &Poly, v: usize, point: &Number, budget: &mut Budget) -> Option<N
 }
 
 /// The positive divisors of a non-zero integer within [`MAX_DIVISOR_SEARCH`], by trial
-/// division.
-fn divisors(n: &Number) -> Option<Vec<u64>> {
-    divisors_up_to(n, MAX_DIVISOR_SEARCH)
+/// division; `None` for zero, larger numbers or an exhausted budget.
+fn divisors(n: &Number, budget: &mut Budget) -> Option<Vec<u64>> {
+    divisors_up_to(n, MAX_DIVISOR_SEARCH, budget)
 }
 
 /// [`divisors`] of numbers up to `limit` only.
-fn divisors_up_to(n: &Number, limit: u64) -> Option<Vec<u64>> {
+fn divisors_up_to(n: &Number, limit: u64, budget: &mut Budget) -> Option<Vec<u64>> {
     let n = n.abs().to_i64().and_then(|n| u64::try_from(n).ok())?;
     if n == 0 || n > limit {
         return None;
     }
+    // Trial division to the square root: charge one unit per 64 candidates.
+    budget.spend(n.isqrt() / 64 + 1)?;
     let mut small = Vec::new();
     let mut large = Vec::new();
     let mut d = 1u64;

@@ -83,14 +83,11 @@ impl Algebra for Frac {
         }
     }
 
-    fn add(&self, other: &Frac, budget: &mut Budget) -> Option<Frac> {
-        budget.spend(other.num.len() as u64)?;
+    fn plus(mut self, other: &Frac, budget: &mut Budget) -> Option<Frac> {
+        budget.spend((other.num.len() as u64).saturating_mul(other.num.limb_weight()))?;
         if self.has_unit_den() && other.has_unit_den() {
-            let num = self.num.add(&other.num);
-            return (num.len() <= MAX_TERMS).then(|| Frac {
-                num,
-                den: self.den.clone(),
-            });
+            self.num.add_assign(&other.num);
+            return (self.num.len() <= MAX_TERMS).then_some(self);
         }
         if self.den == other.den {
             return Frac::reduced(self.num.add(&other.num), self.den.clone(), budget);
@@ -112,7 +109,7 @@ impl Algebra for Frac {
         Frac::coprime(num.exact_div(&h, budget)?, den.exact_div(&h, budget)?)
     }
 
-    fn mul(&self, other: &Frac, budget: &mut Budget) -> Option<Frac> {
+    fn times(&self, other: &Frac, budget: &mut Budget) -> Option<Frac> {
         // (a/b) * (c/d): cancel a against d and c against b; the rest is already coprime.
         let g1 = gcd(&self.num, &other.den, budget)?;
         let g2 = gcd(&other.num, &self.den, budget)?;
@@ -127,7 +124,7 @@ impl Algebra for Frac {
         Frac::coprime(num, den)
     }
 
-    fn pow(&self, n: u32, budget: &mut Budget) -> Option<Frac> {
+    fn power(&self, n: u32, budget: &mut Budget) -> Option<Frac> {
         Frac::coprime(self.num.pow(n, budget)?, self.den.pow(n, budget)?)
     }
 

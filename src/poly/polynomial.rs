@@ -17,8 +17,9 @@ pub(crate) const MAX_TERMS: usize = 2_000;
 /// The largest total degree any intermediate polynomial may have.
 pub(crate) const MAX_DEGREE: i64 = 1_000;
 
-/// The work one top-level call may do, counted in coefficient operations.
-pub(crate) const WORK_LIMIT: u64 = 2_000_000;
+/// The work one top-level call may do, counted in coefficient operations weighted by the
+/// size of the coefficients (see [`Poly::limb_weight`]).
+pub(crate) const WORK_LIMIT: u64 = 500_000;
 
 /// The largest coefficient, in bits, that a product may produce.
 const MAX_COEFF_BITS: u64 = 8_192;
@@ -37,10 +38,18 @@ impl Budget {
         Budget { left: WORK_LIMIT }
     }
 
-    /// Takes `cost` units, or reports that the budget is exhausted.
+    /// Takes `cost` units, or reports that the budget is exhausted (and stays so).
     pub(crate) fn spend(&mut self, cost: u64) -> Option<()> {
-        self.left = self.left.checked_sub(cost)?;
-        Some(())
+        match self.left.checked_sub(cost) {
+            Some(left) => {
+                self.left = left;
+                Some(())
+            }
+            None => {
+                self.left = 0;
+                None
+            }
+        }
     }
 }
 
@@ -168,10 +177,32 @@ impl Poly {
     /// `self + other`.
     pub(crate) fn add(&self, other: &Poly) -> Poly {
         let mut sum = self.clone();
-        for (m, c) in &other.terms {
-            sum.add_term(m.clone(), c);
-        }
+        sum.add_assign(other);
         sum
+    }
+
+    /// `self += other`, in place (linear in `other`'s size).
+    pub(crate) fn add_assign(&mut self, other: &Poly) {
+        for (m, c) in &other.terms {
+            self.add_term(m.clone(), c);
+        }
+    }
+
+    /// `self -= c * atoms^shift * other`, in place: the step of every division.
+    fn sub_scaled(&mut self, other: &Poly, c: &Number, shift: &[i32]) {
+        let minus_c = c.neg();
+        for (m, k) in &other.terms {
+            let mono: Mono = m.iter().zip(shift).map(|(a, b)| a + b).collect();
+            self.add_term(mono, &k.mul(&minus_c));
+        }
+    }
+
+    /// The cost of one coefficient operation on this polynomial, in budget units: the square
+    /// of the number of 64-bit limbs of its largest coefficient, since the gcds inside
+    /// rational arithmetic are quadratic in the size of their operands.
+    pub(crate) fn limb_weight(&self) -> u64 {
+        let limbs = 1 + self.terms.values().map(Number::bits).max().unwrap_or(0) / 64;
+        limbs.saturating_mul(limbs)
     }
 
     /// `self - other`.
@@ -207,7 +238,12 @@ impl Poly {
     /// `self * other`, or `None` past [`MAX_TERMS`], [`MAX_DEGREE`], the coefficient bound or
     /// the budget.
     pub(crate) fn mul(&self, other: &Poly, budget: &mut Budget) -> Option<Poly> {
-        budget.spend((self.len() as u64).saturating_mul(other.len() as u64))?;
+        let weight = self.limb_weight() + other.limb_weight();
+        budget.spend(
+            (self.len() as u64)
+                .saturating_mul(other.len() as u64)
+                .saturating_mul(weight),
+        )?;
         if self.total_degree() + other.total_degree() > MAX_DEGREE {
             return None;
         }
@@ -229,6 +265,12 @@ impl Poly {
 
     /// `self ^ n`, by repeated multiplication (cheaper than squaring for sparse inputs).
     pub(crate) fn pow(&self, n: u32, budget: &mut Budget) -> Option<Poly> {
+        if let Some(c) = self.constant_value() {
+            return Some(Poly::constant(
+                self.nvars,
+                c.pow(&Number::int(i64::from(n)))?,
+            ));
+        }
         if self.total_degree().saturating_mul(i64::from(n)) > MAX_DEGREE {
             return None;
         }
@@ -250,18 +292,22 @@ impl Poly {
         }
         let (dm, dc) = divisor.leading()?;
         let (dm, dc) = (dm.clone(), dc.clone());
+        let weight = divisor.limb_weight();
         let mut quotient = Poly::zero(self.nvars);
         let mut rest = self.clone();
         while let Some((rm, rc)) = rest.leading() {
-            budget.spend(divisor.len() as u64)?;
+            let cost = (divisor.len() as u64).saturating_mul(weight + rest.limb_weight());
+            budget.spend(cost)?;
             let shift: Mono = rm.iter().zip(&dm).map(|(a, b)| a - b).collect();
             if shift.iter().any(|&e| e < 0) {
                 return None;
             }
             let c = rc.div(&dc)?;
-            let term = Poly::from_terms(self.nvars, [(shift, c)]);
-            rest = rest.sub(&term.mul(divisor, budget)?);
-            quotient = quotient.add(&term);
+            rest.sub_scaled(divisor, &c, &shift);
+            quotient.add_term(shift, &c);
+            if rest.len() > MAX_TERMS {
+                return None;
+            }
         }
         Some(quotient)
     }
@@ -357,7 +403,13 @@ impl Poly {
     /// The rational content, signed like the leading coefficient, so that
     /// `self / content()` has coprime integer coefficients and a positive leading one.
     pub(crate) fn content(&self) -> Number {
-        let g = self.terms.values().fold(Number::zero(), |g, c| g.gcd(c));
+        let mut g = Number::zero();
+        for c in self.terms.values() {
+            // Once the gcd is one, integers cannot lower it: skip their (costly) gcds.
+            if !(g.is_one() && c.is_integer()) {
+                g = g.gcd(c);
+            }
+        }
         if self.leading_coeff().is_negative() {
             g.neg()
         } else {
@@ -368,7 +420,11 @@ impl Poly {
     /// The associate with coprime integer coefficients and a positive leading coefficient
     /// (zero stays zero).
     pub(crate) fn normalized(&self) -> Poly {
-        match self.content().recip() {
+        let content = self.content();
+        if content.is_one() {
+            return self.clone();
+        }
+        match content.recip() {
             Some(r) => self.scale(&r),
             None => self.clone(),
         }

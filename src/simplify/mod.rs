@@ -24,7 +24,6 @@ use egg::{Applier, EGraph, Id, PatternAst, Rewrite, Runner, SearchMatches, Searc
 use analysis::{Best, better};
 use language::{Math, add_expr, add_expr_with_ids};
 pub use rules::{RULES, Rule, Scope, Topic};
-pub use sign::{Sign, sign};
 
 use crate::expr::{Expr, Kind};
 use crate::num::Number;
