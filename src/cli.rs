@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::expr::{Expr, Symbol};
 use crate::parse::{ParseError, ParseOptions, parse_with};
 use crate::print::{PrintLimits, to_latex, to_text};
-use crate::simplify::{Limits, Report, simplify};
+use crate::simplify::{Limits, Report, Step, simplify};
 
 /// Longest input line the batch mode reads; longer lines are refused, not read into memory.
 pub const MAX_LINE_BYTES: usize = 64 << 20;
@@ -73,6 +73,10 @@ struct Options {
     /// object in JSON).
     #[arg(long)]
     stats: bool,
+    /// Show the named rewrite steps from the raw derivative to the answer (before the answer
+    /// in text mode, an "explain" array in JSON).
+    #[arg(long)]
+    explain: bool,
     /// Declare NAME an undefined function, like the default `f`, `g`, `h`.
     #[arg(long = "fn", value_name = "NAME")]
     functions: Vec<String>,
@@ -182,7 +186,9 @@ struct Job {
 
 /// A successful answer for one line.
 struct Answer {
+    raw: Expr,
     result: Expr,
+    steps: Vec<Step>,
     stats: Stats,
 }
 
@@ -355,15 +361,20 @@ impl Job {
         stats.raw_tree = raw.tree_size();
         stats.raw_dag = raw.dag_size();
         let clock = Instant::now();
-        let result = if self.options.no_simplify {
-            raw
+        let (result, steps) = if self.options.no_simplify {
+            (raw.clone(), Vec::new())
         } else {
             let simplified = simplify(&raw, &self.limits);
             stats.report = Some(simplified.report);
-            simplified.expr
+            (simplified.expr, simplified.steps)
         };
         stats.micros[2] = clock.elapsed().as_micros();
-        Ok(Answer { result, stats })
+        Ok(Answer {
+            raw,
+            result,
+            steps,
+            stats,
+        })
     }
 
     fn differentiate(&self, input: &Expr) -> Result<Expr, LineError> {
@@ -392,6 +403,11 @@ impl Job {
             _ => to_text(&answer.result, &limits),
         };
         let print_micros = clock.elapsed().as_micros();
+        if self.options.explain {
+            for line in explanation_lines(answer) {
+                writeln!(out, "{line}")?;
+            }
+        }
         match printed {
             Ok(text) => writeln!(out, "{text}")?,
             Err(e) => writeln!(out, "error: {e}")?,
@@ -429,10 +445,38 @@ impl Job {
                     stats["micros"]["print"] = json!(print_micros);
                     line["stats"] = stats;
                 }
+                if self.options.explain {
+                    let steps: Vec<Value> = a
+                        .steps
+                        .iter()
+                        .map(|s| json!({"rule": s.rule, "before": s.before.to_string(), "after": s.after.to_string()}))
+                        .collect();
+                    line["explain"] = json!(steps);
+                }
                 line
             }
         }
     }
+}
+
+/// The explanation, one line per step: the raw derivative, each named rewrite, the answer.
+fn explanation_lines(answer: &Answer) -> Vec<String> {
+    let width = answer
+        .steps
+        .iter()
+        .map(|s| s.rule.len())
+        .max()
+        .unwrap_or(0)
+        .max("result".len());
+    let mut lines = vec![format!("{:width$}  {}", "raw", answer.raw)];
+    for step in &answer.steps {
+        lines.push(format!(
+            "{:width$}  {}  =>  {}",
+            step.rule, step.before, step.after
+        ));
+    }
+    lines.push(format!("{:width$}  {}", "result", answer.result));
+    lines
 }
 
 /// `x` if the formula has it, else its only free symbol.

@@ -27,4 +27,6 @@ pub use parse::{
 };
 pub use poly::{cancel, expand, factor, smallest_normal_form, together};
 pub use print::{Format, PrintLimits, TooLarge, to_latex, to_text};
-pub use simplify::{Limits, RULES, Report, Rule, Scope, Simplified, StopReason, Topic, simplify};
+pub use simplify::{
+    Limits, RULES, Report, Rule, Scope, Simplified, Step, StopReason, Topic, simplify,
+};

@@ -90,7 +90,12 @@ impl Number {
             return n / d;
         }
         // Huge numerator or denominator: scale both down by the same power of two.
-        let shift = self.0.numer().bits().max(self.0.denom().bits()).saturating_sub(1000);
+        let shift = self
+            .0
+            .numer()
+            .bits()
+            .max(self.0.denom().bits())
+            .saturating_sub(1000);
         let n = (self.0.numer() >> shift).to_f64().unwrap_or(f64::NAN);
         let d = (self.0.denom() >> shift).to_f64().unwrap_or(f64::NAN);
         n / d
@@ -194,7 +199,11 @@ impl Number {
         }
         if self.0.numer().magnitude().is_one() && self.0.denom().is_one() {
             let odd = exp.is_odd();
-            return Some(if self.is_negative() && odd { Number::int(-1) } else { Number::one() });
+            return Some(if self.is_negative() && odd {
+                Number::int(-1)
+            } else {
+                Number::one()
+            });
         }
         let e = exp.abs().to_u64()?;
         if e.saturating_mul(self.bits()) > MAX_BITS + e {
@@ -202,7 +211,11 @@ impl Number {
         }
         let e = u32::try_from(e).ok()?;
         let powered = Number(num_traits::Pow::pow(&self.0, e));
-        if exp.is_negative() { powered.recip() } else { Some(powered) }
+        if exp.is_negative() {
+            powered.recip()
+        } else {
+            Some(powered)
+        }
     }
 
     /// The exact `q`-th root, when it exists in the rationals and is real.
@@ -245,7 +258,11 @@ impl Number {
         if int_part.is_empty() && frac_part.is_empty() {
             return None;
         }
-        if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+        if !int_part
+            .bytes()
+            .chain(frac_part.bytes())
+            .all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         let digits = format!("{int_part}{frac_part}");

@@ -278,17 +278,14 @@ mod reparse;
 #[cfg(test)]
 mod tests;
 
-/// The order in which a sum's terms are printed: the stored order, except that a sum which
-/// starts with a negative term starts with its first positive one instead (`1 - x^2`, not
-/// `-x^2 + 1`). The parser puts the terms back in canonical order, so this does not change
-/// what the text reads back as.
+/// The order in which a sum's terms are printed: the stored order, except that a sum of two
+/// terms, the first negative and the second not, is printed the other way round (`1 - x^2`,
+/// `y - x`, not `-x^2 + 1`). Longer sums keep their order, so polynomials still read from
+/// the highest degree down. The parser puts the terms back in canonical order, so this does
+/// not change what the text reads back as.
 fn print_order(terms: &[Expr]) -> Vec<&Expr> {
-    let mut order: Vec<&Expr> = terms.iter().collect();
-    if order.first().is_some_and(|t| t.is_negative_term())
-        && let Some(i) = order.iter().position(|t| !t.is_negative_term())
-    {
-        let first_positive = order.remove(i);
-        order.insert(0, first_positive);
+    match terms {
+        [a, b] if a.is_negative_term() && !b.is_negative_term() => vec![b, a],
+        _ => terms.iter().collect(),
     }
-    order
 }

@@ -16,7 +16,7 @@ mod sign;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use egg::{Applier, EGraph, Id, PatternAst, Rewrite, Runner, SearchMatches, Searcher, Subst, Var};
@@ -127,6 +127,19 @@ pub struct Simplified {
     pub expr: Expr,
     /// What the run did.
     pub report: Report,
+    /// The rewrites that led to the result, in the order they were found.
+    pub steps: Vec<Step>,
+}
+
+/// One named rewrite that made a subexpression simpler.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// The rule's name (see [`RULES`]).
+    pub rule: &'static str,
+    /// The subexpression before.
+    pub before: Expr,
+    /// The subexpression after: equal in value, simpler.
+    pub after: Expr,
 }
 
 /// Simplifies `e` within `limits`.
@@ -157,6 +170,7 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
         return Simplified {
             expr: e.clone(),
             report,
+            steps: Vec::new(),
         };
     }
     let mut egraph: EGraph<Math, Best> = EGraph::new(Best);
@@ -165,12 +179,13 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
         .iter()
         .filter_map(|b| ids.get(&b.id()).copied())
         .collect();
+    let log = Arc::new(Mutex::new(Vec::new()));
     let runner = Runner::default()
         .with_egraph(egraph)
         .with_node_limit(limits.nodes)
         .with_iter_limit(limits.iterations)
         .with_time_limit(limits.time)
-        .run(&rewrites(&boundaries));
+        .run(&rewrites(&boundaries, &log));
     let best = runner.egraph[runner.egraph.find(root)].data.best().clone();
     let expr = if better(&best, e).is_lt() {
         best
@@ -201,7 +216,26 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
         stop,
         time: start.elapsed(),
     };
-    Simplified { expr, report }
+    let steps = log
+        .lock()
+        .map(|steps| distinct_steps(&steps))
+        .unwrap_or_default();
+    Simplified {
+        expr,
+        report,
+        steps,
+    }
+}
+
+/// The logged steps, each once, in the order they were found: every rewrite that made some
+/// subexpression simpler on the way from the raw derivative to the answer.
+fn distinct_steps(steps: &[Step]) -> Vec<Step> {
+    let mut seen = std::collections::HashSet::new();
+    steps
+        .iter()
+        .filter(|s| seen.insert((s.before.clone(), s.after.clone())))
+        .cloned()
+        .collect()
 }
 
 /// The subexpressions where a polynomial region of `e` begins: the root, arguments of
@@ -224,7 +258,7 @@ fn polynomial_boundaries(e: &Expr) -> Vec<Expr> {
     boundaries
 }
 
-fn rewrites(boundaries: &[Id]) -> Vec<Rewrite<Math, Best>> {
+fn rewrites(boundaries: &[Id], log: &Arc<Mutex<Vec<Step>>>) -> Vec<Rewrite<Math, Best>> {
     RULES
         .iter()
         .filter_map(|rule| {
@@ -236,8 +270,9 @@ fn rewrites(boundaries: &[Id]) -> Vec<Rewrite<Math, Best>> {
                 rule: *rule,
                 scope,
                 memo: Mutex::new(HashMap::new()),
+                log: log.clone(),
             };
-            let shared = std::sync::Arc::new(adapter);
+            let shared = Arc::new(adapter);
             Rewrite::new(rule.name, SharedRule(shared.clone()), SharedRule(shared)).ok()
         })
         .collect()
@@ -254,6 +289,8 @@ struct RuleAdapter {
     /// of a normal form) has nothing new to say, and skipping it keeps big polynomials from
     /// being factored over and over.
     memo: Mutex<HashMap<Expr, Vec<Expr>>>,
+    /// Where applications that made a class simpler are recorded, for explanations.
+    log: Arc<Mutex<Vec<Step>>>,
 }
 
 impl RuleAdapter {
@@ -278,7 +315,7 @@ impl RuleAdapter {
 }
 
 #[derive(Clone)]
-struct SharedRule(std::sync::Arc<RuleAdapter>);
+struct SharedRule(Arc<RuleAdapter>);
 
 impl Searcher<Math, Best> for SharedRule {
     fn search_eclass_with_limit(
@@ -318,6 +355,15 @@ impl Applier<Math, Best> for SharedRule {
         let best = egraph[eclass].data.best().clone();
         let mut changed = Vec::new();
         for output in self.0.outputs(&best) {
+            if output.simpler(&best).is_lt()
+                && let Ok(mut log) = self.0.log.lock()
+            {
+                log.push(Step {
+                    rule: self.0.rule.name,
+                    before: best.clone(),
+                    after: output.clone(),
+                });
+            }
             let id = add_expr(egraph, &output);
             if egraph.union_trusted(eclass, id, rule_name) {
                 changed.push(id);

@@ -434,7 +434,10 @@ fn quotients_to_named(e: &Expr) -> Vec<Expr> {
     for (f, reciprocal) in reciprocals {
         let mut changed = false;
         let new = factors.iter().map(|x| match x.kind() {
-            Kind::Pow(base, n) if n.as_num().is_some_and(Number::is_negative) => {
+            Kind::Pow(base, n)
+                if n.as_num()
+                    .is_some_and(|n| n.is_negative() && n.is_integer()) =>
+            {
                 match base.kind() {
                     Kind::Call(g, u) if *g == f => {
                         changed = true;

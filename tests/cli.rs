@@ -1,0 +1,176 @@
+//! The real `deriv` binary: arguments, batch mode, JSON lines, exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn deriv(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deriv"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(mut input) = child.stdin.take() {
+        input
+            .write_all(stdin.as_bytes())
+            .expect("stdin is writable");
+    }
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn json_lines(output: &Output) -> Vec<Value> {
+    stdout(output)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn differentiates_an_example() {
+    let out = deriv(&["x^2*sin(x)"], "");
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), "x*(x*cos(x) + 2*sin(x))\n");
+}
+
+#[test]
+fn variables_orders_and_formats() {
+    assert_eq!(
+        stdout(&deriv(&["--wrt", "y", "x^2*y^3"], "")),
+        "3*x^2*y^2\n"
+    );
+    assert_eq!(
+        stdout(&deriv(&["--wrt", "x", "--wrt", "y", "x^2*y^3"], "")),
+        "6*x*y^2\n"
+    );
+    assert_eq!(stdout(&deriv(&["--order", "3", "x^4"], "")), "24*x\n");
+    assert_eq!(stdout(&deriv(&["t^3"], "")), "3*t^2\n");
+    assert_eq!(
+        stdout(&deriv(&["--format", "latex", "sqrt(x)"], "")),
+        "\\frac{1}{2 \\sqrt{x}}\n"
+    );
+    assert_eq!(stdout(&deriv(&["--no-simplify", "x*x^2"], "")), "3*x^2\n");
+    assert_eq!(
+        stdout(&deriv(&["simplify", "sin(x)^2 + cos(x)^2"], "")),
+        "1\n"
+    );
+    assert_eq!(
+        stdout(&deriv(&["--fn", "F", "F(x^2)"], "")),
+        "2*x*F'(x^2)\n"
+    );
+}
+
+#[test]
+fn asks_for_the_variable_when_it_cannot_choose() {
+    let out = deriv(&["a*b"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--wrt"));
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    assert_eq!(deriv(&[], "").status.code(), Some(2));
+    assert_eq!(deriv(&["--format", "yaml", "x"], "").status.code(), Some(2));
+}
+
+#[test]
+fn a_parse_error_points_at_the_mistake() {
+    let out = deriv(&["x + * 2"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 | x + * 2"), "{err}");
+    assert!(err.contains("^"), "{err}");
+}
+
+#[test]
+fn batch_answers_every_line_in_order_past_bad_ones() {
+    let input = "x^2\n\n# a comment\nsin(\n1/0\nexp(2x)\n";
+    let out = deriv(&["--format", "json", "-"], input);
+    assert_eq!(out.status.code(), Some(1), "some lines failed");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[0]["derivative"], "2*x");
+    assert_eq!(lines[0]["latex"], "2 x");
+    assert_eq!(lines[1]["skipped"], true);
+    assert_eq!(lines[2]["skipped"], true);
+    assert_eq!(lines[3]["error"]["line"], 1);
+    assert_eq!(lines[3]["error"]["column"], 5);
+    assert!(
+        lines[4]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("undefined"))
+    );
+    assert_eq!(lines[5]["derivative"], "2*exp(2*x)");
+}
+
+#[test]
+fn batch_of_good_lines_succeeds_and_text_mode_keeps_lines_aligned() {
+    let out = deriv(&["-"], "x^3\nln(x)\n");
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), "3*x^2\n1/x\n");
+    let out = deriv(&["-"], "x^3\n)\nln(x)\n");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[1].starts_with("error: "));
+}
+
+#[test]
+fn invalid_utf8_costs_only_its_own_line() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deriv"))
+        .args(["--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(mut input) = child.stdin.take() {
+        input
+            .write_all(b"x^2\n\xff\xfe\nx\n")
+            .expect("stdin is writable");
+    }
+    let out = child.wait_with_output().expect("the binary finishes");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["derivative"], "2*x");
+    assert!(
+        lines[1]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("UTF-8"))
+    );
+    assert_eq!(lines[2]["derivative"], "1");
+}
+
+#[test]
+fn stats_and_explanations() {
+    let out = deriv(
+        &[
+            "--format",
+            "json",
+            "--stats",
+            "--explain",
+            "sin(x)^4 - cos(x)^4",
+        ],
+        "",
+    );
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["derivative"], "2*sin(2*x)");
+    let stats = &line["stats"];
+    assert!(stats["tree"]["raw"].as_u64() > stats["tree"]["simplified"].as_u64());
+    assert!(stats["egraph"]["nodes"].as_u64().is_some_and(|n| n > 0));
+    assert_eq!(stats["egraph"]["stop"], "saturated");
+    for phase in ["parse", "diff", "simplify", "print"] {
+        assert!(stats["micros"][phase].is_u64(), "{phase}");
+    }
+    let steps = line["explain"].as_array().expect("an explain array");
+    assert!(steps.iter().any(|s| s["rule"] == "pythagorean"));
+    let text = stdout(&deriv(&["--explain", "acos(cos(x))"], ""));
+    assert!(text.contains("sqrt-of-square"), "{text}");
+    assert!(text.ends_with("sin(x)/abs(sin(x))\n"), "{text}");
+}

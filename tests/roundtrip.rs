@@ -1,0 +1,37 @@
+//! Printing and parsing are inverse: the text of any expression parses back to the same
+//! canonical expression, and simplification is deterministic and keeps values.
+
+use deriv::{Env, Limits, PrintLimits, eval, parse, simplify, to_text};
+use proptest::prelude::*;
+
+mod common;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn text_parses_back_to_the_same_expression(e in common::expr()) {
+        let text = to_text(&e, &PrintLimits::default()).expect("small expressions print");
+        let back = parse(&text);
+        prop_assert!(back.as_ref().is_ok_and(|b| *b == e), "{} read back as {:?}", text, back.map(|b| b.to_string()));
+    }
+
+    #[test]
+    fn simplification_keeps_the_value_and_is_deterministic(e in common::expr(), x in -2.5f64..2.5) {
+        let limits = Limits::default().with_nodes(2_000).with_iterations(4);
+        let first = simplify(&e, &limits).expr;
+        let second = simplify(&e, &limits).expr;
+        prop_assert_eq!(first.to_string(), second.to_string());
+        prop_assert!(first.tree_size() <= e.tree_size());
+        let env = Env::new().with("x", x).with("y", 0.7);
+        if let Ok(before) = eval(&e, &env) {
+            if before.is_finite() {
+                let after = eval(&first, &env);
+                prop_assert!(
+                    after.as_ref().is_ok_and(|a| (a - before).abs() <= 1e-8 * (1.0 + before.abs())),
+                    "{} = {} but simplified {} = {:?}", e, before, first, after
+                );
+            }
+        }
+    }
+}
