@@ -1,4 +1,29 @@
 //! deriv: exact symbolic differentiation.
+//!
+//! Text in, exact derivative out: [`parse`] reads a formula into an [`Expr`] (exact
+//! rationals, canonical form, shared subexpressions), [`diff`] differentiates it by rules,
+//! [`simplify`] shortens the result by equality saturation with polynomial normal forms, and
+//! [`to_text`] / [`to_latex`] print it. [`eval`], [`eval_dual`] and [`reverse_gradient`]
+//! give numbers, for checking and for automatic differentiation.
+//!
+//! ```
+//! use deriv::{Expr, Limits, PrintLimits, diff, parse, simplify, to_latex};
+//!
+//! let f = parse("x^2*sin(x)")?;
+//! let raw = diff(&f, "x", 1)?;
+//! let d = simplify(&raw, &Limits::default()).expr;
+//! assert_eq!(d.to_string(), "x*(x*cos(x) + 2*sin(x))");
+//! assert_eq!(
+//!     to_latex(&d, &PrintLimits::default())?,
+//!     r"x \left(x \cos\left(x\right) + 2 \sin\left(x\right)\right)"
+//! );
+//!
+//! // Building expressions in Rust:
+//! let x = Expr::sym("x");
+//! let g = x.clone().sin() * x.pow(2);
+//! assert_eq!(g, f);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![warn(missing_docs)]
 
 pub mod cli;
