@@ -27,6 +27,7 @@ mod polynomial;
 mod tests;
 
 use crate::expr::Expr;
+use crate::num::Number;
 
 use convert::{Atoms, to_fraction, to_laurent};
 use factor::{Depth, Factored, factor_poly, factor_poly_to};
@@ -136,10 +137,11 @@ pub fn normal_forms(e: &Expr) -> Vec<Expr> {
             ];
             for (n, d) in pairs {
                 if let (Some(n), Some(d)) = (n, d) {
-                    forms.push(Expr::product([
-                        factored_expr(&atoms, n),
-                        factored_expr(&atoms, d).recip(),
-                    ]));
+                    let den = factored_expr(&atoms, d).recip();
+                    forms.push(Expr::product([factored_expr(&atoms, n), den.clone()]));
+                    if let Some(n) = sign_absorbed(n) {
+                        forms.push(Expr::product([factored_expr(&atoms, &n), den]));
+                    }
                 }
             }
         }
@@ -171,6 +173,21 @@ fn content_form(atoms: &Atoms, f: &Frac) -> Expr {
         atoms.poly_expr(&primitive),
         atoms.poly_expr(f.den()).recip(),
     ])
+}
+
+/// The same product with a negative unit's sign moved into a simple factor:
+/// `-(2*s - c)*e` becomes `(c - 2*s)*e`, one minus sign (and often one node) fewer.
+fn sign_absorbed(f: &Factored) -> Option<Factored> {
+    if !f.unit.is_negative() {
+        return None;
+    }
+    let i = f.factors.iter().position(|(p, k)| *k == 1 && p.len() > 1)?;
+    let mut factors = f.factors.clone();
+    factors[i].0 = factors[i].0.scale(&Number::int(-1));
+    Some(Factored {
+        unit: f.unit.neg(),
+        factors,
+    })
 }
 
 /// `unit * product(factor^k)` as an expression.
