@@ -207,13 +207,26 @@ impl Expr {
     }
 
     /// Which of two equal expressions a person would rather read: the smaller tree, then fewer
-    /// minus signs (`1 - x^2` rather than `-(x^2 - 1)`), then the canonical order. The
-    /// simplifier and the normal forms choose by it.
+    /// minus signs (`1 - x^2` rather than `-(x^2 - 1)`), then less repetition, then the
+    /// canonical order. The simplifier and the normal forms choose by it.
     pub fn simpler(&self, other: &Expr) -> Ordering {
         self.tree_size()
             .cmp(&other.tree_size())
             .then_with(|| self.minus_signs().cmp(&other.minus_signs()))
+            .then_with(|| self.repetition().cmp(&other.repetition()))
             .then_with(|| self.cmp(other))
+    }
+
+    /// Nodes written more than once in the tree (tree size minus distinct subexpressions), for small
+    /// expressions: `(x^2 + 1)*ln(3)` repeats less than `x^2*ln(3) + ln(3)`. Large ones count
+    /// as 0, so that comparing them stays cheap.
+    fn repetition(&self) -> u64 {
+        const SMALL: u64 = 400;
+        if self.tree_size() > SMALL {
+            return 0;
+        }
+        let distinct: std::collections::HashSet<Expr> = self.postorder().into_iter().collect();
+        self.tree_size().saturating_sub(distinct.len() as u64)
     }
 
     /// Nesting depth (a leaf has depth 1).
@@ -448,6 +461,8 @@ impl Expr {
             Kind::Add(xs) | Kind::Mul(xs) => xs
                 .iter()
                 .fold(0u32, |m, x| m.saturating_add(x.0.minus_signs)),
+            // A negative number as an exponent prints as a division (`1/x`), not a minus.
+            Kind::Pow(b, e) if e.as_num().is_some() => b.0.minus_signs,
             Kind::Pow(b, e) => b.0.minus_signs.saturating_add(e.0.minus_signs),
             Kind::Call(_, a) | Kind::Undef { arg: a, .. } => a.0.minus_signs,
             Kind::Const(_) | Kind::Sym(_) => 0,
