@@ -39,6 +39,7 @@ mod syntax;
 
 pub use diff::{
     DiffError, DiffLimits, MAX_NODES, MAX_ORDER, derivative_of, diff, diff_with_limits, diff_wrt,
+    gradient, hessian, jacobian,
 };
 pub use eval::{
     Dual, Env, EvalError, EvalReason, central_difference, eval, eval_dual, forward_difference,
@@ -51,7 +52,7 @@ pub use parse::{
     parse_with,
 };
 pub use poly::{cancel, expand, factor, smallest_normal_form, together};
-pub use print::{Format, PrintLimits, TooLarge, to_latex, to_text};
+pub use print::{Format, PrintLimits, TooLarge, to_cse, to_latex, to_text};
 pub use simplify::{
     Limits, RULES, Report, Rule, Scope, Simplified, Step, StopReason, Topic, simplify,
 };
