@@ -21,9 +21,9 @@ use crate::expr::{Expr, Kind};
 ///
 /// ```
 /// use deriv::{PrintLimits, parse, to_cse};
-/// let e = parse("u = sin(x) + 1; u^2 + u").unwrap();
+/// let e = parse("u = ln(x + 1); u^2 + u").unwrap();
 /// let printed = to_cse(&e, &PrintLimits::default()).unwrap();
-/// assert_eq!(printed, "t1 = sin(x) + 1; t1^2 + t1");
+/// assert_eq!(printed, "t1 = ln(x + 1); t1^2 + t1");
 /// assert_eq!(parse(&printed).unwrap(), e);
 /// ```
 pub fn to_cse(e: &Expr, limits: &PrintLimits) -> Result<String, TooLarge> {
