@@ -27,16 +27,21 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+mod compare;
 mod diff;
 mod eval;
 mod expr;
 mod num;
 mod parse;
+mod plot;
 mod poly;
 mod print;
 mod simplify;
 mod syntax;
 
+pub use compare::{
+    CompareError, Comparison, MethodResult, SweepPoint, compare, difference_sweep, sweep_steps,
+};
 pub use diff::{
     DiffError, DiffLimits, MAX_NODES, MAX_ORDER, derivative_of, diff, diff_with_limits, diff_wrt,
     gradient, hessian, jacobian,
@@ -51,6 +56,7 @@ pub use parse::{
     MAX_DEPTH, MAX_EXPONENT_DIGITS, ParseError, ParseErrorKind, ParseOptions, parse, parse_list,
     parse_with,
 };
+pub use plot::{ERROR_FLOOR, error_plot_svg};
 pub use poly::{cancel, expand, factor, smallest_normal_form, together};
 pub use print::{Format, PrintLimits, TooLarge, to_cse, to_latex, to_text};
 pub use simplify::{
