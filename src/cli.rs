@@ -795,7 +795,12 @@ mod numbers {
             Err(m) => return fail(format, text, &m, 1),
         };
         if let Some(path) = plot {
-            let written = error_plot_svg(&c, text)
+            let title = format!(
+                "d/d{} {text} at {}: error against step h",
+                c.var,
+                point_text(&point)
+            );
+            let written = error_plot_svg(&c, &title)
                 .and_then(|svg| std::fs::write(path, svg).map_err(|e| e.to_string()));
             if let Err(m) = written {
                 return fail(

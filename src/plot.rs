@@ -1,5 +1,8 @@
 //! The finite-difference error plot of a [`Comparison`]: error against step on log-log
 //! axes, as SVG. `plotters` stays in this module.
+//!
+//! The legend sits in the lower right: there the differences' errors are large (truncation
+//! at large steps), so the curves pass above it.
 
 use plotters::prelude::*;
 
@@ -10,13 +13,14 @@ use crate::compare::Comparison;
 pub const ERROR_FLOOR: f64 = 1e-17;
 
 /// The error of forward and central differences against the step `h`, log-log, with the
-/// automatic-differentiation errors as horizontal reference lines, as an SVG document.
+/// automatic-differentiation and symbolic errors as dashed horizontal reference lines, as an
+/// SVG document with `title` as its caption.
 ///
 /// ```
 /// use deriv::{Env, Limits, compare, error_plot_svg, parse};
 /// let f = parse("sin(x)").unwrap();
 /// let c = compare(&f, &Env::new().with("x", 1.0), "x", &Limits::default()).unwrap();
-/// let svg = error_plot_svg(&c, "sin(x)").unwrap();
+/// let svg = error_plot_svg(&c, "d/dx sin(x) at x = 1").unwrap();
 /// assert!(svg.starts_with("<svg"));
 /// ```
 pub fn error_plot_svg(c: &Comparison, title: &str) -> Result<String, String> {
@@ -45,7 +49,7 @@ fn draw(c: &Comparison, title: &str, svg: &mut String) -> Result<(), String> {
         * 10.0;
     let root = SVGBackend::with_string(svg, (900, 600)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
-    let caption = format!("d/d{} {title} at the point: error against step h", c.var);
+    let caption = title.to_owned();
     let mut chart = ChartBuilder::on(&root)
         .caption(caption, ("sans-serif", 22))
         .margin(20)
@@ -116,7 +120,7 @@ fn draw(c: &Comparison, title: &str, svg: &mut String) -> Result<(), String> {
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(SeriesLabelPosition::LowerRight)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK)
         .label_font(("sans-serif", 14))
