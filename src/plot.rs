@@ -99,10 +99,7 @@ fn draw(c: &Comparison, title: &str, svg: &mut String) -> Result<(), String> {
         };
         let level = floor(m.abs_error);
         let label = if m.abs_error < ERROR_FLOOR {
-            format!(
-                "{name} (error {:.1e}, drawn at {ERROR_FLOOR:.0e})",
-                m.abs_error
-            )
+            format!("{name} (error {}, drawn at {ERROR_FLOOR:.0e})", m.abs_error)
         } else {
             format!("{name} (error {:.1e})", m.abs_error)
         };
