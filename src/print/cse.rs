@@ -28,14 +28,19 @@ use crate::expr::{Expr, Kind};
 /// ```
 pub fn to_cse(e: &Expr, limits: &PrintLimits) -> Result<String, TooLarge> {
     let nodes = e.postorder();
-    let shared = shared_nodes(&nodes, e);
+    let classes = Classes::of_nodes(&nodes);
+    let uses = classes.uses(&nodes, e);
     let prefix = fresh_prefix(e);
-    let mut replaced: HashMap<usize, Expr> = HashMap::with_capacity(nodes.len());
+    let mut replaced: HashMap<usize, Expr> = HashMap::with_capacity(classes.count);
     let mut out = String::new();
     let mut count = 0usize;
     for node in &nodes {
-        let rebuilt = rebuild(node, &replaced);
-        if shared.get(&node.id()).copied().unwrap_or(0) > 1 && !is_leaf(node) {
+        let class = classes.of(node);
+        if replaced.contains_key(&class) {
+            continue;
+        }
+        let rebuilt = rebuild(node, |c| replaced.get(&classes.of(c)).cloned());
+        if uses.get(&class).copied().unwrap_or(0) > 1 && !is_leaf(node) {
             count += 1;
             let name = format!("{prefix}{count}");
             let rhs = to_text(&rebuilt, &remaining(limits, out.len()))?;
@@ -43,12 +48,15 @@ pub fn to_cse(e: &Expr, limits: &PrintLimits) -> Result<String, TooLarge> {
             out.push_str(" = ");
             out.push_str(&rhs);
             out.push_str("; ");
-            replaced.insert(node.id(), Expr::sym(&name));
+            replaced.insert(class, Expr::sym(&name));
         } else {
-            replaced.insert(node.id(), rebuilt);
+            replaced.insert(class, rebuilt);
         }
     }
-    let root = replaced.get(&e.id()).cloned().unwrap_or_else(|| e.clone());
+    let root = replaced
+        .get(&classes.of(e))
+        .cloned()
+        .unwrap_or_else(|| e.clone());
     let result = to_text(&root, &remaining(limits, out.len()))?;
     out.push_str(&result);
     Ok(out)
@@ -61,17 +69,72 @@ fn remaining(limits: &PrintLimits, used: usize) -> PrintLimits {
     }
 }
 
-/// How many parents (in the DAG, each distinct parent once per child slot) use each node.
-/// The root counts as used once, so that it is never bound.
-fn shared_nodes(nodes: &[Expr], root: &Expr) -> HashMap<usize, usize> {
-    let mut uses: HashMap<usize, usize> = HashMap::with_capacity(nodes.len());
-    uses.insert(root.id(), 1);
-    for node in nodes {
-        for child in node.child_vec() {
-            *uses.entry(child.id()).or_insert(0) += 1;
+/// Structurally equal nodes of a DAG, numbered: the differentiation pass can build the same
+/// subterm twice as two nodes (`4*x - 4*(1 - x)` in two places), and they should share one
+/// name. Classes are found bottom-up from each node's kind and its children's classes, so
+/// no deep comparison is ever made.
+struct Classes {
+    /// Class of each node, by node identity.
+    by_node: HashMap<usize, usize>,
+    /// How many classes there are.
+    count: usize,
+}
+
+impl Classes {
+    fn of_nodes(nodes: &[Expr]) -> Classes {
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        let mut by_node = HashMap::with_capacity(nodes.len());
+        for node in nodes {
+            let key = Self::key(node, &by_node);
+            let next = by_key.len();
+            let class = *by_key.entry(key).or_insert(next);
+            by_node.insert(node.id(), class);
+        }
+        Classes {
+            by_node,
+            count: by_key.len(),
         }
     }
-    uses
+
+    fn of(&self, node: &Expr) -> usize {
+        self.by_node.get(&node.id()).copied().unwrap_or(usize::MAX)
+    }
+
+    /// The node's operator and its children's classes (or, for a leaf, its text).
+    fn key(node: &Expr, by_node: &HashMap<usize, usize>) -> String {
+        let class = |c: &Expr| by_node.get(&c.id()).copied().unwrap_or(usize::MAX);
+        let list = |xs: &[Expr]| {
+            let ids: Vec<String> = xs.iter().map(|c| class(c).to_string()).collect();
+            ids.join(",")
+        };
+        match node.kind() {
+            Kind::Num(n) => format!("n{n}"),
+            Kind::Const(c) => format!("c{}", c.name()),
+            Kind::Sym(s) => format!("s{s}"),
+            Kind::Add(terms) => format!("+{}", list(terms)),
+            Kind::Mul(factors) => format!("*{}", list(factors)),
+            Kind::Pow(b, p) => format!("^{},{}", class(b), class(p)),
+            Kind::Call(f, a) => format!("f{}:{}", f.name(), class(a)),
+            Kind::Undef { name, order, arg } => format!("u{name}:{order}:{}", class(arg)),
+        }
+    }
+
+    /// How many parent slots use each class, counting each class of parents once. The
+    /// root's class counts as used once, so that it is never bound.
+    fn uses(&self, nodes: &[Expr], root: &Expr) -> HashMap<usize, usize> {
+        let mut uses: HashMap<usize, usize> = HashMap::with_capacity(self.count);
+        uses.insert(self.of(root), 1);
+        let mut seen = std::collections::HashSet::with_capacity(self.count);
+        for node in nodes {
+            if !seen.insert(self.of(node)) {
+                continue;
+            }
+            for child in node.child_vec() {
+                *uses.entry(self.of(&child)).or_insert(0) += 1;
+            }
+        }
+        uses
+    }
 }
 
 /// Numbers, constants and symbols print shorter than any name for them.
@@ -79,10 +142,10 @@ fn is_leaf(e: &Expr) -> bool {
     matches!(e.kind(), Kind::Num(_) | Kind::Const(_) | Kind::Sym(_))
 }
 
-/// `node` with its children replaced by what `replaced` holds for them (a name or a
-/// rebuilt subterm). Post-order guarantees the children are there.
-fn rebuild(node: &Expr, replaced: &HashMap<usize, Expr>) -> Expr {
-    let get = |c: &Expr| replaced.get(&c.id()).cloned().unwrap_or_else(|| c.clone());
+/// `node` with each child replaced by what `replaced` holds for it (a name or a rebuilt
+/// subterm). Post-order guarantees the children are there.
+fn rebuild(node: &Expr, replaced: impl Fn(&Expr) -> Option<Expr>) -> Expr {
+    let get = |c: &Expr| replaced(c).unwrap_or_else(|| c.clone());
     match node.kind() {
         Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => node.clone(),
         Kind::Add(terms) => Expr::sum(terms.iter().map(get)),
