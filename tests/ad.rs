@@ -33,8 +33,9 @@ fn point(symbols: &[String], x: f64) -> Env {
     env
 }
 
-/// Checks every formula of `text`: at each point where all three methods give a value,
-/// symbolic (simplified), forward-AD and reverse-AD partial derivatives agree to 1e-12;
+/// Checks every formula of `text`: at each point where all methods give a value, the
+/// symbolic (as differentiated), forward-AD and reverse-AD partial derivatives agree to
+/// 1e-12, and the simplified symbolic one (when small) to 1e-9;
 /// every formula has at least two such points. Returns how many comparisons were made.
 fn check_corpus(text: &str) -> usize {
     let mut compared = 0;
@@ -42,8 +43,8 @@ fn check_corpus(text: &str) -> usize {
         let f = parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
         let symbols: Vec<String> = f.free_symbols().iter().map(|s| s.to_string()).collect();
         let vars: Vec<&str> = symbols.iter().map(String::as_str).collect();
-        let symbolic: Vec<Expr> = gradient(&f, &vars)
-            .unwrap_or_else(|e| panic!("{line}: {e}"))
+        let symbolic: Vec<Expr> = gradient(&f, &vars).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let simplified: Vec<Expr> = symbolic
             .iter()
             .map(|d| simplify(d, &Limits::default()).expr)
             .collect();
@@ -60,6 +61,13 @@ fn check_corpus(text: &str) -> usize {
             else {
                 continue;
             };
+            let Ok(short) = simplified
+                .iter()
+                .map(|d| eval(d, &env))
+                .collect::<Result<Vec<f64>, _>>()
+            else {
+                continue;
+            };
             for (i, var) in vars.iter().enumerate() {
                 let forward = eval_dual(&f, &env, var).map(|d| d.eps);
                 let forward = forward.unwrap_or_else(|e| panic!("{line} at x={x}: {e}"));
@@ -68,6 +76,15 @@ fn check_corpus(text: &str) -> usize {
                     "{line}, d/d{var} at x={x}: symbolic {} forward {forward} reverse {}",
                     exact[i],
                     reverse[i]
+                );
+                // The simplified form can be an expanded polynomial that loses digits to
+                // cancellation: 5e-8 relative on the fourth logistic iterate (degree 16) at
+                // 0.7, 3e-5 on the fifth (degree 32) at 0.3. Large ones are not checked.
+                assert!(
+                    simplified[i].tree_size() > 50 || close(exact[i], short[i], 1e-9),
+                    "{line}, d/d{var} at x={x}: raw {} simplified {}",
+                    exact[i],
+                    short[i]
                 );
                 compared += 1;
             }
