@@ -52,6 +52,79 @@ enum Command {
         #[command(flatten)]
         options: Options,
     },
+    /// Evaluate a formula at a point: `deriv eval 'x*y' x=0.3 y=2` (values may be formulas,
+    /// `x=pi/4`).
+    Eval {
+        /// The formula.
+        expr: String,
+        /// The point, as NAME=VALUE assignments.
+        #[arg(value_name = "NAME=VALUE")]
+        point: Vec<String>,
+        /// Output format (`latex` prints as `text`).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The symbolic gradient: one partial derivative per line, in the order of --vars.
+    Grad {
+        #[command(flatten)]
+        args: MatrixArgs,
+    },
+    /// The symbolic Hessian matrix: one row per line.
+    Hessian {
+        #[command(flatten)]
+        args: MatrixArgs,
+    },
+    /// The symbolic Jacobian matrix of a bracketed list `[f1, f2, ...]`: one row per line.
+    Jacobian {
+        #[command(flatten)]
+        args: MatrixArgs,
+    },
+    /// Differentiate at a point in every way (symbolic, forward and reverse AD, forward and
+    /// central differences) and compare values, errors and times.
+    Compare {
+        /// The formula.
+        expr: String,
+        /// The point, as NAME=VALUE assignments (repeat or separate with commas).
+        #[arg(
+            long,
+            value_name = "NAME=VALUE",
+            value_delimiter = ',',
+            required = true
+        )]
+        at: Vec<String>,
+        /// The variable of differentiation (default: `x` if present, else the only symbol).
+        #[arg(long, value_name = "VAR")]
+        wrt: Option<String>,
+        /// Output format (`latex` prints as `text`).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Also write the finite-difference error against the step, log-log, to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        plot: Option<PathBuf>,
+    },
+}
+
+/// Arguments of the matrix subcommands (`grad`, `hessian`, `jacobian`).
+#[derive(clap::Args, Debug, Clone)]
+struct MatrixArgs {
+    /// The formula (for `jacobian`, a bracketed list of formulas).
+    expr: String,
+    /// The variables, in order, separated by commas.
+    #[arg(long, value_name = "VARS", value_delimiter = ',', required = true)]
+    vars: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Print each entry as shared bindings (`t1 = ...; t2 = ...; result`), at the size of its
+    /// DAG; one entry per line.
+    #[arg(long)]
+    cse: bool,
+    /// Print the raw derivatives, without simplification.
+    #[arg(long)]
+    no_simplify: bool,
+    /// Declare NAME an undefined function, like the default `f`, `g`, `h`.
+    #[arg(long = "fn", value_name = "NAME")]
+    functions: Vec<String>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -132,6 +205,21 @@ fn run(cli: Cli) -> ExitCode {
         Some(Command::Simplify { expr, options }) => {
             (Task::Simplify, Source::from_arg(expr), options)
         }
+        Some(Command::Eval {
+            expr,
+            point,
+            format,
+        }) => return numbers::eval_command(&expr, &point, format),
+        Some(Command::Grad { args }) => return matrix::run(matrix::Kind::Gradient, &args),
+        Some(Command::Hessian { args }) => return matrix::run(matrix::Kind::Hessian, &args),
+        Some(Command::Jacobian { args }) => return matrix::run(matrix::Kind::Jacobian, &args),
+        Some(Command::Compare {
+            expr,
+            at,
+            wrt,
+            format,
+            plot,
+        }) => return numbers::compare_command(&expr, &at, wrt.as_deref(), format, plot.as_deref()),
         None => {
             let source = match (cli.expr, cli.file) {
                 (_, Some(path)) => Source::File(path),
@@ -606,4 +694,317 @@ fn read_line_bounded(
         Ok(text) => Line::Text(text),
         Err(_) => Line::NotUtf8,
     }))
+}
+
+/// Writes `text` to standard output; exit status 0, or 1 if it could not be written.
+fn print_out(text: &str) -> ExitCode {
+    let mut out = io::stdout().lock();
+    if writeln!(out, "{text}").is_err() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reports a failed command: the message on standard error (or as a JSON object on standard
+/// output), exit status `code`.
+fn fail(format: Format, input: &str, message: &str, code: u8) -> ExitCode {
+    if format == Format::Json {
+        println!("{}", json!({"input": input, "error": {"message": message}}));
+    } else {
+        eprintln!("error: {message}");
+    }
+    ExitCode::from(code)
+}
+
+/// `deriv eval` and `deriv compare`: numbers at a point.
+mod numbers {
+    use std::path::Path;
+
+    use super::*;
+    use crate::compare::{Comparison, compare};
+    use crate::eval::{Env, eval};
+    use crate::plot::error_plot_svg;
+
+    /// Parses a formula for the numeric commands: a parse error is rendered with its caret.
+    fn read_formula(text: &str) -> Result<Expr, String> {
+        let e = parse_with(text, &ParseOptions::default()).map_err(|e| e.to_string())?;
+        match crate::expr::undefined_subexpression(&e) {
+            Some(bad) => Err(format!("`{bad}` is undefined")),
+            None => Ok(e),
+        }
+    }
+
+    /// The point from `NAME=VALUE` assignments; a value may be any constant formula.
+    pub(super) fn read_point(assignments: &[String]) -> Result<(Env, Vec<(String, f64)>), String> {
+        let mut env = Env::new();
+        let mut listed = Vec::new();
+        for assignment in assignments {
+            let Some((name, value)) = assignment.split_once('=') else {
+                return Err(format!("expected NAME=VALUE, found `{assignment}`"));
+            };
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(format!("expected NAME=VALUE, found `{assignment}`"));
+            }
+            let value = parse_with(value, &ParseOptions::default())
+                .map_err(|e| format!("the value of `{name}`: {}", e.message()))?;
+            let number =
+                eval(&value, &Env::new()).map_err(|e| format!("the value of `{name}`: {e}"))?;
+            env.set(name, number);
+            listed.push((name.to_owned(), number));
+        }
+        Ok((env, listed))
+    }
+
+    /// `deriv eval EXPR x=0.3 y=2`.
+    pub(super) fn eval_command(text: &str, point: &[String], format: Format) -> ExitCode {
+        let (env, _) = match read_point(point) {
+            Ok(p) => p,
+            Err(m) => return fail(format, text, &m, 2),
+        };
+        let value = read_formula(text).and_then(|e| eval(&e, &env).map_err(|e| e.to_string()));
+        match (value, format) {
+            (Ok(v), Format::Json) => print_out(&json!({"input": text, "value": v}).to_string()),
+            (Ok(v), _) => print_out(&v.to_string()),
+            (Err(m), _) => fail(format, text, &m, 1),
+        }
+    }
+
+    /// `deriv compare EXPR --at x=0.3 [--wrt x] [--plot FILE]`.
+    pub(super) fn compare_command(
+        text: &str,
+        at: &[String],
+        wrt: Option<&str>,
+        format: Format,
+        plot: Option<&Path>,
+    ) -> ExitCode {
+        let (env, point) = match read_point(at) {
+            Ok(p) => p,
+            Err(m) => return fail(format, text, &m, 2),
+        };
+        let result = read_formula(text).and_then(|e| {
+            let var = match wrt {
+                Some(v) => v.to_owned(),
+                None => default_variable(&e).map_err(|e| e.message())?.to_string(),
+            };
+            compare(&e, &env, &var, &Limits::default()).map_err(|e| e.to_string())
+        });
+        let c = match result {
+            Ok(c) => c,
+            Err(m) => return fail(format, text, &m, 1),
+        };
+        if let Some(path) = plot {
+            let title = format!(
+                "d/d{} {text} at {}: error against step h",
+                c.var,
+                point_text(&point)
+            );
+            let written = error_plot_svg(&c, &title)
+                .and_then(|svg| std::fs::write(path, svg).map_err(|e| e.to_string()));
+            if let Err(m) = written {
+                return fail(
+                    format,
+                    text,
+                    &format!("cannot write {}: {m}", path.display()),
+                    1,
+                );
+            }
+        }
+        match format {
+            Format::Json => print_out(&comparison_json(text, &point, &c).to_string()),
+            _ => print_out(&comparison_table(text, &point, &c)),
+        }
+    }
+
+    fn point_text(point: &[(String, f64)]) -> String {
+        let parts: Vec<String> = point.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+        parts.join(", ")
+    }
+
+    /// The comparison as a table for people.
+    pub(super) fn comparison_table(text: &str, point: &[(String, f64)], c: &Comparison) -> String {
+        let mut lines = vec![
+            format!("d/d{} {text} at {}", c.var, point_text(point)),
+            format!("symbolic derivative: {}", c.derivative),
+            String::new(),
+            format!(
+                "{:<20} {:<8} {:<24} {:<10} {:<10} {}",
+                "method", "h", "value", "abs error", "rel error", "time/eval"
+            ),
+        ];
+        for m in &c.methods {
+            let h = m.h.map_or("-".to_owned(), |h| format!("{h:.0e}"));
+            let rel = m.rel_error.map_or("-".to_owned(), |r| format!("{r:.1e}"));
+            lines.push(format!(
+                "{:<20} {:<8} {:<24} {:<10} {:<10} {}",
+                m.method,
+                h,
+                format!("{:.16e}", m.value),
+                format!("{:.1e}", m.abs_error),
+                rel,
+                duration(m.nanos)
+            ));
+        }
+        lines.join("\n")
+    }
+
+    /// `850 ns`, `12.3 µs`, `4.1 ms`.
+    fn duration(nanos: f64) -> String {
+        if nanos < 1e3 {
+            format!("{nanos:.0} ns")
+        } else if nanos < 1e6 {
+            format!("{:.1} µs", nanos / 1e3)
+        } else {
+            format!("{:.1} ms", nanos / 1e6)
+        }
+    }
+
+    /// The comparison as one JSON object.
+    pub(super) fn comparison_json(text: &str, point: &[(String, f64)], c: &Comparison) -> Value {
+        let at: serde_json::Map<String, Value> =
+            point.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+        let methods: Vec<Value> = c
+            .methods
+            .iter()
+            .map(|m| {
+                json!({"method": m.method, "h": m.h, "value": m.value, "abs_error": m.abs_error,
+                       "rel_error": m.rel_error, "nanos": m.nanos})
+            })
+            .collect();
+        let sweep: Vec<Value> = c
+            .sweep
+            .iter()
+            .map(|p| json!({"h": p.h, "forward_error": p.forward, "central_error": p.central}))
+            .collect();
+        json!({"input": text, "var": c.var, "at": at, "derivative": c.derivative.to_string(),
+               "reference": c.reference, "methods": methods, "sweep": sweep})
+    }
+}
+
+/// `deriv grad`, `deriv hessian`, `deriv jacobian`: matrices of symbolic derivatives.
+mod matrix {
+    use super::*;
+    use crate::diff::{gradient, hessian, jacobian};
+    use crate::parse::parse_list;
+    use crate::print::to_cse;
+
+    /// Which matrix.
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub(super) enum Kind {
+        Gradient,
+        Hessian,
+        Jacobian,
+    }
+
+    impl Kind {
+        fn key(self) -> &'static str {
+            match self {
+                Kind::Gradient => "gradient",
+                Kind::Hessian => "hessian",
+                Kind::Jacobian => "jacobian",
+            }
+        }
+    }
+
+    pub(super) fn run(kind: Kind, args: &MatrixArgs) -> ExitCode {
+        match catch_unwind(AssertUnwindSafe(|| answer(kind, args))) {
+            Ok(Ok(text)) => print_out(&text),
+            Ok(Err(m)) => fail(args.format, &args.expr, &m, 1),
+            Err(_) => fail(
+                args.format,
+                &args.expr,
+                "internal error (please report it)",
+                1,
+            ),
+        }
+    }
+
+    /// The rows of the matrix (one row for a gradient), simplified unless asked not to.
+    fn rows(kind: Kind, args: &MatrixArgs) -> Result<Vec<Vec<Expr>>, String> {
+        let mut options = ParseOptions::default();
+        for name in &args.functions {
+            options = options.with_function(name);
+        }
+        let vars: Vec<&str> = args.vars.iter().map(|v| v.trim()).collect();
+        if vars.iter().any(|v| v.is_empty()) {
+            return Err("--vars: empty variable name".into());
+        }
+        let list = match kind {
+            Kind::Jacobian => parse_list(&args.expr, &options),
+            _ => parse_with(&args.expr, &options).map(|e| vec![e]),
+        }
+        .map_err(|e| e.to_string())?;
+        if let Some(bad) = list.iter().find_map(crate::expr::undefined_subexpression) {
+            return Err(format!("`{bad}` is undefined"));
+        }
+        let raw = match kind {
+            Kind::Gradient => list
+                .first()
+                .map_or(Ok(vec![]), |e| gradient(e, &vars).map(|g| vec![g])),
+            Kind::Hessian => list.first().map_or(Ok(vec![]), |e| hessian(e, &vars)),
+            Kind::Jacobian => jacobian(&list, &vars),
+        }
+        .map_err(|e| e.to_string())?;
+        if args.no_simplify {
+            return Ok(raw);
+        }
+        let limits = Limits::default();
+        Ok(raw
+            .iter()
+            .map(|row| row.iter().map(|e| simplify(e, &limits).expr).collect())
+            .collect())
+    }
+
+    fn answer(kind: Kind, args: &MatrixArgs) -> Result<String, String> {
+        let rows = rows(kind, args)?;
+        let limits = PrintLimits::default();
+        let print = |e: &Expr| -> Result<String, String> {
+            let printed = match args.format {
+                Format::Latex => to_latex(e, &limits),
+                _ if args.cse => to_cse(e, &limits),
+                _ => to_text(e, &limits),
+            };
+            printed.map_err(|e| e.to_string())
+        };
+        let printed = rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(print)
+                    .collect::<Result<Vec<String>, String>>()
+            })
+            .collect::<Result<Vec<Vec<String>>, String>>()?;
+        Ok(match args.format {
+            Format::Json => {
+                let value = if kind == Kind::Gradient {
+                    json!(printed.first().cloned().unwrap_or_default())
+                } else {
+                    json!(printed)
+                };
+                json!({"input": args.expr, "vars": args.vars, kind.key(): value, "cse": args.cse})
+                    .to_string()
+            }
+            Format::Latex if kind != Kind::Gradient => latex_matrix(&printed),
+            _ if kind == Kind::Gradient || args.cse => printed
+                .into_iter()
+                .flatten()
+                .collect::<Vec<String>>()
+                .join("\n"),
+            _ => printed
+                .iter()
+                .map(|row| format!("[{}]", row.join(", ")))
+                .collect::<Vec<String>>()
+                .join("\n"),
+        })
+    }
+
+    /// `\begin{pmatrix} a & b \\ c & d \end{pmatrix}`.
+    fn latex_matrix(rows: &[Vec<String>]) -> String {
+        let body: Vec<String> = rows.iter().map(|row| row.join(" & ")).collect();
+        format!(
+            "\\begin{{pmatrix}} {} \\end{{pmatrix}}",
+            body.join(" \\\\ ")
+        )
+    }
 }

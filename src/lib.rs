@@ -27,18 +27,24 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+mod compare;
 mod diff;
 mod eval;
 mod expr;
 mod num;
 mod parse;
+mod plot;
 mod poly;
 mod print;
 mod simplify;
 mod syntax;
 
+pub use compare::{
+    CompareError, Comparison, MethodResult, SweepPoint, compare, difference_sweep, sweep_steps,
+};
 pub use diff::{
     DiffError, DiffLimits, MAX_NODES, MAX_ORDER, derivative_of, diff, diff_with_limits, diff_wrt,
+    gradient, hessian, jacobian,
 };
 pub use eval::{
     Dual, Env, EvalError, EvalReason, central_difference, eval, eval_dual, forward_difference,
@@ -50,8 +56,9 @@ pub use parse::{
     MAX_DEPTH, MAX_EXPONENT_DIGITS, ParseError, ParseErrorKind, ParseOptions, parse, parse_list,
     parse_with,
 };
+pub use plot::{ERROR_FLOOR, error_plot_svg};
 pub use poly::{cancel, expand, factor, smallest_normal_form, together};
-pub use print::{Format, PrintLimits, TooLarge, to_latex, to_text};
+pub use print::{Format, PrintLimits, TooLarge, to_cse, to_latex, to_text};
 pub use simplify::{
     Limits, RULES, Report, Rule, Scope, Simplified, Step, StopReason, Topic, simplify,
 };

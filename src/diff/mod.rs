@@ -22,6 +22,7 @@
 //! Sizes count nodes, child links and 64-bit words of numbers, because repeated derivatives
 //! also grow by their coefficients (the 300th derivative of `exp(x^2)` has 800-digit ones).
 
+mod matrix;
 mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -29,6 +30,7 @@ use std::collections::{HashMap, HashSet};
 use crate::expr::{Expr, Kind, Symbol};
 use crate::num::Number;
 
+pub use matrix::{gradient, hessian, jacobian};
 pub use table::derivative_of;
 
 /// The highest derivative order [`diff`] accepts by default.

@@ -9,6 +9,7 @@
 //! canonical [`Expr`]. Where a pretty form might not (a factor moved to a denominator), the
 //! layout checks with the canonical constructors before choosing it ([`denominator_form`]).
 
+mod cse;
 mod latex;
 mod text;
 
@@ -19,6 +20,7 @@ use thiserror::Error;
 use crate::expr::{Expr, Kind};
 use crate::num::Number;
 
+pub use cse::to_cse;
 pub use latex::to_latex;
 pub use text::to_text;
 
