@@ -344,3 +344,32 @@ fn differentiating_a_deep_expression_is_safe() {
         assert!(printed.is_err_and(|e| e.to_string().contains("1000000")));
     });
 }
+
+// -------------------------------------------------------------------------------------------
+// Crashes found by fuzzing (fuzz/), kept as regression tests.
+
+/// Printing then parsing gives back the same expression.
+fn round_trips(text: &str) {
+    let e = deriv::parse(text).expect("parses");
+    let printed = to_text(&e, &PrintLimits::default()).expect("fits");
+    let back = deriv::parse(&printed).expect("the printed text parses");
+    assert!(back == e, "{text} printed as {printed}");
+}
+
+#[test]
+fn a_number_with_a_ten_thousand_digit_denominator_round_trips() {
+    round_trips("1e-9999*999999999999999");
+}
+
+#[test]
+fn a_number_longer_than_a_literal_prints_but_does_not_read_back() {
+    // `1e10000` is 10,001 digits: a literal may have 10,000 (a documented limit).
+    let e = deriv::parse("1e10000").expect("parses");
+    let printed = to_text(&e, &PrintLimits::default()).expect("fits");
+    assert_eq!(printed.len(), 10_001);
+    let back = deriv::parse(&printed).expect_err("too many digits");
+    assert!(matches!(
+        back.kind(),
+        deriv::ParseErrorKind::NumberTooLarge { .. }
+    ));
+}
