@@ -335,8 +335,116 @@ impl Expr {
 
 impl PartialEq for Expr {
     fn eq(&self, other: &Expr) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-            || (self.0.hash == other.0.hash && self.0.kind == other.0.kind)
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return true;
+        }
+        if self.0.hash != other.0.hash {
+            return false;
+        }
+        if self.0.depth.max(other.0.depth) <= RECURSION_SAFE_DEPTH {
+            return self.0.kind == other.0.kind;
+        }
+        self.cmp_deep(other) == Ordering::Equal
+    }
+}
+
+/// Depth up to which comparing and dropping may recurse: beyond it they use a heap stack,
+/// because expressions built in Rust (not parsed) can be nested without limit.
+const RECURSION_SAFE_DEPTH: u32 = 512;
+
+/// A step of the iterative comparison: compare two expressions, or a decided result (the
+/// lengths of two child lists, compared after their elements).
+enum CmpTask<'a> {
+    Pair(&'a Expr, &'a Expr),
+    Then(Ordering),
+}
+
+impl Expr {
+    /// [`Ord::cmp`] with a heap stack instead of recursion, for deep expressions.
+    fn cmp_deep(&self, other: &Expr) -> Ordering {
+        let mut tasks = vec![CmpTask::Pair(self, other)];
+        while let Some(task) = tasks.pop() {
+            let (a, b) = match task {
+                CmpTask::Then(Ordering::Equal) => continue,
+                CmpTask::Then(decided) => return decided,
+                CmpTask::Pair(a, b) => (a, b),
+            };
+            if Arc::ptr_eq(&a.0, &b.0) {
+                continue;
+            }
+            if a.0.depth.max(b.0.depth) <= RECURSION_SAFE_DEPTH {
+                match a.cmp_shallow(b) {
+                    Ordering::Equal => continue,
+                    decided => return decided,
+                }
+            }
+            let by_rank = rank(a.kind()).cmp(&rank(b.kind()));
+            if by_rank != Ordering::Equal {
+                return by_rank;
+            }
+            let mut pairs: Vec<(&Expr, &Expr)> = Vec::new();
+            match (a.kind(), b.kind()) {
+                (Kind::Add(xs), Kind::Add(ys)) | (Kind::Mul(xs), Kind::Mul(ys)) => {
+                    tasks.push(CmpTask::Then(xs.len().cmp(&ys.len())));
+                    pairs.extend(xs.iter().zip(ys.iter()));
+                }
+                (Kind::Pow(b1, e1), Kind::Pow(b2, e2)) => pairs.extend([(b1, b2), (e1, e2)]),
+                (Kind::Call(f, x), Kind::Call(g, y)) => {
+                    if f != g {
+                        return f.cmp(g);
+                    }
+                    pairs.push((x, y));
+                }
+                (
+                    Kind::Undef {
+                        name: n1,
+                        order: o1,
+                        arg: a1,
+                    },
+                    Kind::Undef {
+                        name: n2,
+                        order: o2,
+                        arg: a2,
+                    },
+                ) => match n1.cmp(n2).then(o1.cmp(o2)) {
+                    Ordering::Equal => pairs.push((a1, a2)),
+                    decided => return decided,
+                },
+                _ => match a.cmp_shallow(b) {
+                    Ordering::Equal => {}
+                    decided => return decided,
+                },
+            }
+            tasks.extend(pairs.into_iter().rev().map(|(x, y)| CmpTask::Pair(x, y)));
+        }
+        Ordering::Equal
+    }
+}
+
+impl Drop for Node {
+    /// Drops deep expressions with a heap stack: the derived drop would recurse once per
+    /// level and overflow the stack on a chain of a million nodes.
+    fn drop(&mut self) {
+        if self.depth <= RECURSION_SAFE_DEPTH {
+            return;
+        }
+        let mut stack = Vec::new();
+        take_children(&mut self.kind, &mut stack);
+        while let Some(child) = stack.pop() {
+            if let Some(mut node) = Arc::into_inner(child.0) {
+                take_children(&mut node.kind, &mut stack);
+            }
+        }
+    }
+}
+
+/// Moves the children of `kind` onto `stack`, leaving a leaf in its place.
+fn take_children(kind: &mut Kind, stack: &mut Vec<Expr>) {
+    match std::mem::replace(kind, Kind::Const(Constant::Pi)) {
+        Kind::Add(xs) | Kind::Mul(xs) => stack.extend(xs.into_vec()),
+        Kind::Pow(b, e) => stack.extend([b, e]),
+        Kind::Call(_, a) | Kind::Undef { arg: a, .. } => stack.push(a),
+        Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => {}
     }
 }
 
@@ -359,6 +467,17 @@ impl Ord for Expr {
     /// functions, undefined functions; within a kind, by children. It decides the order of
     /// factors in a product and breaks ties between terms of a sum (see [`term_order`]).
     fn cmp(&self, other: &Expr) -> Ordering {
+        if self.0.depth.max(other.0.depth) > RECURSION_SAFE_DEPTH {
+            return self.cmp_deep(other);
+        }
+        self.cmp_shallow(other)
+    }
+}
+
+impl Expr {
+    /// The canonical order by recursion: for expressions at most [`RECURSION_SAFE_DEPTH`]
+    /// deep.
+    fn cmp_shallow(&self, other: &Expr) -> Ordering {
         if Arc::ptr_eq(&self.0, &other.0) {
             return Ordering::Equal;
         }

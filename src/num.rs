@@ -206,7 +206,9 @@ impl Number {
             });
         }
         let e = exp.abs().to_u64()?;
-        if e.saturating_mul(self.bits()) > MAX_BITS + e {
+        // A first power (a reciprocal, for `-1`) does not grow: any size folds, so that a
+        // number printed as `p/q` reads back as the same number.
+        if e > 1 && e.saturating_mul(self.bits()) > MAX_BITS + e {
             return None;
         }
         let e = u32::try_from(e).ok()?;

@@ -378,8 +378,35 @@ impl<'a, 'o> Grammar<'a, 'o> {
                     },
                 ))
             }
-            _ => Ok((i, self.value(word))),
+            _ => {
+                let value = self.value(word);
+                if self.is_bound(text) {
+                    self.within_depth(word, depth, &value)?;
+                }
+                Ok((i, value))
+            }
         }
+    }
+
+    /// A bound name stands for its whole value: the value's own depth counts at the use, so
+    /// that chains of bindings (`a1 = sin(x); a2 = sin(a1); ...`) cannot build what nesting
+    /// in the text may not.
+    fn within_depth(&self, at: Span<'a>, depth: usize, value: &Expr) -> Result<(), Fatal<'a>> {
+        let nodes = usize::try_from(value.depth()).unwrap_or(usize::MAX);
+        if depth.saturating_add(nodes) > self.options.max_depth {
+            return Err(fatal(
+                at,
+                ParseErrorKind::TooDeep {
+                    limit: self.options.max_depth,
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether a name is bound now.
+    fn is_bound(&self, text: &str) -> bool {
+        self.bindings.borrow().contains_key(text)
     }
 
     /// `call = name { "'" } "(" [ arguments ] ")"` and `arguments = expression { "," expression }`.

@@ -1,0 +1,375 @@
+//! Hostile inputs through the real binary, each under a time bound the harness enforces:
+//! the process is killed, and the test fails, if it does not finish in time.
+//!
+//! Each case asserts the exact outcome: the exit status and a fragment of the answer or of
+//! the error. Big inputs are generated here, not stored. Library cases at the end build
+//! expressions deeper than the parser accepts and check that dropping, comparing,
+//! differentiating and printing them is safe on a small (2 MiB) thread stack.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use deriv::{Expr, Kind, PrintLimits, to_text};
+
+/// How long any one case may take (a debug build on a shared machine).
+const TIME_BOUND: Duration = Duration::from_secs(10);
+
+/// What a run must produce.
+struct Outcome {
+    /// Expected exit status.
+    status: i32,
+    /// Text that must appear in standard output and error together.
+    fragment: &'static str,
+}
+
+fn ok(fragment: &'static str) -> Outcome {
+    Outcome {
+        status: 0,
+        fragment,
+    }
+}
+
+fn fails(fragment: &'static str) -> Outcome {
+    Outcome {
+        status: 1,
+        fragment,
+    }
+}
+
+/// Runs the binary with `args` and `stdin`, killing it after [`TIME_BOUND`]; returns the
+/// exit status and the combined output.
+fn run_bounded(args: &[&str], stdin: Vec<u8>) -> (i32, String, Duration) {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deriv"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    // A refused line may be answered before it is read whole: a broken pipe is fine.
+    let writer = thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let out_reader = thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stdout, &mut s);
+        s
+    });
+    let err_reader = thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stderr, &mut s);
+        s
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            break status;
+        }
+        if start.elapsed() > TIME_BOUND {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("deriv {args:?} took more than {TIME_BOUND:?}: killed");
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    let _ = writer.join();
+    let mut output = out_reader.join().expect("stdout reader");
+    output.extend(err_reader.join().expect("stderr reader"));
+    let code = status.code().unwrap_or(-1);
+    (code, String::from_utf8_lossy(&output).into_owned(), elapsed)
+}
+
+/// Runs a case and checks its outcome.
+fn check(name: &str, args: &[&str], stdin: Vec<u8>, expected: Outcome) {
+    let (code, output, elapsed) = run_bounded(args, stdin);
+    let shown: String = output.chars().take(300).collect();
+    assert_eq!(
+        code, expected.status,
+        "{name}: exit status {code} after {elapsed:?}; output: {shown}"
+    );
+    assert!(
+        output.contains(expected.fragment),
+        "{name}: expected {:?} in the output; got: {shown}",
+        expected.fragment
+    );
+}
+
+/// A one-line batch on standard input.
+fn line(text: String) -> Vec<u8> {
+    let mut bytes = text.into_bytes();
+    bytes.push(b'\n');
+    bytes
+}
+
+const DEEP: usize = 100_000;
+const TOO_DEEP: &str = "nested too deeply: the limit is 256 levels";
+
+#[test]
+fn deep_nesting_is_refused_at_once() {
+    let cases = [
+        (
+            "parentheses",
+            format!("{}x{}", "(".repeat(DEEP), ")".repeat(DEEP)),
+        ),
+        ("power tower", vec!["x"; DEEP].join("^")),
+        ("signs", format!("{}x", "-".repeat(DEEP))),
+        (
+            "calls",
+            format!("{}x{}", "sin(".repeat(DEEP), ")".repeat(DEEP)),
+        ),
+        ("unclosed", "(".repeat(DEEP)),
+        ("bindings", deep_bindings(DEEP)),
+    ];
+    for (name, text) in cases {
+        check(name, &["-"], line(text), fails(TOO_DEEP));
+    }
+}
+
+/// `a1 = sin(x); a2 = sin(a1); ...`: each binding is shallow, their chain is deep.
+fn deep_bindings(n: usize) -> String {
+    let mut text = String::from("a0 = x;");
+    for i in 1..n {
+        text.push_str(&format!(" a{i} = sin(a{});", i - 1));
+    }
+    text.push_str(&format!(" a{}", n - 1));
+    text
+}
+
+#[test]
+fn a_long_sum_is_one_loop() {
+    // 200,000 terms (about 2 MB): a million (10 MB) takes several seconds in a debug build;
+    // the release figures are in the README.
+    let n: u64 = 200_000;
+    let text: Vec<String> = (0..n).map(|i| format!("{i}*x^{}", i % 3)).collect();
+    // d/dx sum of i*x^(i%3) = sum over i%3==1 of i + 2x * sum over i%3==2 of i.
+    let ones: u64 = (0..n).filter(|i| i % 3 == 1).sum();
+    let twos: u64 = (0..n).filter(|i| i % 3 == 2).sum();
+    let expected = format!("{}*x + {ones}", 2 * twos);
+    let (code, output, _) = run_bounded(&["-"], line(text.join("+")));
+    assert_eq!(code, 0, "{output}");
+    assert_eq!(output.trim(), expected);
+}
+
+#[test]
+fn huge_numbers_and_powers_stay_small() {
+    let cases = [
+        ("x^1000000", ok("1000000*x^999999")),
+        ("(x+1)^100000", ok("100000*(x + 1)^99999")),
+        ("10^10^10", ok("0")),
+        ("x^(10^10^10)", ok("10^10000000000*x^(10^10000000000 - 1)")),
+        ("1e1000000", fails("number too large")),
+        ("1e-1000000", fails("number too large")),
+        ("1e10000^1e10000", ok("0")),
+    ];
+    for (text, outcome) in cases {
+        check(text, &["--", text], Vec::new(), outcome);
+    }
+}
+
+#[test]
+fn high_orders_answer_or_refuse() {
+    check(
+        "order 1000",
+        &["--order", "1000", "x^3"],
+        Vec::new(),
+        ok("0"),
+    );
+    check(
+        "order 1001",
+        &["--order", "1001", "x^3"],
+        Vec::new(),
+        fails("derivative order 1001 is above the limit of 1000"),
+    );
+    check(
+        "order 100 of exp(x^2)",
+        &["--order", "100", "exp(x^2)"],
+        Vec::new(),
+        ok("*exp(x^2)"),
+    );
+}
+
+#[test]
+fn undefined_values_are_named() {
+    let cases = [
+        ("1/0", "`1/0` is undefined"),
+        ("0^-1", "`1/0` is undefined"),
+        ("ln(0)", "`ln(0)` is undefined"),
+        ("log(x, 1)", "`1/0` is undefined"),
+        ("sqrt(-1)", "`sqrt(-1)` is undefined"),
+        ("x + ln(-1)", "`ln(-1)` is undefined"),
+    ];
+    for (text, message) in cases {
+        check(text, &["--", text], Vec::new(), fails(message));
+    }
+}
+
+#[test]
+fn empty_and_garbage_input() {
+    check("empty", &[""], Vec::new(), fails("the input is empty"));
+    check("blank", &["   "], Vec::new(), fails("the input is empty"));
+    let garbage: Vec<u8> = (0..=255u8)
+        .cycle()
+        .take(4096)
+        .filter(|&b| b != b'\n')
+        .collect();
+    check(
+        "binary garbage",
+        &["-"],
+        line_bytes(garbage),
+        fails("error"),
+    );
+    check(
+        "invalid UTF-8",
+        &["-"],
+        line_bytes(vec![b'x', 0xff, b'+', 0xfe]),
+        fails("the line is not valid UTF-8"),
+    );
+    check(
+        "NUL",
+        &["-"],
+        line_bytes(vec![b'x', 0, b'x']),
+        fails("error"),
+    );
+}
+
+fn line_bytes(mut bytes: Vec<u8>) -> Vec<u8> {
+    bytes.push(b'\n');
+    bytes
+}
+
+#[test]
+fn a_line_over_the_limit_is_refused() {
+    // The limit is 64 MiB; a line one byte longer is refused without being parsed, and the
+    // next line is still answered.
+    let mut input = vec![b'x'; deriv::cli::MAX_LINE_BYTES + 1];
+    input.extend_from_slice(b"\nx^2\n");
+    let (code, output, _) = run_bounded(&["-"], input);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "error: the line is 67108866 bytes long; the limit is 67108864",
+            "2*x"
+        ]
+    );
+}
+
+#[test]
+fn a_batch_keeps_one_answer_per_line_whatever_fails() {
+    let input = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/nasty/mixed.txt"
+    ))
+    .expect("the mixed batch exists");
+    let mut input = input;
+    // Lines that cannot be stored as text files: invalid UTF-8, a NUL, a very deep one.
+    input.extend_from_slice(b"x\xff\n");
+    input.extend_from_slice(b"x\0\n");
+    input.extend(line(format!("{}x{}", "(".repeat(DEEP), ")".repeat(DEEP))));
+    input.extend_from_slice(b"x^3\n");
+    let expected = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/nasty/mixed.expected"
+    ))
+    .expect("the expected answers exist");
+    let (code, output, _) = run_bounded(&["-"], input);
+    assert_eq!(code, 1);
+    let got: Vec<&str> = output.lines().collect();
+    let want: Vec<&str> = expected.lines().collect();
+    assert_eq!(got, want);
+}
+
+// -------------------------------------------------------------------------------------------
+// Library: expressions deeper than the parser accepts, on a 2 MiB stack.
+
+/// Runs `work` on a thread with a 2 MiB stack, the default for spawned threads.
+fn on_small_stack(work: impl FnOnce() + Send + 'static) {
+    thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(work)
+        .expect("the thread starts")
+        .join()
+        .expect("no panic or overflow on a 2 MiB stack");
+}
+
+/// `sin(sin(...sin(x)))`, `n` deep, built by the constructors.
+fn deep_chain(n: usize) -> Expr {
+    (0..n).fold(Expr::sym("x"), |e, _| e.sin())
+}
+
+#[test]
+fn dropping_a_deep_expression_is_safe() {
+    on_small_stack(|| drop(deep_chain(1_000_000)));
+}
+
+#[test]
+fn comparing_deep_expressions_is_safe() {
+    on_small_stack(|| {
+        let a = deep_chain(1_000_000);
+        let b = deep_chain(1_000_000);
+        assert!(a == b);
+        assert_eq!(a.cmp(&b), std::cmp::Ordering::Equal);
+        let c = deep_chain(999_999).cos();
+        assert!(a != c);
+    });
+}
+
+#[test]
+fn printing_a_deep_expression_is_safe() {
+    on_small_stack(|| {
+        let e = deep_chain(100_000);
+        let text = to_text(&e, &PrintLimits::default()).expect("600,000 characters fit");
+        assert!(text.starts_with("sin(sin("));
+        assert_eq!(text.len(), 100_000 * 5 + 1);
+    });
+}
+
+#[test]
+fn differentiating_a_deep_expression_is_safe() {
+    on_small_stack(|| {
+        // Four times deeper than the parser accepts (bindings can share, not deepen).
+        let n = 1_000;
+        let d = deriv::diff(&deep_chain(n), "x", 1).expect("within the size limit");
+        // The chain rule: a product of the cosines of the n inner chains.
+        assert!(matches!(d.kind(), Kind::Mul(factors) if factors.len() == n));
+        // Printed, it is half a million nodes: over the printer's million characters.
+        let printed = to_text(&d, &PrintLimits::default());
+        assert!(printed.is_err_and(|e| e.to_string().contains("1000000")));
+    });
+}
+
+// -------------------------------------------------------------------------------------------
+// Crashes found by fuzzing (fuzz/), kept as regression tests.
+
+/// Printing then parsing gives back the same expression.
+fn round_trips(text: &str) {
+    let e = deriv::parse(text).expect("parses");
+    let printed = to_text(&e, &PrintLimits::default()).expect("fits");
+    let back = deriv::parse(&printed).expect("the printed text parses");
+    assert!(back == e, "{text} printed as {printed}");
+}
+
+#[test]
+fn a_number_with_a_ten_thousand_digit_denominator_round_trips() {
+    round_trips("1e-9999*999999999999999");
+}
+
+#[test]
+fn a_number_longer_than_a_literal_prints_but_does_not_read_back() {
+    // `1e10000` is 10,001 digits: a literal may have 10,000 (a documented limit).
+    let e = deriv::parse("1e10000").expect("parses");
+    let printed = to_text(&e, &PrintLimits::default()).expect("fits");
+    assert_eq!(printed.len(), 10_001);
+    let back = deriv::parse(&printed).expect_err("too many digits");
+    assert!(matches!(
+        back.kind(),
+        deriv::ParseErrorKind::NumberTooLarge { .. }
+    ));
+}
