@@ -576,9 +576,16 @@ fn default_variable(e: &Expr) -> Result<Symbol, LineError> {
     match symbols.as_slice() {
         [only] => Ok(only.clone()),
         _ => {
-            let names: Vec<&str> = symbols.iter().map(|s| &**s).collect();
+            const SHOWN: usize = 5;
+            let names: Vec<&str> = symbols.iter().take(SHOWN).map(|s| &**s).collect();
+            let more = symbols.len().saturating_sub(SHOWN);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
             Err(LineError::Other(format!(
-                "which variable? the formula has {} and no x: choose with --wrt",
+                "which variable? the formula has {}{more} and no x: choose with --wrt",
                 names.join(", ")
             )))
         }

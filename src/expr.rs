@@ -700,7 +700,14 @@ impl Expr {
             }
         }
         if coeff.is_zero() {
-            return Expr::zero();
+            // `0*u = 0`, but not when `u` is undefined everywhere: `0/0` stays undefined.
+            let undefined = parts
+                .into_iter()
+                .find(|(b, e)| b.is_int(0) && e.is_negative_term());
+            return match undefined {
+                Some((base, exp)) => rebuild_pow(base, exp),
+                None => Expr::zero(),
+            };
         }
         parts.sort_by(|a, b| a.0.cmp(&b.0));
         let mut factors: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
@@ -1048,6 +1055,11 @@ mod tests {
         assert_eq!(x() + 0, x());
         assert_eq!(x() * 1, x());
         assert_eq!(Expr::product([x(), Expr::zero()]), Expr::zero());
+        let zero_over_zero = Expr::zero() / Expr::zero();
+        assert!(
+            undefined_subexpression(&zero_over_zero).is_some(),
+            "0/0 stays undefined"
+        );
         assert_eq!(x().pow(1), x());
         assert_eq!(x().pow(0), Expr::one());
     }

@@ -314,3 +314,17 @@ fn the_substitution_helpers_keep_values() {
         1e-15
     ));
 }
+
+/// Found by the random test: `0^x` is flat for `x > 0`, so forward mode must not take
+/// `ln(0)` for its slope in the exponent.
+#[test]
+fn zero_to_a_positive_power_is_flat_in_the_exponent() {
+    let f = Expr::int(0).pow(x()).pow(x()).sign();
+    let env = at(1.1333717917389148);
+    assert_eq!(eval_dual(&f, &env, "x").map(|d| d.eps), Ok(0.0));
+    let g = Expr::int(0).pow(x());
+    assert_eq!(
+        eval_dual(&g, &env, "x").map(|d| (d.re, d.eps)),
+        Ok((0.0, 0.0))
+    );
+}

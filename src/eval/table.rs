@@ -121,6 +121,9 @@ pub(crate) fn power_slope_in_base(base: f64, exp: f64) -> Result<f64, EvalReason
 pub(crate) fn power_slope_in_exponent(base: f64, value: f64) -> Result<f64, EvalReason> {
     if base > 0.0 {
         Ok(value * base.ln())
+    } else if base == 0.0 && value == 0.0 {
+        // `0^e = 0` for every `e > 0` (a zero value means `e > 0`): flat in the exponent.
+        Ok(0.0)
     } else {
         Err(EvalReason::Domain)
     }
