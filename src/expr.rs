@@ -369,53 +369,25 @@ impl Expr {
                 CmpTask::Then(decided) => return decided,
                 CmpTask::Pair(a, b) => (a, b),
             };
-            if Arc::ptr_eq(&a.0, &b.0) {
-                continue;
-            }
             if a.0.depth.max(b.0.depth) <= RECURSION_SAFE_DEPTH {
                 match a.cmp_shallow(b) {
                     Ordering::Equal => continue,
                     decided => return decided,
                 }
             }
-            let by_rank = rank(a.kind()).cmp(&rank(b.kind()));
-            if by_rank != Ordering::Equal {
-                return by_rank;
-            }
-            let mut pairs: Vec<(&Expr, &Expr)> = Vec::new();
-            match (a.kind(), b.kind()) {
-                (Kind::Add(xs), Kind::Add(ys)) | (Kind::Mul(xs), Kind::Mul(ys)) => {
+            match node_order(a, b) {
+                NodeOrder::Decided(Ordering::Equal) => {}
+                NodeOrder::Decided(decided) => return decided,
+                NodeOrder::Lists(xs, ys) => {
                     tasks.push(CmpTask::Then(xs.len().cmp(&ys.len())));
-                    pairs.extend(xs.iter().zip(ys.iter()));
+                    tasks.extend(xs.iter().zip(ys).rev().map(|(x, y)| CmpTask::Pair(x, y)));
                 }
-                (Kind::Pow(b1, e1), Kind::Pow(b2, e2)) => pairs.extend([(b1, b2), (e1, e2)]),
-                (Kind::Call(f, x), Kind::Call(g, y)) => {
-                    if f != g {
-                        return f.cmp(g);
-                    }
-                    pairs.push((x, y));
+                NodeOrder::Two(first, second) => {
+                    tasks.push(CmpTask::Pair(second.0, second.1));
+                    tasks.push(CmpTask::Pair(first.0, first.1));
                 }
-                (
-                    Kind::Undef {
-                        name: n1,
-                        order: o1,
-                        arg: a1,
-                    },
-                    Kind::Undef {
-                        name: n2,
-                        order: o2,
-                        arg: a2,
-                    },
-                ) => match n1.cmp(n2).then(o1.cmp(o2)) {
-                    Ordering::Equal => pairs.push((a1, a2)),
-                    decided => return decided,
-                },
-                _ => match a.cmp_shallow(b) {
-                    Ordering::Equal => {}
-                    decided => return decided,
-                },
+                NodeOrder::One(x, y) => tasks.push(CmpTask::Pair(x, y)),
             }
-            tasks.extend(pairs.into_iter().rev().map(|(x, y)| CmpTask::Pair(x, y)));
         }
         Ordering::Equal
     }
@@ -478,36 +450,58 @@ impl Expr {
     /// The canonical order by recursion: for expressions at most [`RECURSION_SAFE_DEPTH`]
     /// deep.
     fn cmp_shallow(&self, other: &Expr) -> Ordering {
-        if Arc::ptr_eq(&self.0, &other.0) {
-            return Ordering::Equal;
+        match node_order(self, other) {
+            NodeOrder::Decided(decided) => decided,
+            NodeOrder::Lists(xs, ys) => xs.iter().cmp(ys.iter()),
+            NodeOrder::Two((a1, b1), (a2, b2)) => a1.cmp(b1).then_with(|| a2.cmp(b2)),
+            NodeOrder::One(a, b) => a.cmp(b),
         }
-        let by_rank = rank(self.kind()).cmp(&rank(other.kind()));
-        if by_rank != Ordering::Equal {
-            return by_rank;
-        }
-        match (self.kind(), other.kind()) {
-            (Kind::Num(a), Kind::Num(b)) => a.cmp(b),
-            (Kind::Const(a), Kind::Const(b)) => a.cmp(b),
-            (Kind::Sym(a), Kind::Sym(b)) => a.cmp(b),
-            (Kind::Add(xs), Kind::Add(ys)) | (Kind::Mul(xs), Kind::Mul(ys)) => {
-                xs.iter().cmp(ys.iter())
-            }
-            (Kind::Pow(b1, e1), Kind::Pow(b2, e2)) => b1.cmp(b2).then_with(|| e1.cmp(e2)),
-            (Kind::Call(f, a), Kind::Call(g, b)) => f.cmp(g).then_with(|| a.cmp(b)),
-            (
-                Kind::Undef {
-                    name: n1,
-                    order: o1,
-                    arg: a1,
-                },
-                Kind::Undef {
-                    name: n2,
-                    order: o2,
-                    arg: a2,
-                },
-            ) => n1.cmp(n2).then(o1.cmp(o2)).then_with(|| a1.cmp(a2)),
-            _ => Ordering::Equal,
-        }
+    }
+}
+
+/// What the canonical order of two nodes depends on: their own data decides, or their
+/// children do, compared in order (lists: element by element, then by length).
+enum NodeOrder<'a> {
+    Decided(Ordering),
+    Lists(&'a [Expr], &'a [Expr]),
+    Two((&'a Expr, &'a Expr), (&'a Expr, &'a Expr)),
+    One(&'a Expr, &'a Expr),
+}
+
+/// The one definition of the canonical order at a node, shared by the recursive and the
+/// iterative comparison.
+fn node_order<'a>(a: &'a Expr, b: &'a Expr) -> NodeOrder<'a> {
+    if Arc::ptr_eq(&a.0, &b.0) {
+        return NodeOrder::Decided(Ordering::Equal);
+    }
+    let by_rank = rank(a.kind()).cmp(&rank(b.kind()));
+    if by_rank != Ordering::Equal {
+        return NodeOrder::Decided(by_rank);
+    }
+    let decided = |o: Ordering, then: NodeOrder<'a>| match o {
+        Ordering::Equal => then,
+        o => NodeOrder::Decided(o),
+    };
+    match (a.kind(), b.kind()) {
+        (Kind::Num(x), Kind::Num(y)) => NodeOrder::Decided(x.cmp(y)),
+        (Kind::Const(x), Kind::Const(y)) => NodeOrder::Decided(x.cmp(y)),
+        (Kind::Sym(x), Kind::Sym(y)) => NodeOrder::Decided(x.cmp(y)),
+        (Kind::Add(xs), Kind::Add(ys)) | (Kind::Mul(xs), Kind::Mul(ys)) => NodeOrder::Lists(xs, ys),
+        (Kind::Pow(b1, e1), Kind::Pow(b2, e2)) => NodeOrder::Two((b1, b2), (e1, e2)),
+        (Kind::Call(f, x), Kind::Call(g, y)) => decided(f.cmp(g), NodeOrder::One(x, y)),
+        (
+            Kind::Undef {
+                name: n1,
+                order: o1,
+                arg: a1,
+            },
+            Kind::Undef {
+                name: n2,
+                order: o2,
+                arg: a2,
+            },
+        ) => decided(n1.cmp(n2).then(o1.cmp(o2)), NodeOrder::One(a1, a2)),
+        _ => NodeOrder::Decided(Ordering::Equal),
     }
 }
 

@@ -50,7 +50,7 @@ impl Layout for Latex {
                 Constant::E => "e",
             })),
             Kind::Sym(s) => out.push(Piece::Owned(latex_name(s))),
-            Kind::Add(terms) => write_sum(terms, out),
+            Kind::Add(terms) => super::write_sum(terms, out, operand_signed),
             Kind::Mul(_) => {} // Always a quotient.
             Kind::Pow(base, exp) => write_power(base, exp, out),
             Kind::Call(f, arg) => write_call(*f, arg, out),
@@ -74,18 +74,6 @@ fn write_number(n: &Number, out: &mut Vec<Piece>) {
     let (p, q) = n.abs().parts();
     let sign = if n.is_negative() { "-" } else { "" };
     out.push(Piece::Owned(format!(r"{sign}\frac{{{p}}}{{{q}}}")));
-}
-
-/// `a + b - c`, as in text.
-fn write_sum(terms: &[Expr], out: &mut Vec<Piece>) {
-    for (i, term) in super::print_order(terms).into_iter().enumerate() {
-        let negative = i > 0 && term.is_negative_term();
-        if i > 0 {
-            out.push(Piece::Str(if negative { " - " } else { " + " }));
-        }
-        let side = if i == 0 { Side::Left } else { Side::Right };
-        operand_signed(out, term, negative, Prec::Sum, side);
-    }
 }
 
 /// `-\frac{3 x y}{2 z}`, or `-3 x y` without a denominator.

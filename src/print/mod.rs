@@ -19,6 +19,7 @@ use thiserror::Error;
 
 use crate::expr::{Expr, Kind};
 use crate::num::Number;
+use crate::syntax::{Prec, Side};
 
 pub use cse::to_cse;
 pub use latex::to_latex;
@@ -289,5 +290,21 @@ fn print_order(terms: &[Expr]) -> Vec<&Expr> {
     match terms {
         [a, b] if a.is_negative_term() && !b.is_negative_term() => vec![b, a],
         _ => terms.iter().collect(),
+    }
+}
+
+/// Writes a signed operand: the format's own rule for parentheses and a dropped sign.
+type OperandWriter = fn(&mut Vec<Piece>, &Expr, bool, Prec, Side);
+
+/// `a + b - c`, in either format: terms in [`print_order`], a negative term after ` - ` with
+/// its sign dropped (`operand` writes each term the format's way).
+fn write_sum(terms: &[Expr], out: &mut Vec<Piece>, operand: OperandWriter) {
+    for (i, term) in print_order(terms).into_iter().enumerate() {
+        let negative = i > 0 && term.is_negative_term();
+        if i > 0 {
+            out.push(Piece::Str(if negative { " - " } else { " + " }));
+        }
+        let side = if i == 0 { Side::Left } else { Side::Right };
+        operand(out, term, negative, Prec::Sum, side);
     }
 }

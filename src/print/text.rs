@@ -56,7 +56,7 @@ impl Layout for Text {
             }
             Kind::Const(c) => out.push(Piece::Str(c.name())),
             Kind::Sym(s) => out.push(Piece::Owned(s.to_string())),
-            Kind::Add(terms) => write_sum(terms, out),
+            Kind::Add(terms) => super::write_sum(terms, out, operand_signed),
             Kind::Mul(_) => {} // Always a quotient.
             Kind::Pow(base, exp) => write_power(base, exp, out),
             Kind::Call(f, arg) => {
@@ -69,18 +69,6 @@ impl Layout for Text {
                 parenthesized(out, arg);
             }
         }
-    }
-}
-
-/// `a + b - c`: terms in stored order, a negative term after ` - ` with its sign dropped.
-fn write_sum(terms: &[Expr], out: &mut Vec<Piece>) {
-    for (i, term) in super::print_order(terms).into_iter().enumerate() {
-        let negative = i > 0 && term.is_negative_term();
-        if i > 0 {
-            out.push(Piece::Str(if negative { " - " } else { " + " }));
-        }
-        let side = if i == 0 { Side::Left } else { Side::Right };
-        operand_signed(out, term, negative, Prec::Sum, side);
     }
 }
 
