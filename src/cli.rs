@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use serde_json::{Value, json};
 
 use crate::expr::{Expr, Symbol};
@@ -159,6 +160,10 @@ struct Options {
     /// Iteration limit of the simplifier.
     #[arg(long, value_name = "N", default_value_t = Limits::default().iterations)]
     iter_limit: usize,
+    /// Answer batch lines on N threads (default: one per core). Output order is input order
+    /// whatever N is.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,7 +244,7 @@ fn run(cli: Cli) -> ExitCode {
         Source::One(text) => job.one(&text),
         Source::Stdin => job.batch(io::stdin().lock()),
         Source::File(path) => match std::fs::File::open(&path) {
-            Ok(file) => job.batch(io::BufReader::new(file)),
+            Ok(file) => job.batch(file),
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", path.display());
                 ExitCode::from(2)
@@ -348,7 +353,12 @@ impl Job {
         let written = match self.options.format {
             Format::Json => writeln!(out, "{}", self.json_line(text, &answer)),
             _ => match &answer {
-                Ok(a) => self.write_answer(&mut out, text, a),
+                Ok(a) => {
+                    let mut diagnostics = String::new();
+                    let written = self.write_answer(&mut out, &mut diagnostics, a);
+                    eprint!("{diagnostics}");
+                    written
+                }
                 Err(e) => {
                     eprintln!("{}", e.render());
                     Ok(())
@@ -363,54 +373,53 @@ impl Job {
     }
 
     /// Answers every line of `input`, one output line per input line, in order.
-    fn batch(&self, mut input: impl BufRead) -> ExitCode {
+    ///
+    /// Lines are answered in parallel, a chunk at a time: a chunk is the lines already
+    /// waiting in the input buffer (at most [`CHUNK_LINES`] and about [`CHUNK_BYTES`]), so a
+    /// file keeps every core busy while a program that writes one line and waits for its
+    /// answer gets it at once. Memory is bounded by one chunk and one over-long line.
+    fn batch(&self, input: impl io::Read) -> ExitCode {
+        let pool = match rayon::ThreadPoolBuilder::new()
+            .num_threads(self.options.jobs.map_or(0, usize::from))
+            .stack_size(STACK_BYTES)
+            .build()
+        {
+            Ok(pool) => pool,
+            Err(e) => {
+                eprintln!("error: cannot start worker threads: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let mut input = io::BufReader::with_capacity(READ_BUFFER_BYTES, input);
         let mut out = io::BufWriter::new(io::stdout().lock());
         let mut any_failed = false;
-        let mut buffer = Vec::new();
         loop {
-            let line = match read_line_bounded(&mut input, &mut buffer, MAX_LINE_BYTES) {
-                Ok(Some(line)) => line,
-                Ok(None) => break,
+            let chunk = match read_chunk(&mut input) {
+                Ok(chunk) if chunk.is_empty() => break,
+                Ok(chunk) => chunk,
                 Err(e) => {
                     eprintln!("error: reading input: {e}");
                     return ExitCode::from(1);
                 }
             };
-            let (text, answer) = match line {
-                Line::Text(text) if is_skippable(&text) => {
-                    let written = match self.options.format {
-                        Format::Json => {
-                            writeln!(out, "{}", json!({"input": text, "skipped": true}))
-                        }
-                        _ => writeln!(out, "{text}"),
-                    };
-                    if written.is_err() {
-                        return ExitCode::from(1);
-                    }
-                    continue;
+            let rendered: Vec<Rendered> = pool.install(|| {
+                chunk
+                    .into_par_iter()
+                    .map(|line| self.render_line(line))
+                    .collect()
+            });
+            for r in rendered {
+                any_failed |= r.failed;
+                if !r.diagnostics.is_empty() {
+                    let _ = out.flush();
+                    eprint!("{}", r.diagnostics);
                 }
-                Line::Text(text) => {
-                    let answer = self.answer_guarded(&text);
-                    (text, answer)
+                if out.write_all(r.output.as_bytes()).is_err() {
+                    return ExitCode::from(1);
                 }
-                Line::NotUtf8 => (
-                    String::new(),
-                    Err(LineError::Other("the line is not valid UTF-8".into())),
-                ),
-                Line::TooLong(n) => (
-                    String::new(),
-                    Err(LineError::Other(format!(
-                        "the line is {n} bytes long; the limit is {MAX_LINE_BYTES}"
-                    ))),
-                ),
-            };
-            any_failed |= answer.is_err();
-            let written = match (self.options.format, &answer) {
-                (Format::Json, _) => writeln!(out, "{}", self.json_line(&text, &answer)),
-                (_, Ok(a)) => self.write_answer(&mut out, &text, a),
-                (_, Err(e)) => writeln!(out, "error: {}", e.message().replace('\n', " ")),
-            };
-            if written.is_err() {
+            }
+            // A program waiting for its answers must get them before the next read blocks.
+            if input.buffer().is_empty() && out.flush().is_err() {
                 return ExitCode::from(1);
             }
         }
@@ -418,6 +427,61 @@ impl Job {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
+        }
+    }
+
+    /// The output of one batch line (never a panic: one is turned into an error line).
+    fn render_line(&self, line: Line) -> Rendered {
+        catch_unwind(AssertUnwindSafe(|| self.render_line_unguarded(line))).unwrap_or_else(|_| {
+            Rendered {
+                output: "error: internal error while answering this line (please report it)\n"
+                    .into(),
+                diagnostics: String::new(),
+                failed: true,
+            }
+        })
+    }
+
+    fn render_line_unguarded(&self, line: Line) -> Rendered {
+        let (text, answer) = match line {
+            Line::Text(text) if is_skippable(&text) => {
+                let output = match self.options.format {
+                    Format::Json => json!({"input": text, "skipped": true}).to_string(),
+                    _ => text,
+                };
+                return Rendered {
+                    output: output + "\n",
+                    diagnostics: String::new(),
+                    failed: false,
+                };
+            }
+            Line::Text(text) => {
+                let answer = self.answer_guarded(&text);
+                (text, answer)
+            }
+            Line::NotUtf8 => (
+                String::new(),
+                Err(LineError::Other("the line is not valid UTF-8".into())),
+            ),
+            Line::TooLong(n) => (
+                String::new(),
+                Err(LineError::Other(format!(
+                    "the line is {n} bytes long; the limit is {MAX_LINE_BYTES}"
+                ))),
+            ),
+        };
+        let mut output = Vec::new();
+        let mut diagnostics = String::new();
+        // Writing into a Vec cannot fail.
+        let _ = match (self.options.format, &answer) {
+            (Format::Json, _) => writeln!(output, "{}", self.json_line(&text, &answer)),
+            (_, Ok(a)) => self.write_answer(&mut output, &mut diagnostics, a),
+            (_, Err(e)) => writeln!(output, "error: {}", e.message().replace('\n', " ")),
+        };
+        Rendered {
+            output: String::from_utf8_lossy(&output).into_owned(),
+            diagnostics,
+            failed: answer.is_err(),
         }
     }
 
@@ -483,7 +547,14 @@ impl Job {
         Ok(result)
     }
 
-    fn write_answer(&self, out: &mut impl Write, _input: &str, answer: &Answer) -> io::Result<()> {
+    /// Writes the answer to `out` and, with `--stats`, the figures to `diagnostics` (they go
+    /// to standard error).
+    fn write_answer(
+        &self,
+        out: &mut impl Write,
+        diagnostics: &mut String,
+        answer: &Answer,
+    ) -> io::Result<()> {
         let limits = PrintLimits::default();
         let clock = Instant::now();
         let printed = match self.options.format {
@@ -503,7 +574,8 @@ impl Job {
         if self.options.stats {
             let mut stats = stats_json(&answer.stats);
             stats["micros"]["print"] = json!(print_micros);
-            eprintln!("{}", render_stats(&stats));
+            diagnostics.push_str(&render_stats(&stats));
+            diagnostics.push('\n');
         }
         Ok(())
     }
@@ -648,11 +720,60 @@ fn is_skippable(text: &str) -> bool {
     t.is_empty() || t.starts_with('#')
 }
 
+/// The most lines answered in parallel at once.
+const CHUNK_LINES: usize = 1024;
+
+/// A chunk stops growing past this many bytes of input.
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// Size of the batch input buffer: what is already in it makes up a chunk.
+const READ_BUFFER_BYTES: usize = 256 << 10;
+
+/// What one batch line prints: its output line(s) and, with `--stats` in text mode, the
+/// figures for standard error.
+struct Rendered {
+    output: String,
+    diagnostics: String,
+    failed: bool,
+}
+
+/// The next lines to answer together: at least one line unless the input has ended, then
+/// more only while they are already buffered, so reading never waits for a line that the
+/// writer has not sent yet.
+fn read_chunk(input: &mut io::BufReader<impl io::Read>) -> io::Result<Vec<Line>> {
+    let mut chunk = Vec::new();
+    let mut bytes = 0;
+    let mut buffer = Vec::new();
+    while chunk.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
+        if !chunk.is_empty() && input.buffer().is_empty() {
+            break;
+        }
+        match read_line_bounded(input, &mut buffer, MAX_LINE_BYTES)? {
+            Some(line) => {
+                bytes += line.len();
+                chunk.push(line);
+            }
+            None => break,
+        }
+    }
+    Ok(chunk)
+}
+
 /// One line of batch input.
 enum Line {
     Text(String),
     NotUtf8,
     TooLong(usize),
+}
+
+impl Line {
+    /// Bytes held in memory for this line.
+    fn len(&self) -> usize {
+        match self {
+            Line::Text(text) => text.len(),
+            Line::NotUtf8 | Line::TooLong(_) => 0,
+        }
+    }
 }
 
 /// Reads one line without ever holding more than `max` bytes of it: a longer line is

@@ -174,3 +174,53 @@ fn stats_and_explanations() {
     assert!(text.contains("sqrt-of-square"), "{text}");
     assert!(text.ends_with("sin(x)/abs(sin(x))\n"), "{text}");
 }
+
+#[test]
+fn parallel_batch_prints_what_one_thread_prints_in_input_order() {
+    // Lines of very different cost (and some errors), repeated past one chunk of lines, so
+    // that threads finish out of order.
+    let kinds = [
+        "x^2*sin(x)",
+        "sin(",
+        "(x^2+1)^5/(x-1)^3",
+        "",
+        "exp(x)*ln(x)/sqrt(x^2+1)",
+        "1/0",
+        "x",
+    ];
+    let input: String = (0..1500)
+        .map(|i| format!("{}\n", kinds[i % kinds.len()]))
+        .collect();
+    let one = deriv(&["--jobs", "1", "--format", "json", "-"], &input);
+    let two = deriv(&["--jobs", "2", "--format", "json", "-"], &input);
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(two.status.code(), Some(1));
+    assert_eq!(stdout(&one), stdout(&two));
+    let lines = json_lines(&two);
+    assert_eq!(lines.len(), 1500);
+    for (i, line) in lines.iter().enumerate() {
+        assert_eq!(line["input"], kinds[i % kinds.len()], "line {i}");
+    }
+}
+
+#[test]
+fn batch_answers_each_line_before_the_next_arrives() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deriv"))
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    let mut output = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    for (formula, derivative) in [("x^3", "3*x^2"), ("sin(x)", "cos(x)")] {
+        writeln!(input, "{formula}").expect("stdin is writable");
+        input.flush().expect("stdin is writable");
+        let mut answer = String::new();
+        output.read_line(&mut answer).expect("an answer line");
+        assert_eq!(answer.trim_end(), derivative);
+    }
+    drop(input);
+    assert!(child.wait().expect("the binary finishes").success());
+}
