@@ -503,7 +503,10 @@ impl Job {
         }
         stats.micros[0] = clock.elapsed().as_micros();
         stats.input_tree = input.tree_size();
-        stats.input_dag = input.dag_size();
+        if self.options.stats {
+            // A walk over the whole DAG: only when asked for.
+            stats.input_dag = input.dag_size();
+        }
         let clock = Instant::now();
         let raw = match self.task {
             Task::Simplify => input.clone(),
@@ -511,7 +514,9 @@ impl Job {
         };
         stats.micros[1] = clock.elapsed().as_micros();
         stats.raw_tree = raw.tree_size();
-        stats.raw_dag = raw.dag_size();
+        if self.options.stats {
+            stats.raw_dag = raw.dag_size();
+        }
         let clock = Instant::now();
         let (result, steps) = if self.options.no_simplify {
             (raw.clone(), Vec::new())

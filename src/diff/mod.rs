@@ -25,7 +25,9 @@
 mod matrix;
 mod table;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use crate::expr::{Expr, Kind, Symbol};
 use crate::num::Number;
@@ -241,7 +243,8 @@ fn derivative(e: &Expr, var: &str, budget: &mut Budget) -> Result<Expr, PassErro
     let nodes = e.postorder();
     budget.spend(nodes.iter().map(size_of_node).sum())?;
     // Keyed by node identity; `nodes` keeps every key alive for the whole pass.
-    let mut memo: HashMap<usize, Expr> = HashMap::with_capacity(nodes.len());
+    let mut memo: FxHashMap<usize, Expr> =
+        FxHashMap::with_capacity_and_hasher(nodes.len(), Default::default());
     for node in &nodes {
         // Children come before their parent in post-order, so every lookup succeeds.
         let d_of = |child: &Expr| memo.get(&child.id()).cloned().unwrap_or_else(Expr::zero);
@@ -357,6 +360,10 @@ const SUBPRODUCT_CANDIDATES: usize = 4;
 /// its derivative, and the DAG grows linearly. The split is exact (`product = coeff * inner *
 /// rest` as multisets of factors), so the product rule on it is still free of division.
 fn shared_subproduct(product: &Expr, factors: &[Expr]) -> Option<SplitProduct> {
+    // Most products have no product one level down: answer them without allocating.
+    if !factors.iter().any(has_product_child) {
+        return None;
+    }
     let mut candidates: Vec<Expr> = factors
         .iter()
         .flat_map(Expr::child_vec)
@@ -391,6 +398,16 @@ fn shared_subproduct(product: &Expr, factors: &[Expr]) -> Option<SplitProduct> {
                 rest,
             })
         })
+}
+
+fn has_product_child(e: &Expr) -> bool {
+    let is_product = |c: &Expr| matches!(c.kind(), Kind::Mul(_));
+    match e.kind() {
+        Kind::Add(xs) | Kind::Mul(xs) => xs.iter().any(is_product),
+        Kind::Pow(b, x) => is_product(b) || is_product(x),
+        Kind::Call(_, a) | Kind::Undef { arg: a, .. } => is_product(a),
+        Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => false,
+    }
 }
 
 fn factor_count(e: &Expr) -> usize {
