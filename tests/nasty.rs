@@ -373,3 +373,33 @@ fn a_number_longer_than_a_literal_prints_but_does_not_read_back() {
         deriv::ParseErrorKind::NumberTooLarge { .. }
     ));
 }
+
+/// Consecutive Fibonacci numbers, `F(n+1)` and `F(n)`, as decimal text: their ratio has the
+/// longest continued fraction of any fraction of its size (every partial quotient is 1).
+fn fibonacci_pair(n: usize) -> (String, String) {
+    let (mut a, mut b) = (num_bigint::BigUint::from(0u32), num_bigint::BigUint::from(1u32));
+    for _ in 0..n {
+        let next = &a + &b;
+        a = b;
+        b = next;
+    }
+    (b.to_string(), a.to_string())
+}
+
+#[test]
+fn a_fraction_with_a_long_continued_fraction_is_safe() {
+    // Found by fuzzing: the hash of `BigRational` recurses once per partial quotient, which
+    // overflowed the stack on such a fraction (9,000 digits over 9,000 digits).
+    let (numerator, denominator) = fibonacci_pair(43_000);
+    assert!(numerator.len() < 10_000, "within the literal limit");
+    let text = format!("{numerator}/{denominator}*x + x^2");
+    on_small_stack(move || {
+        let f = deriv::parse(&text).expect("the fraction reads");
+        let d = deriv::diff(&f, "x", 1).expect("a derivative");
+        let s = deriv::simplify(&d, &deriv::Limits::default());
+        assert!(s.expr.contains_sym("x"));
+    });
+    let (numerator, denominator) = fibonacci_pair(43_000);
+    let text = format!("{numerator}/{denominator}*x");
+    check("long continued fraction", &["--", &text], Vec::new(), ok("/"));
+}
