@@ -756,7 +756,7 @@ fn the_full_depth_fits_a_small_callers_stack() {
         format!("{}x", "x^".repeat(d)),
         format!("[{}x{}]", "[".repeat(d - 1), "]".repeat(d - 1)),
     ];
-    // Up to 32 nesting characters are read in place, on the caller's stack.
+    // Up to 32 levels of nesting are read in place, on the caller's stack.
     let in_place = format!("{}x{}", "sin(".repeat(32), ")".repeat(32));
     let small = std::thread::Builder::new().stack_size(512 * 1024);
     let handle = small.spawn(move || parse(&in_place).is_ok());
