@@ -678,15 +678,15 @@ impl Expr {
         let mut reshaped = false;
         let mut parts = in_class_order(parts, |(base, _)| base).peekable();
         while let Some((class, (base, exp))) = parts.next() {
-            let mut exps = vec![exp];
-            while let Some((_, (_, e))) = parts.next_if(|(other, _)| *other == class) {
-                exps.push(e);
-            }
-            let merged = exps.len() > 1;
-            let exp = if merged {
-                Expr::sum(exps)
-            } else {
-                exps.pop().unwrap_or_else(Expr::one)
+            let (exp, merged) = match parts.next_if(|(other, _)| *other == class) {
+                None => (exp, false),
+                Some((_, (_, second))) => {
+                    let mut exps = vec![exp, second];
+                    while let Some((_, (_, e))) = parts.next_if(|(other, _)| *other == class) {
+                        exps.push(e);
+                    }
+                    (Expr::sum(exps), true)
+                }
             };
             let factor = if merged {
                 base.clone().pow(exp)
@@ -1056,7 +1056,27 @@ impl SumBuilder {
 ///
 /// Equal keys are found by hashing, and only the distinct keys are sorted (with deep
 /// comparisons): a sum of a million terms with fifty distinct monomials sorts fifty.
-fn in_class_order<T>(parts: Vec<T>, key: impl Fn(&T) -> &Expr) -> std::vec::IntoIter<(usize, T)> {
+fn in_class_order<T>(
+    mut parts: Vec<T>,
+    key: impl Fn(&T) -> &Expr,
+) -> std::vec::IntoIter<(usize, T)> {
+    /// Up to this many parts, sorting them all is cheaper than hashing them first.
+    const FEW: usize = 16;
+    if parts.len() <= FEW {
+        parts.sort_by(|a, b| key(a).cmp(key(b)));
+        let mut rank = 0;
+        let mut ranked: Vec<(usize, T)> = Vec::with_capacity(parts.len());
+        for part in parts {
+            if ranked
+                .last()
+                .is_some_and(|(_, last)| key(last) != key(&part))
+            {
+                rank += 1;
+            }
+            ranked.push((rank, part));
+        }
+        return ranked.into_iter();
+    }
     let (class_of, firsts) = classes(parts.iter().map(&key));
     let rank = class_ranks(&firsts);
     let mut ranked: Vec<(usize, T)> = class_of
@@ -1304,6 +1324,67 @@ mod tests {
         assert_eq!((-x()).cos(), x().cos());
         assert_eq!(x().exp().ln(), x());
         assert_eq!(Expr::zero().cos(), Expr::one());
+    }
+
+    /// Varied canonical expressions: numbers, symbols, powers, products with and without
+    /// coefficients, sums, calls.
+    fn samples() -> Vec<Expr> {
+        let y = Expr::sym("y");
+        vec![
+            Expr::int(3),
+            Expr::ratio(-2, 7),
+            Expr::zero(),
+            x(),
+            x().pow(2),
+            Expr::int(2).sqrt(),
+            Expr::int(5) * x() * y.clone(),
+            -(x() * y.clone()),
+            x() * y.clone().sin(),
+            x() + y.clone() + 1,
+            Expr::int(0).pow(-1),
+            x().exp(),
+            Expr::pi() * x(),
+        ]
+    }
+
+    #[test]
+    fn negation_is_the_product_with_minus_one() {
+        for e in samples() {
+            assert_eq!(-e.clone(), Expr::product([Expr::int(-1), e.clone()]), "{e}");
+            assert_eq!(-(-e.clone()), e, "{e}");
+        }
+    }
+
+    #[test]
+    fn long_sums_and_products_equal_the_ones_built_pair_by_pair() {
+        // Past a few parts, like terms and bases meet by hashing; the result must be the one
+        // that adding or multiplying one at a time gives, in any order.
+        let y = Expr::sym("y");
+        let terms: Vec<Expr> = (0..60)
+            .map(|k| Expr::int(k % 7 - 3) * x().pow(k % 11) * y.clone().pow(k % 3) + k)
+            .collect();
+        let at_once = Expr::sum(terms.clone());
+        let pairwise = terms.iter().fold(Expr::zero(), |s, t| s + t.clone());
+        let backwards = terms.iter().rev().fold(Expr::zero(), |s, t| t.clone() + s);
+        assert_eq!(at_once, pairwise);
+        assert_eq!(at_once, backwards);
+        let factors: Vec<Expr> = (0..60)
+            .map(|k| (x() + k % 13).pow(k % 4 - 1) * Expr::ratio(k + 1, 3))
+            .chain(samples().into_iter().filter(|e| !e.is_int(0)))
+            .collect();
+        let at_once = Expr::product(factors.clone());
+        let pairwise = factors.iter().fold(Expr::one(), |p, f| p * f.clone());
+        let backwards = factors.iter().rev().fold(Expr::one(), |p, f| f.clone() * p);
+        assert_eq!(at_once, pairwise);
+        assert_eq!(at_once, backwards);
+        let monomials: Vec<Expr> = (0..60)
+            .map(|k| Expr::int(k % 7 - 3) * x().pow(k % 11) * y.clone().pow(k % 3))
+            .collect();
+        let negated = monomials.iter().map(|t| -t);
+        assert_eq!(
+            Expr::sum(monomials.iter().cloned().chain(negated)),
+            Expr::zero()
+        );
     }
 
     #[test]
