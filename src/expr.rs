@@ -1028,9 +1028,13 @@ impl SumBuilder {
     pub(crate) fn finish(self) -> Expr {
         drop(self.index);
         let mut parts = self.parts;
-        // Sorting the parts by their terms without coefficients, then (stably) by degree,
-        // is [`term_order`], without splitting every term at every comparison.
-        parts.sort_by(|a, b| a.rest.cmp(&b.rest));
+        // By degree, then by the terms without coefficients (all distinct): that is
+        // [`term_order`], without splitting every term at every comparison.
+        parts.sort_unstable_by(|a, b| {
+            (b.rest.0.degree)
+                .cmp(&a.rest.0.degree)
+                .then_with(|| a.rest.cmp(&b.rest))
+        });
         let mut terms: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
         for like in parts {
             match like.alone {
@@ -1039,7 +1043,6 @@ impl SumBuilder {
                 None => terms.push(with_coeff(like.coeff, like.rest)),
             }
         }
-        terms.sort_by_key(|t| std::cmp::Reverse(t.0.degree));
         if !self.constant.is_zero() {
             terms.push(Expr::num(self.constant));
         }
