@@ -14,8 +14,8 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Arc;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::{Arc, LazyLock};
 
 use crate::num::Number;
 
@@ -540,7 +540,7 @@ pub fn term_order(a: &Expr, b: &Expr) -> Ordering {
 impl Expr {
     /// Wraps a kind in a node. Private: only the canonicalising constructors call it.
     fn make(kind: Kind) -> Expr {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = NodeHasher::default();
         kind.hash(&mut hasher);
         let hash = hasher.finish();
         let (tree_size, depth, degree) = match &kind {
@@ -597,7 +597,10 @@ impl Expr {
 
     /// An integer.
     pub fn int(n: i64) -> Expr {
-        Expr::num(Number::int(n))
+        match usize::try_from(n + 1).ok().and_then(|k| SMALL_INTS.get(k)) {
+            Some(shared) => shared.clone(),
+            None => Expr::num(Number::int(n)),
+        }
     }
 
     /// The fraction `p/q` (`q` must not be zero; a zero `q` gives the undefined `p*0^-1`).
@@ -641,41 +644,9 @@ impl Expr {
     /// The canonical sum of `terms`: flattened, numbers folded, like terms collected
     /// (`x + x = 2*x`), sorted by [`term_order`].
     pub fn sum(terms: impl IntoIterator<Item = Expr>) -> Expr {
-        let mut constant = Number::zero();
-        let mut parts: Vec<(Expr, Number)> = Vec::new();
-        let mut push = |t: &Expr, parts: &mut Vec<(Expr, Number)>| match t.kind() {
-            Kind::Num(n) => constant = constant.add(n),
-            _ => {
-                let (c, rest) = t.split_coeff();
-                parts.push((rest, c));
-            }
-        };
-        for t in terms {
-            match t.kind() {
-                Kind::Add(xs) => xs.iter().for_each(|x| push(x, &mut parts)),
-                _ => push(&t, &mut parts),
-            }
-        }
-        parts.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut terms: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
-        let mut parts = parts.into_iter().peekable();
-        while let Some((rest, mut coeff)) = parts.next() {
-            while let Some((_, c)) = parts.next_if(|(r, _)| *r == rest) {
-                coeff = coeff.add(&c);
-            }
-            if !coeff.is_zero() {
-                terms.push(with_coeff(coeff, rest));
-            }
-        }
-        terms.sort_by(term_order);
-        if !constant.is_zero() {
-            terms.push(Expr::num(constant));
-        }
-        match terms.len() {
-            0 => Expr::zero(),
-            1 => terms.pop().unwrap_or_else(Expr::zero),
-            _ => Expr::make(Kind::Add(terms.into())),
-        }
+        let mut sum = SumBuilder::new();
+        terms.into_iter().for_each(|t| sum.add(t));
+        sum.finish()
     }
 
     /// The canonical product of `factors`: flattened, numbers folded into one coefficient,
@@ -703,20 +674,19 @@ impl Expr {
                 None => Expr::zero(),
             };
         }
-        parts.sort_by(|a, b| a.0.cmp(&b.0));
         let mut factors: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
         let mut reshaped = false;
-        let mut parts = parts.into_iter().peekable();
-        while let Some((base, exp)) = parts.next() {
-            let mut exps = vec![exp];
-            while let Some((_, e)) = parts.next_if(|(b, _)| *b == base) {
-                exps.push(e);
-            }
-            let merged = exps.len() > 1;
-            let exp = if merged {
-                Expr::sum(exps)
-            } else {
-                exps.pop().unwrap_or_else(Expr::one)
+        let mut parts = in_class_order(parts, |(base, _)| base).peekable();
+        while let Some((class, (base, exp))) = parts.next() {
+            let (exp, merged) = match parts.next_if(|(other, _)| *other == class) {
+                None => (exp, false),
+                Some((_, (_, second))) => {
+                    let mut exps = vec![exp, second];
+                    while let Some((_, (_, e))) = parts.next_if(|(other, _)| *other == class) {
+                        exps.push(e);
+                    }
+                    (Expr::sum(exps), true)
+                }
             };
             let factor = if merged {
                 base.clone().pow(exp)
@@ -869,6 +839,270 @@ function_methods! {
     asinh Asinh, acosh Acosh, atanh Atanh, exp Exp, ln Ln, abs Abs, sign Sign,
 }
 
+/// The integers -1 to 2, built once and shared: constructors need them all the time (every
+/// `-u` is `-1*u`, every bare factor has exponent `1`), and a shared node costs a reference
+/// count instead of two allocations and a hash.
+static SMALL_INTS: LazyLock<[Expr; 4]> =
+    LazyLock::new(|| [-1, 0, 1, 2].map(|n| Expr::make(Kind::Num(Number::int(n)))));
+
+/// The hash of a node from its kind (children contribute their cached hashes): FxHash's
+/// multiply-rotate step, finished by a 64-bit mixer so that every bit of the result depends
+/// on every input word. Several times faster than SipHash on these short inputs; nothing
+/// here needs resistance to chosen collisions, because the hash is only a shortcut for
+/// inequality and a bucket for maps, never trusted for equality.
+#[derive(Default)]
+struct NodeHasher(u64);
+
+impl Hasher for NodeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.write_u64(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 59));
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(SEED);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        z ^ (z >> 33)
+    }
+}
+
+/// A hasher for maps keyed by expressions: an [`Expr`] hashes as its cached, well-mixed
+/// hash, so the map uses it as it is instead of hashing it again.
+#[derive(Default)]
+struct CachedHash(u64);
+
+impl Hasher for CachedHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// For each item, the index of its class of equal items (classes numbered by first
+/// occurrence), and each class's first item: grouping by the cached hash, so that like
+/// terms meet in linear time instead of after a sort with deep comparisons.
+fn classes<'a>(items: impl ExactSizeIterator<Item = &'a Expr>) -> (Vec<usize>, Vec<&'a Expr>) {
+    /// Up to this many classes, a scan comparing cached hashes beats building a map.
+    const SCAN: usize = 8;
+    let mut class_of = Vec::with_capacity(items.len());
+    let mut firsts: Vec<&Expr> = Vec::new();
+    let mut index: HashMap<&Expr, usize, BuildHasherDefault<CachedHash>> = HashMap::default();
+    for item in items {
+        let class = if firsts.len() <= SCAN {
+            firsts.iter().position(|first| *first == item)
+        } else {
+            if index.is_empty() {
+                index.extend(firsts.iter().enumerate().map(|(k, &first)| (first, k)));
+            }
+            index.get(item).copied()
+        };
+        let class = class.unwrap_or_else(|| {
+            if !index.is_empty() {
+                index.insert(item, firsts.len());
+            }
+            firsts.push(item);
+            firsts.len() - 1
+        });
+        class_of.push(class);
+    }
+    (class_of, firsts)
+}
+
+/// A sum read term by term, with like terms collected as they arrive: [`Expr::sum`] of all
+/// the terms added, holding only the distinct terms (a sum of a million terms with fifty
+/// distinct monomials holds fifty). The parser feeds it one term at a time.
+pub(crate) struct SumBuilder {
+    /// The sum of the numbers.
+    constant: Number,
+    /// One entry per distinct term without its coefficient, in order of first arrival.
+    parts: Vec<LikeTerms>,
+    /// Where each part is, by its term without coefficient; built once there are more than
+    /// a few parts (below that, comparing cached hashes in a scan is faster).
+    index: HashMap<Expr, usize, BuildHasherDefault<CachedHash>>,
+}
+
+/// The terms of a sum that differ only in their coefficients.
+struct LikeTerms {
+    /// The term without its coefficient (`x*y` for `3*x*y`).
+    rest: Expr,
+    /// The sum of the coefficients.
+    coeff: Number,
+    /// The term as it arrived, while it is the only one: rebuilding it would cost a node.
+    alone: Option<Expr>,
+}
+
+impl SumBuilder {
+    /// Up to this many distinct terms, a scan finds like terms faster than a map.
+    const SCAN: usize = 8;
+
+    /// An empty sum.
+    pub(crate) fn new() -> SumBuilder {
+        SumBuilder {
+            constant: Number::zero(),
+            parts: Vec::new(),
+            index: HashMap::default(),
+        }
+    }
+
+    /// Adds a term (a sum adds each of its terms).
+    pub(crate) fn add(&mut self, term: Expr) {
+        match term.kind() {
+            Kind::Add(xs) => xs.iter().for_each(|x| self.add_term(x.clone())),
+            _ => self.add_term(term),
+        }
+    }
+
+    fn add_term(&mut self, term: Expr) {
+        if let Kind::Num(n) = term.kind() {
+            self.constant = self.constant.add(n);
+            return;
+        }
+        let (c, rest) = term.split_coeff();
+        match self.find(&rest) {
+            Some(k) => {
+                let like = &mut self.parts[k];
+                like.coeff = like.coeff.add(&c);
+                like.alone = None;
+            }
+            None => {
+                if !self.index.is_empty() {
+                    self.index.insert(rest.clone(), self.parts.len());
+                }
+                self.parts.push(LikeTerms {
+                    rest,
+                    coeff: c,
+                    alone: Some(term),
+                });
+            }
+        }
+    }
+
+    /// The part whose term without coefficient is `rest`.
+    fn find(&mut self, rest: &Expr) -> Option<usize> {
+        if self.parts.len() <= Self::SCAN {
+            return self.parts.iter().position(|like| like.rest == *rest);
+        }
+        if self.index.is_empty() {
+            let entries = self.parts.iter().enumerate();
+            self.index = entries.map(|(k, like)| (like.rest.clone(), k)).collect();
+        }
+        self.index.get(rest).copied()
+    }
+
+    /// The canonical sum: like terms collected, sorted by [`term_order`], the number last.
+    pub(crate) fn finish(self) -> Expr {
+        drop(self.index);
+        let mut parts = self.parts;
+        // By degree, then by the terms without coefficients (all distinct): that is
+        // [`term_order`], without splitting every term at every comparison.
+        parts.sort_unstable_by(|a, b| {
+            (b.rest.0.degree)
+                .cmp(&a.rest.0.degree)
+                .then_with(|| a.rest.cmp(&b.rest))
+        });
+        let mut terms: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
+        for like in parts {
+            match like.alone {
+                Some(term) => terms.push(term),
+                None if like.coeff.is_zero() => {}
+                None => terms.push(with_coeff(like.coeff, like.rest)),
+            }
+        }
+        if !self.constant.is_zero() {
+            terms.push(Expr::num(self.constant));
+        }
+        match terms.len() {
+            0 => Expr::zero(),
+            1 => terms.pop().unwrap_or_else(Expr::zero),
+            _ => Expr::make(Kind::Add(terms.into())),
+        }
+    }
+}
+
+/// `parts` in the canonical order of their keys, each with the rank of its key among the
+/// distinct keys: parts with equal keys are adjacent, with the same rank, in input order.
+///
+/// Equal keys are found by hashing, and only the distinct keys are sorted (with deep
+/// comparisons): a sum of a million terms with fifty distinct monomials sorts fifty.
+fn in_class_order<T>(
+    mut parts: Vec<T>,
+    key: impl Fn(&T) -> &Expr,
+) -> std::vec::IntoIter<(usize, T)> {
+    /// Up to this many parts, sorting them all is cheaper than hashing them first.
+    const FEW: usize = 16;
+    if parts.len() <= FEW {
+        parts.sort_by(|a, b| key(a).cmp(key(b)));
+        let mut rank = 0;
+        let mut ranked: Vec<(usize, T)> = Vec::with_capacity(parts.len());
+        for part in parts {
+            if ranked
+                .last()
+                .is_some_and(|(_, last)| key(last) != key(&part))
+            {
+                rank += 1;
+            }
+            ranked.push((rank, part));
+        }
+        return ranked.into_iter();
+    }
+    let (class_of, firsts) = classes(parts.iter().map(&key));
+    let rank = class_ranks(&firsts);
+    let mut ranked: Vec<(usize, T)> = class_of
+        .into_iter()
+        .map(|class| rank[class])
+        .zip(parts)
+        .collect();
+    ranked.sort_by_key(|(r, _)| *r);
+    ranked.into_iter()
+}
+
+/// The rank of each class in the canonical order of its first item: classes hold distinct
+/// items, so this sorts the distinct items once rather than every item.
+fn class_ranks(firsts: &[&Expr]) -> Vec<usize> {
+    let mut by_order: Vec<usize> = (0..firsts.len()).collect();
+    by_order.sort_by(|&a, &b| firsts[a].cmp(firsts[b]));
+    let mut rank = vec![0; firsts.len()];
+    for (r, &class) in by_order.iter().enumerate() {
+        rank[class] = r;
+    }
+    rank
+}
+
 /// Rebuilds `base^exp` for a factor that met no other factor of its base: it is canonical
 /// already unless it was a bare base.
 fn rebuild_pow(base: Expr, exp: Expr) -> Expr {
@@ -1013,8 +1247,17 @@ binary_operators! {
 
 impl std::ops::Neg for Expr {
     type Output = Expr;
+
+    /// `-1*self`. The same as [`Expr::product`] of `-1` and `self`, taken directly: negating
+    /// a canonical term only changes its coefficient, and every `a - b` negates.
     fn neg(self) -> Expr {
-        Expr::product([Expr::int(-1), self])
+        match self.kind() {
+            Kind::Num(n) => Expr::num(n.neg()),
+            _ => {
+                let (c, rest) = self.split_coeff();
+                with_coeff(c.neg(), rest)
+            }
+        }
     }
 }
 
@@ -1084,6 +1327,67 @@ mod tests {
         assert_eq!((-x()).cos(), x().cos());
         assert_eq!(x().exp().ln(), x());
         assert_eq!(Expr::zero().cos(), Expr::one());
+    }
+
+    /// Varied canonical expressions: numbers, symbols, powers, products with and without
+    /// coefficients, sums, calls.
+    fn samples() -> Vec<Expr> {
+        let y = Expr::sym("y");
+        vec![
+            Expr::int(3),
+            Expr::ratio(-2, 7),
+            Expr::zero(),
+            x(),
+            x().pow(2),
+            Expr::int(2).sqrt(),
+            Expr::int(5) * x() * y.clone(),
+            -(x() * y.clone()),
+            x() * y.clone().sin(),
+            x() + y.clone() + 1,
+            Expr::int(0).pow(-1),
+            x().exp(),
+            Expr::pi() * x(),
+        ]
+    }
+
+    #[test]
+    fn negation_is_the_product_with_minus_one() {
+        for e in samples() {
+            assert_eq!(-e.clone(), Expr::product([Expr::int(-1), e.clone()]), "{e}");
+            assert_eq!(-(-e.clone()), e, "{e}");
+        }
+    }
+
+    #[test]
+    fn long_sums_and_products_equal_the_ones_built_pair_by_pair() {
+        // Past a few parts, like terms and bases meet by hashing; the result must be the one
+        // that adding or multiplying one at a time gives, in any order.
+        let y = Expr::sym("y");
+        let terms: Vec<Expr> = (0..60)
+            .map(|k| Expr::int(k % 7 - 3) * x().pow(k % 11) * y.clone().pow(k % 3) + k)
+            .collect();
+        let at_once = Expr::sum(terms.clone());
+        let pairwise = terms.iter().fold(Expr::zero(), |s, t| s + t.clone());
+        let backwards = terms.iter().rev().fold(Expr::zero(), |s, t| t.clone() + s);
+        assert_eq!(at_once, pairwise);
+        assert_eq!(at_once, backwards);
+        let factors: Vec<Expr> = (0..60)
+            .map(|k| (x() + k % 13).pow(k % 4 - 1) * Expr::ratio(k + 1, 3))
+            .chain(samples().into_iter().filter(|e| !e.is_int(0)))
+            .collect();
+        let at_once = Expr::product(factors.clone());
+        let pairwise = factors.iter().fold(Expr::one(), |p, f| p * f.clone());
+        let backwards = factors.iter().rev().fold(Expr::one(), |p, f| f.clone() * p);
+        assert_eq!(at_once, pairwise);
+        assert_eq!(at_once, backwards);
+        let monomials: Vec<Expr> = (0..60)
+            .map(|k| Expr::int(k % 7 - 3) * x().pow(k % 11) * y.clone().pow(k % 3))
+            .collect();
+        let negated = monomials.iter().map(|t| -t);
+        assert_eq!(
+            Expr::sum(monomials.iter().cloned().chain(negated)),
+            Expr::zero()
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! expression symbolic instead of computing a gigantic integer.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use num_bigint::{BigInt, Sign};
@@ -18,8 +19,26 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 pub const MAX_BITS: u64 = 4096;
 
 /// An exact rational number, always in lowest terms with a positive denominator.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub struct Number(BigRational);
+
+impl Hash for Number {
+    /// Hashes the numerator and denominator. `BigRational`'s own hash expands the fraction
+    /// into a continued fraction (so that unreduced fractions hash alike), a division per
+    /// step; a `Number` is always in lowest terms, so equal numbers have equal parts.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match (self.0.numer().to_i64(), self.0.denom().to_u64()) {
+            (Some(n), Some(d)) => {
+                state.write_i64(n);
+                state.write_u64(d);
+            }
+            _ => {
+                self.0.numer().hash(state);
+                self.0.denom().hash(state);
+            }
+        }
+    }
+}
 
 impl Number {
     /// The integer `n`.
@@ -249,6 +268,11 @@ impl Number {
     /// Returns `None` for malformed text, or for an exponent whose magnitude exceeds
     /// `max_exponent` (so `1e1000000` cannot allocate a million-digit integer).
     pub fn from_decimal(text: &str, max_exponent: u32) -> Option<Number> {
+        // Most literals are short integers: read them without the general path's string
+        // building and big-integer parsing.
+        if (1..=18).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
+            return text.parse::<i64>().ok().map(Number::int);
+        }
         let (mantissa, exponent) = match text.find(['e', 'E']) {
             Some(i) => (&text[..i], text[i + 1..].parse::<i64>().ok()?),
             None => (text, 0),

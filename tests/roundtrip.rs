@@ -35,3 +35,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn generated_formulas_parse_and_read_back() {
+    // The formulas that the parser is measured on (polynomials, products with functions,
+    // quotients, nested calls, several symbols) all read, and their text reads back.
+    let text = common::formulas::formulas(7, 20_000);
+    for line in text.lines() {
+        let e = parse(line).unwrap_or_else(|err| panic!("{line}: {err}"));
+        let printed = to_text(&e, &PrintLimits::default()).expect("short formulas print");
+        assert_eq!(parse(&printed).ok(), Some(e), "{line} printed as {printed}");
+    }
+}

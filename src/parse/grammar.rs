@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use nom::Parser;
 use nom::character::complete::char;
+use rustc_hash::FxHashMap;
 
 use super::ParseOptions;
 use super::error::ParseErrorKind;
@@ -20,7 +21,7 @@ use super::tokens::{
     Fatal, PResult, Span, fatal, name, no_match, number, peek, primes, required, skip,
     starts_number, unexpected, whitespace,
 };
-use crate::expr::{Expr, Symbol};
+use crate::expr::{Expr, SumBuilder, Symbol};
 use crate::syntax::Prec;
 
 /// The infix operators.
@@ -76,6 +77,9 @@ pub(super) struct Grammar<'a, 'o> {
     /// Whether free uses are being recorded: only in bindings, since nothing follows the
     /// formula.
     in_binding: Cell<bool>,
+    /// The node of each free variable and integer literal read so far: every occurrence of
+    /// `x` (or `2`) is the same shared node, not a new allocation.
+    leaves: RefCell<FxHashMap<&'a str, Expr>>,
 }
 
 /// A binding read but not yet in force: it takes effect at its `;`.
@@ -97,6 +101,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
             bindings: RefCell::new(HashMap::new()),
             free_uses: RefCell::new(HashMap::new()),
             in_binding: Cell::new(false),
+            leaves: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -234,7 +239,8 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// `depth`.
     fn expression(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (mut i, first) = self.product(i, depth)?;
-        let mut terms = vec![first];
+        let mut first = Some(first);
+        let mut sum = SumBuilder::new();
         loop {
             let (j, ()) = whitespace(i)?;
             let Some((op, text)) = Infix::at_level(&j, Prec::Sum) else {
@@ -243,10 +249,14 @@ impl<'a, 'o> Grammar<'a, 'o> {
             let (j, term) = required(self.product(skip(j, text.len()), depth), || {
                 format!("an expression after `{text}`")
             })?;
-            terms.push(if op == Infix::Sub { -term } else { term });
+            if let Some(first) = first.take() {
+                sum.add(first);
+            }
+            sum.add(if op == Infix::Sub { -term } else { term });
             i = j;
         }
-        Ok((i, collect(terms, Expr::sum)))
+        // A single term is canonical already.
+        Ok((i, first.unwrap_or_else(|| sum.finish())))
     }
 
     /// `product = unary { ( "*" | "/" ) unary | juxtaposed }`, left to right.
@@ -322,12 +332,27 @@ impl<'a, 'o> Grammar<'a, 'o> {
         match peek(&i) {
             Some('(') => self.group(i, depth),
             Some(c) if c.is_alphabetic() => self.name_or_call(i, depth),
-            _ if starts_number(&i) => {
-                let (j, n) = number(i, self.options.max_exponent_digits)?;
-                Ok((j, Expr::num(n)))
-            }
+            _ if starts_number(&i) => self.number(i),
             _ => Err(no_match(i)),
         }
+    }
+
+    /// `number`, with integer literals shared: the second `2` is the first one's node.
+    fn number(&self, i: Span<'a>) -> PResult<'a, Expr> {
+        let text = *i.fragment();
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        let plain = !matches!(text.as_bytes().get(digits), Some(b'.' | b'e' | b'E'));
+        if plain && let Some(shared) = self.leaves.borrow().get(&text[..digits]) {
+            return Ok((skip(i, digits), shared.clone()));
+        }
+        let (j, n) = number(i, self.options.max_exponent_digits)?;
+        let value = Expr::num(n);
+        if plain && j.location_offset() - i.location_offset() == digits {
+            self.leaves
+                .borrow_mut()
+                .insert(&text[..digits], value.clone());
+        }
+        Ok((j, value))
     }
 
     /// `group = "(" expression ")"`.
@@ -529,7 +554,11 @@ impl<'a, 'o> Grammar<'a, 'o> {
         if self.in_binding.get() {
             self.free_uses.borrow_mut().entry(text).or_insert(word);
         }
-        Expr::sym(text)
+        let mut leaves = self.leaves.borrow_mut();
+        leaves
+            .entry(text)
+            .or_insert_with(|| Expr::sym(text))
+            .clone()
     }
 }
 

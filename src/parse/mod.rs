@@ -161,16 +161,12 @@ impl FromStr for Expr {
 
 /// Runs `read` on a stack large enough for the deepest nesting `text` may reach.
 ///
-/// Only `(`, `[`, signs and `^`/`**` nest, so their count bounds the depth. When it is small,
+/// [`nesting_bound`] bounds the depth the grammar can reach on `text`. When it is small,
 /// `read` runs in place; otherwise on a scoped thread whose stack has room for
 /// [`ParseOptions::max_depth`] levels (reserved, not touched, so it costs address space and a
 /// thread start of some microseconds). Should the thread not start, `read` runs in place.
 fn on_a_stack_for<T: Send>(text: &str, options: &ParseOptions, read: impl Fn() -> T + Sync) -> T {
-    let nesting = text
-        .bytes()
-        .filter(|b| matches!(b, b'(' | b'[' | b'-' | b'+' | b'^' | b'*'))
-        .count();
-    let depth = nesting.min(options.max_depth);
+    let depth = nesting_bound(text).min(options.max_depth);
     if depth <= IN_PLACE_DEPTH {
         return read();
     }
@@ -190,6 +186,100 @@ fn on_a_stack_for<T: Send>(text: &str, options: &ParseOptions, read: impl Fn() -
             Err(_) => read(),
         }
     })
+}
+
+/// An upper bound on the nesting depth that reading `text` can reach, in one pass.
+///
+/// Only `(`, `[`, signs and `^`/`**` take a level ([`grammar`]'s `deeper`). A bracket's level
+/// lasts until it closes; a sign's or a `^`'s lasts until its operand ends, which is at the
+/// latest at the next binary operator, `,`, `;`, `=`, or a factor juxtaposed to it (a name or
+/// number right after an operand), all of which return to the level of the enclosing bracket.
+/// The scan mirrors the tokens (numbers with their exponents, names with their digits) so
+/// that the `-` of `2e-3` is not taken for an operator. Where it cannot tell (`a(`, a call or
+/// a factor), it assumes the deeper reading. So the bound never undercounts, and a sum of a
+/// million terms is bounded by the few levels of one term, not by its million operators.
+fn nesting_bound(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut enclosing: Vec<(usize, usize)> = Vec::new();
+    // The levels of the enclosing brackets, and those opened since by signs and `^`.
+    let (mut base, mut chain, mut most) = (0usize, 0usize, 0usize);
+    let mut after_operand = false;
+    let mut k = 0;
+    while k < bytes.len() {
+        let byte = bytes[k];
+        let mut next = k + 1;
+        match byte {
+            b'(' | b'[' => {
+                enclosing.push((base, chain));
+                base = base.saturating_add(chain).saturating_add(1);
+                chain = 0;
+                after_operand = false;
+            }
+            b')' | b']' => {
+                (base, chain) = enclosing.pop().unwrap_or((0, 0));
+                after_operand = true;
+            }
+            b'+' | b'-' if after_operand => {
+                chain = 0;
+                after_operand = false;
+            }
+            b'+' | b'-' | b'^' => {
+                chain = chain.saturating_add(1);
+                after_operand = false;
+            }
+            b'*' if bytes.get(k + 1) == Some(&b'*') => {
+                chain = chain.saturating_add(1);
+                after_operand = false;
+                next = k + 2;
+            }
+            b'*' | b'/' | b',' | b';' | b'=' => {
+                chain = 0;
+                after_operand = false;
+            }
+            b'0'..=b'9' | b'.' => {
+                next = number_end(bytes, k);
+                chain = if after_operand { 0 } else { chain };
+                after_operand = true;
+            }
+            _ => {
+                let rest = text.get(k..).unwrap_or("");
+                let first = rest.chars().next().unwrap_or(' ');
+                next = k + first.len_utf8();
+                if first.is_alphabetic() {
+                    next = k + rest
+                        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .unwrap_or(rest.len());
+                    chain = if after_operand { 0 } else { chain };
+                    after_operand = true;
+                }
+            }
+        }
+        most = most.max(base.saturating_add(chain));
+        k = next;
+    }
+    most
+}
+
+/// Where the number token that starts at byte `start` ends: digits, a point and digits, and
+/// an exponent `e`, sign, digits when digits follow (as `tokens::number` reads it).
+fn number_end(bytes: &[u8], start: usize) -> usize {
+    let digits_from = |k: usize| {
+        k + bytes.get(k..).map_or(0, |rest| {
+            rest.iter().take_while(|b| b.is_ascii_digit()).count()
+        })
+    };
+    let mut k = digits_from(start);
+    if bytes.get(k) == Some(&b'.') {
+        k = digits_from(k + 1);
+    }
+    if matches!(bytes.get(k), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(k + 1), Some(b'+' | b'-')));
+        let end = digits_from(k + 1 + sign);
+        if end > k + 1 + sign {
+            k = end;
+        }
+    }
+    k.max(start + 1)
 }
 
 /// Converts nom's outcome into ours: the value, or an owned, positioned error.

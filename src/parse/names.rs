@@ -27,6 +27,10 @@ pub(super) enum Known {
 impl Known {
     /// Looks a function up by name, aliases included.
     pub(super) fn from_name(name: &str) -> Option<Known> {
+        // Every known function's name has two letters or more; most names are variables.
+        if name.len() < 2 {
+            return None;
+        }
         match name {
             "log" => Some(Known::Log),
             "sqrt" => Some(Known::Sqrt),

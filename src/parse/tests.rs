@@ -743,6 +743,33 @@ proptest! {
 }
 
 #[test]
+fn the_nesting_bound_counts_levels_not_operators() {
+    let sum = "3*x^2*y + ".repeat(10_000) + "1";
+    assert_eq!(nesting_bound(&sum), 1);
+    assert_eq!(nesting_bound(&format!("{}x", "-".repeat(50))), 50);
+    assert_eq!(nesting_bound("x^-2e-3"), 2);
+    assert_eq!(nesting_bound("x^2 y^2 z^2"), 1);
+    assert_eq!(nesting_bound("sin(cos(-x))"), 3);
+    assert_eq!(nesting_bound("-(x)^-(y)"), 4);
+}
+
+proptest! {
+    #[test]
+    fn the_nesting_bound_never_undercounts(picks in proptest::collection::vec(0..TOKENS.len(), 0..40)) {
+        // With the limit set to the bound, reading never runs out of levels. (A bound name
+        // counts its value's depth without nesting: no bindings here.)
+        let text: String = picks.iter().map(|&k| TOKENS[k]).filter(|t| !t.contains('=')).collect();
+        let options = ParseOptions::default().with_max_depth(nesting_bound(&text));
+        for result in [parse_with(&text, &options).err(), parse_list(&text, &options).err()] {
+            prop_assert!(
+                !result.as_ref().is_some_and(|e| matches!(e.kind(), ParseErrorKind::TooDeep { .. })),
+                "{:?}: {:?}", text, result
+            );
+        }
+    }
+}
+
+#[test]
 fn the_full_depth_fits_a_small_callers_stack() {
     // Reading runs on a stack sized from the limit, so even a caller with a small stack can
     // read the deepest input the limit allows (an overflow would abort the test run).
@@ -756,7 +783,7 @@ fn the_full_depth_fits_a_small_callers_stack() {
         format!("{}x", "x^".repeat(d)),
         format!("[{}x{}]", "[".repeat(d - 1), "]".repeat(d - 1)),
     ];
-    // Up to 32 nesting characters are read in place, on the caller's stack.
+    // Up to 32 levels of nesting are read in place, on the caller's stack.
     let in_place = format!("{}x{}", "sin(".repeat(32), ")".repeat(32));
     let small = std::thread::Builder::new().stack_size(512 * 1024);
     let handle = small.spawn(move || parse(&in_place).is_ok());

@@ -100,6 +100,12 @@ pub(super) fn skip<'a>(i: Span<'a>, bytes: usize) -> Span<'a> {
 
 /// `whitespace`: any run of Unicode white space, line breaks included.
 pub(super) fn whitespace(i: Span<'_>) -> PResult<'_, ()> {
+    // Most calls find none: answer those without building a new span.
+    match i.fragment().as_bytes().first() {
+        None => return Ok((i, ())),
+        Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => return Ok((i, ())),
+        Some(_) => {}
+    }
     let (i, _) = take_while(char::is_whitespace).parse(i)?;
     Ok((i, ()))
 }

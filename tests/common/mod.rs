@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod formulas;
+
 use deriv::{Constant, Expr, Func, Number};
 use proptest::prelude::*;
 use proptest::sample::select;
