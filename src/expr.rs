@@ -243,25 +243,34 @@ impl Expr {
     ///
     /// Iterative, so it is safe for any depth; linear in the DAG's size.
     pub fn postorder(&self) -> Vec<Expr> {
-        let mut seen: HashMap<usize, ()> = HashMap::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut order = Vec::new();
-        let mut stack: Vec<(Expr, bool)> = vec![(self.clone(), false)];
-        while let Some((e, expanded)) = stack.pop() {
-            if expanded {
-                order.push(e);
+        // Each entry: a node and the index of its next child to visit.
+        let mut stack: Vec<(&Expr, usize)> = vec![(self, 0)];
+        seen.insert(self.id());
+        while let Some((e, next)) = stack.last_mut() {
+            let Some(child) = e.nth_child(*next) else {
+                order.push((*e).clone());
+                stack.pop();
                 continue;
-            }
-            if seen.insert(e.id(), ()).is_some() {
-                continue;
-            }
-            stack.push((e.clone(), true));
-            for c in e.child_vec().into_iter().rev() {
-                if !seen.contains_key(&c.id()) {
-                    stack.push((c, false));
-                }
+            };
+            *next += 1;
+            // A node held only by its parent is reached once: no need to remember it.
+            if Arc::strong_count(&child.0) == 1 || seen.insert(child.id()) {
+                stack.push((child, 0));
             }
         }
         order
+    }
+
+    /// The `i`-th child, in the order of [`Expr::child_vec`].
+    fn nth_child(&self, i: usize) -> Option<&Expr> {
+        match self.kind() {
+            Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => None,
+            Kind::Add(xs) | Kind::Mul(xs) => xs.get(i),
+            Kind::Pow(b, e) => [b, e].get(i).copied(),
+            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => (i == 0).then_some(a),
+        }
     }
 
     /// The children as an owned vector (cheap: clones are pointer copies).
@@ -540,9 +549,7 @@ pub fn term_order(a: &Expr, b: &Expr) -> Ordering {
 impl Expr {
     /// Wraps a kind in a node. Private: only the canonicalising constructors call it.
     fn make(kind: Kind) -> Expr {
-        let mut hasher = NodeHasher::default();
-        kind.hash(&mut hasher);
-        let hash = hasher.finish();
+        let hash = node_hash(&kind);
         let (tree_size, depth, degree) = match &kind {
             Kind::Num(_) | Kind::Const(_) => (1, 1, 0),
             Kind::Sym(_) => (1, 1, 1),
@@ -845,51 +852,19 @@ function_methods! {
 static SMALL_INTS: LazyLock<[Expr; 4]> =
     LazyLock::new(|| [-1, 0, 1, 2].map(|n| Expr::make(Kind::Num(Number::int(n)))));
 
-/// The hash of a node from its kind (children contribute their cached hashes): FxHash's
-/// multiply-rotate step, finished by a 64-bit mixer so that every bit of the result depends
-/// on every input word. Several times faster than SipHash on these short inputs; nothing
-/// here needs resistance to chosen collisions, because the hash is only a shortcut for
-/// inequality and a bucket for maps, never trusted for equality.
-#[derive(Default)]
-struct NodeHasher(u64);
-
-impl Hasher for NodeHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-        let mut last = [0u8; 8];
-        let rest = chunks.remainder();
-        last[..rest.len()].copy_from_slice(rest);
-        self.write_u64(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 59));
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(SEED);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-        z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        z ^ (z >> 33)
-    }
+/// The hash of a node from its kind (children contribute their cached hashes): FxHash,
+/// several times faster than SipHash on these short inputs, finished by MurmurHash3's 64-bit
+/// mixer so that every bit depends on every input word (maps keyed by expressions use this
+/// value as it is, through [`CachedHash`]). Nothing here needs resistance to chosen
+/// collisions: the hash is only a shortcut for inequality and a bucket for maps, never
+/// trusted for equality.
+fn node_hash(kind: &Kind) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    kind.hash(&mut hasher);
+    let mut z = hasher.finish();
+    z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    z ^ (z >> 33)
 }
 
 /// A hasher for maps keyed by expressions: an [`Expr`] hashes as its cached, well-mixed

@@ -377,7 +377,10 @@ fn a_number_longer_than_a_literal_prints_but_does_not_read_back() {
 /// Consecutive Fibonacci numbers, `F(n+1)` and `F(n)`, as decimal text: their ratio has the
 /// longest continued fraction of any fraction of its size (every partial quotient is 1).
 fn fibonacci_pair(n: usize) -> (String, String) {
-    let (mut a, mut b) = (num_bigint::BigUint::from(0u32), num_bigint::BigUint::from(1u32));
+    let (mut a, mut b) = (
+        num_bigint::BigUint::from(0u32),
+        num_bigint::BigUint::from(1u32),
+    );
     for _ in 0..n {
         let next = &a + &b;
         a = b;
@@ -401,5 +404,10 @@ fn a_fraction_with_a_long_continued_fraction_is_safe() {
     });
     let (numerator, denominator) = fibonacci_pair(43_000);
     let text = format!("{numerator}/{denominator}*x");
-    check("long continued fraction", &["--", &text], Vec::new(), ok("/"));
+    check(
+        "long continued fraction",
+        &["--", &text],
+        Vec::new(),
+        ok("/"),
+    );
 }
