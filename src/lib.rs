@@ -53,8 +53,8 @@ pub use eval::{
 pub use expr::{Constant, Expr, Func, Kind, Symbol, term_order};
 pub use num::Number;
 pub use parse::{
-    MAX_DEPTH, MAX_EXPONENT_DIGITS, ParseError, ParseErrorKind, ParseOptions, parse, parse_list,
-    parse_with,
+    MAX_DEPTH, MAX_EXPONENT_DIGITS, MAX_PRODUCT_BITS, ParseError, ParseErrorKind, ParseOptions,
+    parse, parse_list, parse_with,
 };
 pub use plot::{ERROR_FLOOR, error_plot_svg};
 pub use poly::{cancel, expand, factor, smallest_normal_form, together};

@@ -122,6 +122,7 @@ fn every_error_kind_has_an_invalid_example() {
         "Unopened",
         "BadNumber",
         "NumberTooLarge",
+        "ProductTooLarge",
         "UnknownFunction",
         "Arity",
         "BareFunction",

@@ -48,6 +48,14 @@ pub enum ParseErrorKind {
         /// The limit in force.
         limit: u32,
     },
+    /// A product whose numbers, multiplied exactly, could have more bits than
+    /// [`MAX_PRODUCT_BITS`](crate::MAX_PRODUCT_BITS) (`1e10000*1e10000*1e10000*1e10000`): each
+    /// literal is bounded, but without this a line of a few kilobytes could ask for a number
+    /// of millions of digits. The error points at the factor that went over.
+    ProductTooLarge {
+        /// The limit in force, in bits.
+        limit: u64,
+    },
     /// A name followed by `(` that is neither a function nor a single letter (`sinn(x)`).
     UnknownFunction {
         /// The name as written.
@@ -109,6 +117,10 @@ impl fmt::Display for ParseErrorKind {
             NumberTooLarge { limit } => write!(
                 f,
                 "number too large: a literal may have at most {limit} digits and an exponent of at most {limit}"
+            ),
+            ProductTooLarge { limit } => write!(
+                f,
+                "numbers too large: the numbers multiplied here would have more than {limit} bits"
             ),
             UnknownFunction { name, suggestion } => {
                 let name = quote(name);

@@ -14,14 +14,15 @@ use nom::Parser;
 use nom::character::complete::char;
 use rustc_hash::FxHashMap;
 
-use super::ParseOptions;
 use super::error::ParseErrorKind;
 use super::names::{Known, arity_words, constant, suggest};
 use super::tokens::{
     Fatal, PResult, Span, fatal, name, no_match, number, peek, primes, required, skip,
     starts_number, unexpected, whitespace,
 };
-use crate::expr::{Expr, SumBuilder, Symbol};
+use super::{MAX_PRODUCT_BITS, ParseOptions};
+use crate::expr::{Expr, Kind, SumBuilder, Symbol};
+use crate::num::Number;
 use crate::syntax::Prec;
 
 /// The infix operators.
@@ -265,9 +266,11 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// `*`. A number never multiplies implicitly from the right (`x 2` is an error).
     fn product(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (mut i, first) = self.unary(i, depth)?;
+        let mut bits = coefficient_bits(&first);
         let mut factors = vec![first];
         loop {
             let (j, ()) = whitespace(i)?;
+            let start = j;
             let (j, factor) = if let Some((op, text)) = Infix::at_level(&j, Prec::Product) {
                 let (k, operand) = required(self.unary(skip(j, text.len()), depth), || {
                     format!("an expression after `{text}`")
@@ -285,6 +288,11 @@ impl<'a, 'o> Grammar<'a, 'o> {
             } else {
                 break;
             };
+            bits = bits.saturating_add(coefficient_bits(&factor));
+            if bits > MAX_PRODUCT_BITS {
+                let limit = MAX_PRODUCT_BITS;
+                return Err(fatal(start, ParseErrorKind::ProductTooLarge { limit }));
+            }
             factors.push(factor);
             i = j;
         }
@@ -570,4 +578,15 @@ fn collect(mut operands: Vec<Expr>, build: fn(Vec<Expr>) -> Expr) -> Expr {
         return only;
     }
     build(operands)
+}
+
+/// The size of `e`'s numeric coefficient, which a product multiplies with the others':
+/// the bits of the larger of its numerator and denominator.
+fn coefficient_bits(e: &Expr) -> u64 {
+    let coefficient = match e.kind() {
+        Kind::Num(n) => Some(n),
+        Kind::Mul(factors) => factors.first().and_then(Expr::as_num),
+        _ => None,
+    };
+    coefficient.map_or(0, Number::bits)
 }

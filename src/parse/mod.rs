@@ -39,6 +39,11 @@ pub const MAX_DEPTH: usize = 256;
 /// and an exponent of at most this magnitude (`1e10000` reads, `1e10001` does not).
 pub const MAX_EXPONENT_DIGITS: u32 = 10_000;
 
+/// The most bits the numbers of one product may have together (about 39,000 digits; a
+/// literal has at most 10,000): beyond it, reading stops with
+/// [`ParseErrorKind::ProductTooLarge`] before multiplying anything.
+pub const MAX_PRODUCT_BITS: u64 = 1 << 17;
+
 /// Stack reserved per level of nesting: twice the most measured (about 11 KiB per nested
 /// call without optimisations, 2 KiB with them).
 const STACK_PER_LEVEL: usize = 24 * 1024;
