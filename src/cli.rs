@@ -960,6 +960,11 @@ mod numbers {
         let mut lines = vec![
             format!("d/d{} {text} at {}", c.var, point_text(point)),
             format!("symbolic derivative: {}", c.derivative),
+            format!(
+                "reference: {} = {}",
+                reference_name(c),
+                c.reference.to_decimal(REFERENCE_DIGITS)
+            ),
             String::new(),
             format!(
                 "{:<20} {:<8} {:<24} {:<10} {:<10} {}",
@@ -980,6 +985,14 @@ mod numbers {
             ));
         }
         lines.join("\n")
+    }
+
+    /// Significant digits of the reference shown in the table (the JSON has them all).
+    const REFERENCE_DIGITS: usize = 30;
+
+    /// What the errors are measured against: `symbolic derivative at 256 bits`.
+    fn reference_name(c: &Comparison) -> String {
+        format!("symbolic derivative at {} bits", c.reference.bits())
     }
 
     /// `850 ns`, `12.3 µs`, `4.1 ms`.
@@ -1010,8 +1023,10 @@ mod numbers {
             .iter()
             .map(|p| json!({"h": p.h, "forward_error": p.forward, "central_error": p.central}))
             .collect();
+        let reference = json!({"of": reference_name(c), "bits": c.reference.bits(),
+                               "value": c.reference.to_f64(), "digits": c.reference.to_string()});
         json!({"input": text, "var": c.var, "at": at, "derivative": c.derivative.to_string(),
-               "reference": c.reference, "methods": methods, "sweep": sweep})
+               "reference": reference, "methods": methods, "sweep": sweep})
     }
 }
 

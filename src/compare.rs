@@ -2,7 +2,9 @@
 //! reverse-mode automatic differentiation, and forward and central finite differences, at
 //! one point, with errors and times.
 //!
-//! The symbolic derivative (simplified, evaluated in `f64`) is the reference. Finite
+//! The reference is the simplified symbolic derivative evaluated with [`REFERENCE_BITS`]
+//! bits ([`eval_precise`]), not in `f64`: every row, the symbolic one included, gets its
+//! error against it, so the `f64` rounding of each method shows. Finite
 //! differences are swept over the step `h` from `1e-1` to `1e-16` (four steps per decade):
 //! their error first falls with `h` (truncation, `O(h)` forward, `O(h^2)` central) and then
 //! rises again (round-off, about `eps / h`), the V that textbooks draw. Each difference is
@@ -13,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use crate::diff::{DiffError, diff};
 use crate::eval::{
-    Env, EvalError, central_difference, eval, eval_dual, forward_difference, reverse_gradient,
+    Env, EvalError, Precise, REFERENCE_BITS, central_difference, eval, eval_dual, eval_precise,
+    forward_difference, reverse_gradient,
 };
 use crate::expr::Expr;
 use crate::simplify::{Limits, simplify};
@@ -28,7 +31,7 @@ pub struct MethodResult {
     pub h: Option<f64>,
     /// The derivative it computed.
     pub value: f64,
-    /// `|value - reference|`.
+    /// `|value - reference|`, computed in high precision.
     pub abs_error: f64,
     /// `abs_error / |reference|`, when the reference is not zero.
     pub rel_error: Option<f64>,
@@ -54,8 +57,8 @@ pub struct Comparison {
     pub var: String,
     /// The simplified symbolic derivative.
     pub derivative: Expr,
-    /// Its value at the point: the reference for every error.
-    pub reference: f64,
+    /// Its value at the point with [`REFERENCE_BITS`] bits: the reference for every error.
+    pub reference: Precise,
     /// One row per method, in the order of the module documentation.
     pub methods: Vec<MethodResult>,
     /// The finite-difference errors for each step of the sweep, largest step first.
@@ -82,14 +85,16 @@ pub fn sweep_steps() -> Vec<f64> {
 /// `reference`, for every step of [`sweep_steps`].
 ///
 /// ```
-/// use deriv::{Env, Expr, difference_sweep};
+/// use deriv::{Env, Expr, difference_sweep, eval_precise};
 /// let f = Expr::sym("x").exp();
-/// let sweep = difference_sweep(&f, &Env::new().with("x", 0.0), "x", 1.0);
+/// let env = Env::new().with("x", 0.0);
+/// let slope = eval_precise(&f, &env, 256).unwrap(); // exp' = exp
+/// let sweep = difference_sweep(&f, &env, "x", &slope);
 /// let best = sweep.iter().min_by(|a, b| a.central.partial_cmp(&b.central).unwrap()).unwrap();
 /// assert!(best.h > 1e-8 && best.h < 1e-3);
 /// ```
-pub fn difference_sweep(e: &Expr, env: &Env, var: &str, reference: f64) -> Vec<SweepPoint> {
-    let error = |r: Result<f64, EvalError>| r.ok().map(|v| (v - reference).abs());
+pub fn difference_sweep(e: &Expr, env: &Env, var: &str, reference: &Precise) -> Vec<SweepPoint> {
+    let error = |r: Result<f64, EvalError>| r.ok().map(|v| reference.abs_error(v));
     sweep_steps()
         .into_iter()
         .map(|h| SweepPoint {
@@ -101,7 +106,8 @@ pub fn difference_sweep(e: &Expr, env: &Env, var: &str, reference: f64) -> Vec<S
 }
 
 /// Differentiates `e` in `var` at the point `env` in every way, with errors against the
-/// simplified symbolic derivative and the median time of one evaluation of each.
+/// simplified symbolic derivative evaluated with [`REFERENCE_BITS`] bits, and the median
+/// time of one evaluation of each.
 ///
 /// ```
 /// use deriv::{Env, Limits, compare, parse};
@@ -118,31 +124,28 @@ pub fn compare(
     limits: &Limits,
 ) -> Result<Comparison, CompareError> {
     let derivative = simplify(&diff(e, var, 1)?, limits).expr;
-    let reference = eval(&derivative, env)?;
+    let reference = eval_precise(&derivative, env, REFERENCE_BITS)?;
+    let symbolic = eval(&derivative, env)?;
     let forward_ad = eval_dual(e, env, var)?.eps;
     let reverse_ad = reverse_gradient(e, env, &[var])?
         .1
         .first()
         .copied()
         .unwrap_or(f64::NAN);
-    let sweep = difference_sweep(e, env, var, reference);
-    let row = |method, h, value: f64, nanos| {
-        let abs_error = (value - reference).abs();
-        let rel_error = (reference != 0.0).then(|| abs_error / reference.abs());
-        MethodResult {
-            method,
-            h,
-            value,
-            abs_error,
-            rel_error,
-            nanos,
-        }
+    let sweep = difference_sweep(e, env, var, &reference);
+    let row = |method, h, value: f64, nanos| MethodResult {
+        method,
+        h,
+        value,
+        abs_error: reference.abs_error(value),
+        rel_error: reference.rel_error(value),
+        nanos,
     };
     let mut methods = vec![
         row(
             "symbolic",
             None,
-            reference,
+            symbolic,
             time_per_call(|| eval(&derivative, env).ok()),
         ),
         row(

@@ -4,7 +4,8 @@
 //! rationals, canonical form, shared subexpressions), [`diff`] differentiates it by rules,
 //! [`simplify`] shortens the result by equality saturation with polynomial normal forms, and
 //! [`to_text`] / [`to_latex`] print it. [`eval`], [`eval_dual`] and [`reverse_gradient`]
-//! give numbers, for checking and for automatic differentiation.
+//! give numbers, for checking and for automatic differentiation; [`eval_precise`] gives
+//! them with hundreds of bits, as a reference.
 //!
 //! ```
 //! use deriv::{Expr, Limits, PrintLimits, diff, parse, simplify, to_latex};
@@ -47,8 +48,8 @@ pub use diff::{
     gradient, hessian, jacobian,
 };
 pub use eval::{
-    Dual, Env, EvalError, EvalReason, central_difference, eval, eval_dual, forward_difference,
-    reverse_gradient,
+    Dual, Env, EvalError, EvalReason, MAX_PRECISION_BITS, Precise, REFERENCE_BITS,
+    central_difference, eval, eval_dual, eval_precise, forward_difference, reverse_gradient,
 };
 pub use expr::{Constant, Expr, Func, Kind, Symbol, term_order};
 pub use num::Number;

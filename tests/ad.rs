@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use deriv::{
-    Env, Expr, Limits, PrintLimits, compare, diff, difference_sweep, eval, eval_dual, gradient,
-    parse, reverse_gradient, simplify, to_cse,
+    Env, Expr, Limits, PrintLimits, compare, diff, difference_sweep, eval, eval_dual, eval_precise,
+    gradient, parse, reverse_gradient, simplify, to_cse,
 };
 use serde_json::Value;
 
@@ -121,9 +121,9 @@ fn finite_difference_errors_form_a_v() {
     ] {
         let f = parse(text).unwrap_or_else(|e| panic!("{e}"));
         let env = Env::new().with("x", 0.7);
-        let reference = eval(&diff(&f, "x", 1).unwrap_or_else(|e| panic!("{e}")), &env)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let sweep = difference_sweep(&f, &env, "x", reference);
+        let derivative = diff(&f, "x", 1).unwrap_or_else(|e| panic!("{e}"));
+        let reference = eval_precise(&derivative, &env, 256).unwrap_or_else(|e| panic!("{e}"));
+        let sweep = difference_sweep(&f, &env, "x", &reference);
         let shape = |pick: fn(&deriv::SweepPoint) -> Option<f64>| {
             let errors: Vec<f64> = sweep.iter().map(|p| pick(p).unwrap_or(f64::NAN)).collect();
             let best = (0..errors.len())

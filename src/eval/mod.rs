@@ -1,5 +1,7 @@
-//! Numbers: `f64` evaluation, dual numbers (forward-mode AD), reverse-mode AD and finite
-//! differences. They check the symbolic derivatives and give values to the command line.
+//! Numbers: `f64` evaluation, dual numbers (forward-mode AD), reverse-mode AD, finite
+//! differences, and high-precision evaluation (`precise.rs`, the reference that the others
+//! are measured against). They check the symbolic derivatives and give values to the
+//! command line.
 //!
 //! Every evaluator walks the expression's DAG in post-order ([`Expr::postorder`]), once per
 //! distinct node, without recursion. The real functions and their slopes live in one table
@@ -10,6 +12,7 @@
 //! never a NaN or an infinity in the result.
 
 mod dual;
+mod precise;
 mod reverse;
 mod table;
 
@@ -18,6 +21,7 @@ use std::collections::HashMap;
 use crate::expr::{Expr, Func, Kind, Symbol};
 
 pub use dual::{Dual, eval_dual};
+pub use precise::{MAX_PRECISION_BITS, Precise, REFERENCE_BITS, eval_precise};
 pub use reverse::reverse_gradient;
 
 /// Values for the free symbols of an expression.

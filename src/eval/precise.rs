@@ -1,0 +1,491 @@
+//! High-precision evaluation: the value of an expression at a point with hundreds of bits,
+//! the reference against which the `f64` ways of differentiating are measured.
+//!
+//! The numbers are `astro-float` binary floats (pure Rust); the crate stays in this module.
+//! Every operation rounds to the working precision (to nearest, ties to even), so a result
+//! carries a few units in its last place of rounding error, more where the expression
+//! cancels (`(1 + 1e-70) - 1` at 256 bits): still some 60 correct digits where `f64` keeps
+//! 16.
+//!
+//! The semantics are those of [`eval`](super::eval) on the real line, failure for failure:
+//! the same domain guards per function (the conventions of `table.rs`: `acot(0) = pi/2`,
+//! `sign(0) = 0`, ...), a negative base only with an integer exponent, the same
+//! [`EvalError`] naming the smallest failing subexpression. The range is the same too: a
+//! value of magnitude `2^1024` or more (where `f64` overflows) is
+//! [`EvalReason::NonFinite`]. That keeps the evaluator fast (reducing `sin(10^10000)` would
+//! need `pi` to 33,000 bits) and means both evaluators fail at the same points. Small
+//! magnitudes are kept: `exp(-1000)` is not rounded to zero.
+//!
+//! The walk is the same post-order over the DAG as the `f64` evaluator's, one visit per
+//! distinct node, without recursion.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use astro_float_num::{BigFloat, Consts, Radix, RoundingMode};
+
+use super::{Env, EvalError, EvalReason};
+use crate::expr::{Constant, Expr, Func, Kind};
+use crate::num::Number;
+
+/// The precision of the reference values in `compare`, in bits (about 77 decimal digits).
+pub const REFERENCE_BITS: usize = 256;
+
+/// The largest working precision [`eval_precise`] accepts, in bits; larger requests are
+/// lowered to it (the cost of one multiplication grows with the square of the precision).
+pub const MAX_PRECISION_BITS: usize = 1 << 16;
+
+/// Rounding of every operation: to nearest, ties to even.
+const ROUNDING: RoundingMode = RoundingMode::ToEven;
+
+/// Values of magnitude `2^OVERFLOW_EXPONENT` or more are out of range, as in `f64`. The
+/// exponent of a `BigFloat` counts a mantissa in `[1/2, 1)`, so `2^1024` has exponent 1025.
+const OVERFLOW_EXPONENT: i32 = 1025;
+
+/// A real number computed by [`eval_precise`], with the precision it was computed at.
+///
+/// ```
+/// use deriv::{Env, Expr, eval_precise};
+/// let third = eval_precise(&Expr::ratio(1, 3), &Env::new(), 256).unwrap();
+/// assert_eq!(third.to_f64(), 1.0 / 3.0);
+/// // The f64 1/3 is off by about 1.85e-17; the high-precision value sees it.
+/// let err = third.abs_error(1.0 / 3.0);
+/// assert!(err > 1.8e-17 && err < 1.9e-17);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Precise {
+    /// Finite and of magnitude below `2^1024` (the evaluator checks every node).
+    value: BigFloat,
+    bits: usize,
+}
+
+impl Precise {
+    /// The working precision it was computed at, in bits (a multiple of 64).
+    pub fn bits(&self) -> usize {
+        self.bits
+    }
+
+    /// The nearest `f64`.
+    pub fn to_f64(&self) -> f64 {
+        decimal_to_f64(&self.to_string())
+    }
+
+    /// `|approx - self|`, computed at this value's precision and rounded to `f64`: the error
+    /// of an `f64` approximation, exact up to the reference's own rounding.
+    pub fn abs_error(&self, approx: f64) -> f64 {
+        self.difference(approx).map_or(f64::NAN, |d| {
+            let magnitude = d.abs();
+            decimal_to_f64(&format_decimal(&magnitude))
+        })
+    }
+
+    /// `|approx - self| / |self|`, or `None` when this value is zero.
+    pub fn rel_error(&self, approx: f64) -> Option<f64> {
+        if self.value.is_zero() {
+            return None;
+        }
+        let p = self.bits;
+        let relative = self.difference(approx)?.div(&self.value, p, ROUNDING).abs();
+        Some(decimal_to_f64(&format_decimal(&relative)))
+    }
+
+    /// Rounded to `significant` decimal digits (at least 1), in the notation of Rust's `{:e}`:
+    /// `2.718281828459045235360287e0`. Rounding is half up, from the full decimal expansion.
+    pub fn to_decimal(&self, significant: usize) -> String {
+        round_decimal(&self.to_string(), significant.max(1))
+    }
+
+    /// `approx - self` at this value's precision, or `None` for a non-finite `approx`.
+    fn difference(&self, approx: f64) -> Option<BigFloat> {
+        if !approx.is_finite() {
+            return None;
+        }
+        let p = self.bits.max(64);
+        // Exact: every f64 fits in 64 bits of mantissa.
+        let approx = BigFloat::from_f64(approx, p);
+        Some(approx.sub(&self.value, p, ROUNDING))
+    }
+}
+
+impl fmt::Display for Precise {
+    /// All the digits the precision holds, in scientific notation: `2.7182818...e+0`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_decimal(&self.value))
+    }
+}
+
+/// `x` in decimal scientific notation, or `NaN` if it cannot be formatted.
+fn format_decimal(x: &BigFloat) -> String {
+    Consts::new()
+        .ok()
+        .and_then(|mut cc| x.format(Radix::Dec, ROUNDING, &mut cc).ok())
+        .unwrap_or_else(|| "NaN".to_owned())
+}
+
+/// `text` (`-d.ddde+x`, as `astro-float` writes it) rounded to `significant` digits, as
+/// `-d.ddde x`. Text of another shape (`0.0`, `NaN`) is returned as it is.
+fn round_decimal(text: &str, significant: usize) -> String {
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let Some((mantissa, exponent)) = unsigned.split_once('e') else {
+        return text.to_owned();
+    };
+    let Ok(mut exponent) = exponent.parse::<i64>() else {
+        return text.to_owned();
+    };
+    let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    if digits.first().is_none_or(|&d| d == b'0') {
+        return text.to_owned();
+    }
+    digits.resize(digits.len().max(significant + 1), b'0');
+    let round_up = digits[significant] >= b'5';
+    digits.truncate(significant);
+    if round_up {
+        // Carry from the last digit; past the first, 9.99 becomes 10.0: one more decade.
+        let mut i = significant;
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                digits.truncate(significant);
+                exponent += 1;
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let digits = String::from_utf8_lossy(&digits).into_owned();
+    let (first, rest) = digits.split_at(1);
+    if rest.is_empty() {
+        format!("{sign}{first}e{exponent}")
+    } else {
+        format!("{sign}{first}.{rest}e{exponent}")
+    }
+}
+
+/// Rust's correctly rounded parse of a decimal string (NaN when it is not one).
+fn decimal_to_f64(text: &str) -> f64 {
+    text.parse().unwrap_or(f64::NAN)
+}
+
+/// The value of `e` with its symbols taken from `env`, computed with `bits` bits of
+/// precision (rounded up to a multiple of 64, at most [`MAX_PRECISION_BITS`]).
+///
+/// The same failures as [`eval`](super::eval), for the same subexpressions; see the module
+/// documentation for the one difference (no underflow to zero).
+///
+/// ```
+/// use deriv::{Env, EvalReason, Expr, eval_precise};
+/// let x = Expr::sym("x");
+/// let env = Env::new().with("x", 1.0);
+/// let e = eval_precise(&x.clone().exp(), &env, 256).unwrap();
+/// assert!(e.to_string().starts_with("2.71828182845904523536028747135266249775724709369995"));
+/// let failed = eval_precise(&(x - 2).ln(), &env, 256).unwrap_err();
+/// assert_eq!(failed.reason, EvalReason::Domain);
+/// ```
+pub fn eval_precise(e: &Expr, env: &Env, bits: usize) -> Result<Precise, EvalError> {
+    let bits = bits.clamp(64, MAX_PRECISION_BITS).next_multiple_of(64);
+    let mut ctx = Context::new(bits).map_err(|reason| EvalError {
+        expr: e.clone(),
+        reason,
+    })?;
+    let mut values: HashMap<usize, BigFloat> = HashMap::new();
+    for node in e.postorder() {
+        let value = ctx
+            .node_value(&node, &values, env)
+            .and_then(in_range)
+            .map_err(|reason| EvalError {
+                expr: node.clone(),
+                reason,
+            })?;
+        values.insert(node.id(), value);
+    }
+    let value = values.remove(&e.id()).ok_or_else(|| EvalError {
+        expr: e.clone(),
+        reason: EvalReason::NonFinite,
+    })?;
+    Ok(Precise { value, bits })
+}
+
+/// `x` if it is a finite number below `2^1024` in magnitude.
+fn in_range(x: BigFloat) -> Result<BigFloat, EvalReason> {
+    match x.exponent() {
+        _ if x.is_zero() => Ok(x),
+        Some(exp) if exp < OVERFLOW_EXPONENT && !x.is_nan() && !x.is_inf() => Ok(x),
+        _ => Err(EvalReason::NonFinite),
+    }
+}
+
+/// The working precision and `astro-float`'s cache of constants (`pi`, `e`, `ln 2`, ...).
+struct Context {
+    p: usize,
+    cc: Consts,
+}
+
+impl Context {
+    /// Fails only when the constants cache cannot allocate.
+    fn new(p: usize) -> Result<Context, EvalReason> {
+        let cc = Consts::new().map_err(|_| EvalReason::NonFinite)?;
+        Ok(Context { p, cc })
+    }
+
+    /// The value of one node from its children's `values` (post-order: they are there).
+    fn node_value(
+        &mut self,
+        node: &Expr,
+        values: &HashMap<usize, BigFloat>,
+        env: &Env,
+    ) -> Result<BigFloat, EvalReason> {
+        let p = self.p;
+        let child = |c: &Expr| values.get(&c.id()).ok_or(EvalReason::NonFinite);
+        match node.kind() {
+            Kind::Num(n) => Ok(self.number(n)),
+            Kind::Const(Constant::Pi) => Ok(self.cc.pi(p, ROUNDING)),
+            Kind::Const(Constant::E) => Ok(self.cc.e(p, ROUNDING)),
+            Kind::Sym(s) => env
+                .get(s)
+                .map(|v| BigFloat::from_f64(v, p))
+                .ok_or_else(|| EvalReason::Unbound(s.clone())),
+            Kind::Add(terms) => terms.iter().try_fold(BigFloat::new(p), |acc, t| {
+                Ok(acc.add(child(t)?, p, ROUNDING))
+            }),
+            Kind::Mul(factors) => factors
+                .iter()
+                .try_fold(BigFloat::from_word(1, p), |acc, f| {
+                    Ok(acc.mul(child(f)?, p, ROUNDING))
+                }),
+            Kind::Pow(base, exp) => {
+                let exact = exp.as_num();
+                self.power(child(base)?, child(exp)?, exact)
+            }
+            Kind::Call(f, u) => self.apply(*f, child(u)?),
+            Kind::Undef { name, .. } => Err(EvalReason::UndefinedFunction(name.clone())),
+        }
+    }
+
+    /// An exact rational, rounded: numerator and denominator are read from their decimal
+    /// digits (each rounded once), then divided.
+    fn number(&mut self, n: &Number) -> BigFloat {
+        let (numer, denom) = n.parts();
+        let numer = self.integer(&numer);
+        if denom.is_one() {
+            return numer;
+        }
+        let denom = self.integer(&denom);
+        numer.div(&denom, self.p, ROUNDING)
+    }
+
+    fn integer(&mut self, n: &Number) -> BigFloat {
+        BigFloat::parse(&n.to_string(), Radix::Dec, self.p, ROUNDING, &mut self.cc)
+    }
+
+    /// `base ^ exp` on the real line, as `table::power`: zero to a negative power divides by
+    /// zero; a negative base needs an integer exponent. `exact` is the exponent as written,
+    /// when it is a number: integrality and parity come from it, not from its rounding
+    /// (`(-1)^(2^300 + 1)` is `-1`).
+    fn power(
+        &mut self,
+        base: &BigFloat,
+        exp: &BigFloat,
+        exact: Option<&Number>,
+    ) -> Result<BigFloat, EvalReason> {
+        let p = self.p;
+        if base.is_zero() {
+            return if exp.is_negative() {
+                Err(EvalReason::DivisionByZero)
+            } else if exp.is_zero() {
+                Ok(BigFloat::from_word(1, p))
+            } else {
+                Ok(BigFloat::new(p))
+            };
+        }
+        if exact.is_some_and(|n| n.is_one()) {
+            return Ok(base.clone());
+        }
+        let magnitude = base.abs();
+        let small_integer = exact
+            .and_then(Number::to_i64)
+            .filter(|n| n.unsigned_abs() < 1 << 62);
+        let value = if let Some(n) = small_integer {
+            let power = magnitude.powi(n.unsigned_abs() as usize, p, ROUNDING);
+            if n < 0 {
+                power.reciprocal(p, ROUNDING)
+            } else {
+                power
+            }
+        } else if exact.is_some_and(|n| *n == half()) {
+            magnitude.sqrt(p, ROUNDING)
+        } else {
+            self.exp_of_log_power(&magnitude, exp)
+        };
+        if !base.is_negative() {
+            return Ok(value);
+        }
+        let (integer, odd) = match exact {
+            Some(n) => (n.is_integer(), !is_even(n)),
+            None => (exp.is_int(), !exp.div(&two(p), p, ROUNDING).is_int()),
+        };
+        match (integer, odd) {
+            (false, _) => Err(EvalReason::Domain),
+            (true, true) => Ok(value.neg()),
+            (true, false) => Ok(value),
+        }
+    }
+
+    /// `m^y = exp(y ln m)` for `m > 0`, with 64 guard bits. Not `astro-float`'s own `pow`:
+    /// it does not return when the power is exact (`1.15^2` at 256 bits, as of 0.3.7).
+    fn exp_of_log_power(&mut self, m: &BigFloat, y: &BigFloat) -> BigFloat {
+        let guarded = self.p + 64;
+        let log = m.ln(guarded, ROUNDING, &mut self.cc);
+        let mut power = log
+            .mul(y, guarded, ROUNDING)
+            .exp(guarded, ROUNDING, &mut self.cc);
+        if power.set_precision(self.p, ROUNDING).is_err() {
+            return BigFloat::nan(None);
+        }
+        power
+    }
+
+    /// `f(x)`, with the domain guards of `table::apply`.
+    #[rustfmt::skip]
+    fn apply(&mut self, f: Func, x: &BigFloat) -> Result<BigFloat, EvalReason> {
+        use Func::*;
+        let p = self.p;
+        let cc = &mut self.cc;
+        let one = BigFloat::from_word(1, p);
+        let recip = |y: BigFloat| y.reciprocal(p, ROUNDING);
+        // Not `abs_cmp`: it says |-1.5| < |1| (astro-float-num 0.3.7).
+        let abs_cmp_one = x.abs().cmp(&one).unwrap_or(0);
+        let value = match f {
+            Sin   => x.sin(p, ROUNDING, cc),
+            Cos   => x.cos(p, ROUNDING, cc),
+            Tan   => x.tan(p, ROUNDING, cc),
+            Sec   => recip(nonzero(x.cos(p, ROUNDING, cc))?),
+            Csc   => recip(nonzero(x.sin(p, ROUNDING, cc))?),
+            Cot   => {
+                let sin = nonzero(x.sin(p, ROUNDING, cc))?;
+                x.cos(p, ROUNDING, cc).div(&sin, p, ROUNDING)
+            }
+            Asin  => only(x, abs_cmp_one <= 0)?.asin(p, ROUNDING, cc),
+            Acos  => only(x, abs_cmp_one <= 0)?.acos(p, ROUNDING, cc),
+            Atan  => x.atan(p, ROUNDING, cc),
+            Acot  => if x.is_zero() {
+                cc.pi(p, ROUNDING).div(&two(p), p, ROUNDING)
+            } else {
+                recip(x.clone()).atan(p, ROUNDING, cc)
+            },
+            Asec  => recip(only(x, abs_cmp_one >= 0)?.clone()).acos(p, ROUNDING, cc),
+            Acsc  => recip(only(x, abs_cmp_one >= 0)?.clone()).asin(p, ROUNDING, cc),
+            Sinh  => x.sinh(p, ROUNDING, cc),
+            Cosh  => x.cosh(p, ROUNDING, cc),
+            Tanh  => x.tanh(p, ROUNDING, cc),
+            Sech  => recip(x.cosh(p, ROUNDING, cc)),
+            Csch  => recip(only(x, !x.is_zero())?.sinh(p, ROUNDING, cc)),
+            Coth  => recip(only(x, !x.is_zero())?.tanh(p, ROUNDING, cc)),
+            Asinh => x.asinh(p, ROUNDING, cc),
+            Acosh => only(x, x.cmp(&one).unwrap_or(-1) >= 0)?.acosh(p, ROUNDING, cc),
+            Atanh => only(x, abs_cmp_one < 0)?.atanh(p, ROUNDING, cc),
+            Acoth => recip(only(x, abs_cmp_one > 0)?.clone()).atanh(p, ROUNDING, cc),
+            Asech => {
+                let ok = x.is_positive() && !x.is_zero() && x.cmp(&one).unwrap_or(1) <= 0;
+                recip(only(x, ok)?.clone()).acosh(p, ROUNDING, cc)
+            }
+            Acsch => recip(only(x, !x.is_zero())?.clone()).asinh(p, ROUNDING, cc),
+            Exp   => x.exp(p, ROUNDING, cc),
+            Ln    => only(x, x.is_positive() && !x.is_zero())?.ln(p, ROUNDING, cc),
+            Abs   => x.abs(),
+            Sign  => sign(x, p),
+        };
+        Ok(value)
+    }
+}
+
+/// `x` when `ok` holds, else a domain error: the guards read as conditions in the table.
+fn only(x: &BigFloat, ok: bool) -> Result<&BigFloat, EvalReason> {
+    if ok { Ok(x) } else { Err(EvalReason::Domain) }
+}
+
+/// `y` unless it is zero (a pole of the reciprocal taken next).
+fn nonzero(y: BigFloat) -> Result<BigFloat, EvalReason> {
+    if y.is_zero() {
+        Err(EvalReason::Domain)
+    } else {
+        Ok(y)
+    }
+}
+
+/// `-1`, `0` or `1`.
+fn sign(x: &BigFloat, p: usize) -> BigFloat {
+    let magnitude = BigFloat::from_word(u64::from(!x.is_zero()), p);
+    if x.is_negative() {
+        magnitude.neg()
+    } else {
+        magnitude
+    }
+}
+
+fn two(p: usize) -> BigFloat {
+    BigFloat::from_word(2, p)
+}
+
+fn half() -> Number {
+    Number::ratio(1, 2).unwrap_or_else(Number::one)
+}
+
+/// Whether the integer `n` is even (false for a non-integer).
+fn is_even(n: &Number) -> bool {
+    n.div(&Number::int(2)).is_some_and(|h| h.is_integer())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_rounding_carries_and_keeps_the_sign() {
+        assert_eq!(round_decimal("2.71828e+0", 3), "2.72e0");
+        assert_eq!(round_decimal("-9.996e-3", 3), "-1.00e-2");
+        assert_eq!(round_decimal("9.5e+0", 1), "1e1");
+        assert_eq!(round_decimal("8.e+0", 4), "8.000e0");
+        assert_eq!(round_decimal("0.0", 4), "0.0");
+    }
+
+    #[test]
+    fn parity_and_integrality_come_from_the_exact_exponent() {
+        let env = Env::new().with("x", -1.0);
+        let big = Number::int(2)
+            .pow(&Number::int(300))
+            .unwrap_or_else(Number::one);
+        let odd = Expr::sym("x").pow(Expr::num(big.add(&Number::one())));
+        let value = eval_precise(&odd, &env, 256).map(|v| v.to_f64());
+        assert_eq!(value, Ok(-1.0));
+        let half = big
+            .add(&Number::one())
+            .div(&Number::int(2))
+            .unwrap_or_else(Number::one);
+        let root = Expr::sym("x").pow(Expr::num(half));
+        let reason = eval_precise(&root, &env, 256).map_err(|e| e.reason);
+        assert_eq!(reason.err(), Some(EvalReason::Domain));
+    }
+
+    #[test]
+    fn the_range_is_that_of_f64_but_small_values_are_kept() {
+        let x = Expr::sym("x");
+        let at = |v: f64| Env::new().with("x", v);
+        let overflow = eval_precise(&x.clone().exp(), &at(710.0), 256).map_err(|e| e.reason);
+        assert_eq!(overflow.err(), Some(EvalReason::NonFinite));
+        let tiny = eval_precise(&x.exp(), &at(-1000.0), 256).map(|v| v.to_f64());
+        assert_eq!(tiny, Ok(0.0));
+        // exp(-800) is below f64's range; times 10^300 it is not: 3.67e-48 (Python's decimal module).
+        let scaled = Expr::sym("x").exp() * Expr::int(10).pow(300);
+        let value = eval_precise(&scaled, &at(-800.0), 256).map(|v| v.to_decimal(10));
+        assert_eq!(value, Ok("3.667874584e-48".to_owned()));
+    }
+}
