@@ -177,14 +177,14 @@ impl Scalar for f64 {
 }
 
 /// Node values keyed by node identity.
-type Values<T> = HashMap<usize, T>;
+type Values<T> = rustc_hash::FxHashMap<usize, T>;
 
 /// Evaluates every node of `nodes` (a post-order, children first), symbols through `leaf`.
 fn forward<T: Scalar>(
     nodes: &[Expr],
     leaf: impl Fn(&str) -> Option<T>,
 ) -> Result<Values<T>, EvalError> {
-    let mut values: Values<T> = HashMap::with_capacity(nodes.len());
+    let mut values: Values<T> = Values::with_capacity_and_hasher(nodes.len(), Default::default());
     for node in nodes {
         let value = node_value(node, |c| value_of(&values, c), &leaf)
             .and_then(|v| {

@@ -3,7 +3,7 @@
 //! (`d root / d node`) into its children. Each shared node is visited once in each sweep, so
 //! the whole gradient costs a small multiple of one evaluation.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::table::{power_slope_in_base, power_slope_in_exponent, slope};
 use super::{Env, EvalError, EvalReason, Values, forward, value_of};
@@ -26,8 +26,10 @@ use crate::expr::{Expr, Func, Kind};
 pub fn reverse_gradient(e: &Expr, env: &Env, vars: &[&str]) -> Result<(f64, Vec<f64>), EvalError> {
     let nodes = e.postorder();
     let values = forward(&nodes, |s| env.get(s))?;
-    let active = depends_on(&nodes, vars);
-    let mut adjoints: Values<f64> = HashMap::with_capacity(active.len());
+    let position: FxHashMap<&str, usize> = vars.iter().enumerate().map(|(k, v)| (*v, k)).collect();
+    let active = depends_on(&nodes, &position);
+    let mut adjoints: Values<f64> =
+        Values::with_capacity_and_hasher(active.len(), Default::default());
     adjoints.insert(e.id(), 1.0);
     for node in nodes.iter().rev() {
         let adjoint = adjoints.get(&node.id()).copied().unwrap_or(0.0);
@@ -39,10 +41,12 @@ pub fn reverse_gradient(e: &Expr, env: &Env, vars: &[&str]) -> Result<(f64, Vec<
             reason,
         })?;
     }
-    let gradient = vars
+    let by_position = symbol_adjoints(&nodes, &adjoints, &position, vars.len());
+    // A variable listed twice gets its partial derivative twice.
+    let gradient: Vec<f64> = vars
         .iter()
-        .map(|var| symbol_adjoint(&nodes, &adjoints, var))
-        .collect::<Vec<f64>>();
+        .map(|v| position.get(v).map_or(0.0, |&k| by_position[k]))
+        .collect();
     if gradient.iter().any(|g| !g.is_finite()) {
         return Err(EvalError {
             expr: e.clone(),
@@ -55,11 +59,11 @@ pub fn reverse_gradient(e: &Expr, env: &Env, vars: &[&str]) -> Result<(f64, Vec<
 /// The identities of the nodes whose derivative in one of `vars` is not structurally zero,
 /// as in the symbolic rules: `sign(u)` is constant wherever it has a derivative, so it cuts
 /// the dependence (and `asec(sign(x))` does not ask for `asec'(1)`, which is infinite).
-fn depends_on(nodes: &[Expr], vars: &[&str]) -> HashSet<usize> {
-    let mut active = HashSet::new();
+fn depends_on(nodes: &[Expr], vars: &FxHashMap<&str, usize>) -> FxHashSet<usize> {
+    let mut active = FxHashSet::default();
     for node in nodes {
         let is_active = match node.kind() {
-            Kind::Sym(s) => vars.contains(&&**s),
+            Kind::Sym(s) => vars.contains_key(&**s),
             Kind::Call(Func::Sign, _) => false,
             _ => node.child_vec().iter().any(|c| active.contains(&c.id())),
         };
@@ -70,14 +74,22 @@ fn depends_on(nodes: &[Expr], vars: &[&str]) -> HashSet<usize> {
     active
 }
 
-/// The adjoint of `var`, summed over every node that is that symbol (equal symbols built
-/// separately are distinct nodes).
-fn symbol_adjoint(nodes: &[Expr], adjoints: &Values<f64>, var: &str) -> f64 {
-    nodes
-        .iter()
-        .filter(|n| n.as_sym().is_some_and(|s| &**s == var))
-        .map(|n| adjoints.get(&n.id()).copied().unwrap_or(0.0))
-        .sum()
+/// The adjoint of each variable (`position` gives its index), summed over every node that is
+/// that symbol (equal symbols built separately are distinct nodes): one pass over the nodes.
+fn symbol_adjoints(
+    nodes: &[Expr],
+    adjoints: &Values<f64>,
+    position: &FxHashMap<&str, usize>,
+    count: usize,
+) -> Vec<f64> {
+    let mut gradient = vec![0.0; count];
+    for node in nodes {
+        let Some(k) = node.as_sym().and_then(|s| position.get(&**s)) else {
+            continue;
+        };
+        gradient[*k] += adjoints.get(&node.id()).copied().unwrap_or(0.0);
+    }
+    gradient
 }
 
 /// Adds `adjoint * d node / d child` to the adjoint of each active child.
@@ -85,7 +97,7 @@ fn propagate(
     node: &Expr,
     adjoint: f64,
     values: &Values<f64>,
-    active: &HashSet<usize>,
+    active: &FxHashSet<usize>,
     adjoints: &mut Values<f64>,
 ) -> Result<(), EvalReason> {
     let v = |c: &Expr| value_of(values, c);
@@ -161,6 +173,16 @@ mod tests {
         let env = Env::new().with("x", 0.5);
         let f = x.clone().sign().apply(Func::Asec) + x.sign() * 3;
         assert_eq!(reverse_gradient(&f, &env, &["x"]), Ok((3.0, vec![0.0])));
+    }
+
+    #[test]
+    fn a_variable_listed_twice_gets_its_partial_twice() {
+        let f = Expr::sym("x").pow(2) * Expr::sym("y");
+        let env = Env::new().with("x", 3.0).with("y", 2.0);
+        assert_eq!(
+            reverse_gradient(&f, &env, &["x", "y", "x"]),
+            Ok((18.0, vec![12.0, 9.0, 12.0]))
+        );
     }
 
     #[test]
