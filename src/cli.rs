@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::expr::{Expr, Symbol};
 use crate::parse::{ParseError, ParseOptions, parse_with};
-use crate::print::{PrintLimits, to_latex, to_text};
+use crate::print::{PrintLimits, to_cse, to_latex, to_text};
 use crate::simplify::{Limits, Report, Step, simplify};
 
 /// Longest input line the batch mode reads; longer lines are refused, not read into memory.
@@ -160,6 +160,10 @@ struct Options {
     /// Iteration limit of the simplifier.
     #[arg(long, value_name = "N", default_value_t = Limits::default().iterations)]
     iter_limit: usize,
+    /// Print the answer as shared bindings (`t1 = ...; t2 = ...; result`), at the size of its
+    /// DAG; they parse back to the same expression. JSON lines get a "cse" field besides.
+    #[arg(long)]
+    cse: bool,
     /// Answer batch lines on N threads (default: one per core). Output order is input order
     /// whatever N is.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -564,6 +568,7 @@ impl Job {
         let clock = Instant::now();
         let printed = match self.options.format {
             Format::Latex => to_latex(&answer.result, &limits),
+            _ if self.options.cse => to_cse(&answer.result, &limits),
             _ => to_text(&answer.result, &limits),
         };
         let print_micros = clock.elapsed().as_micros();
@@ -605,6 +610,12 @@ impl Job {
                         json!({"input": input, "error": {"message": e.to_string()}})
                     }
                 };
+                if self.options.cse {
+                    line["cse"] = match to_cse(&a.result, &limits) {
+                        Ok(text) => json!(text),
+                        Err(e) => json!({"error": e.to_string()}),
+                    };
+                }
                 if self.options.stats {
                     let mut stats = stats_json(&a.stats);
                     stats["micros"]["print"] = json!(print_micros);

@@ -224,3 +224,29 @@ fn batch_answers_each_line_before_the_next_arrives() {
     drop(input);
     assert!(child.wait().expect("the binary finishes").success());
 }
+
+#[test]
+fn cse_prints_the_derivative_at_the_size_of_its_dag() {
+    let mut text = String::from("l1 = x; ");
+    for k in 2..=10 {
+        text.push_str(&format!("l{k} = 4*l{}*(1 - l{}); ", k - 1, k - 1));
+    }
+    text.push_str("l10");
+    let out = deriv(&["--no-simplify", "--cse", "--", &text], "");
+    assert!(out.status.success());
+    let printed = stdout(&out);
+    let bindings = printed.matches(';').count();
+    assert!(
+        (5..=30).contains(&bindings),
+        "{bindings} bindings for l(10): {printed}"
+    );
+    let expected =
+        deriv::diff(&deriv::parse(&text).expect("l(10) reads"), "x", 1).expect("a derivative");
+    let read_back = deriv::parse(printed.trim()).expect("the bindings read back");
+    assert_eq!(read_back, expected);
+    let out = deriv(&["--cse", "--format", "json", "-"], "u = sin(x); u^2 + u\n");
+    let lines = json_lines(&out);
+    // Nothing shared in `sin(2*x) + cos(x)`: the bindings form is the plain text.
+    assert_eq!(lines[0]["derivative"], "sin(2*x) + cos(x)");
+    assert_eq!(lines[0]["cse"], lines[0]["derivative"]);
+}
