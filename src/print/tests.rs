@@ -458,3 +458,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn numbers_longer_than_a_literal_print_their_zeros_as_an_exponent() {
+    use crate::parse::parse;
+    for text in [
+        "1e10000",
+        "-3e10000/7",
+        "7/1e10000",
+        "1e10000*5*x",
+        "x^1e10000",
+    ] {
+        let e = parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
+        let printed = to_text(&e, &PrintLimits::default()).unwrap_or_default();
+        assert!(
+            printed.len() < 30,
+            "{text} printed as {} characters",
+            printed.len()
+        );
+        assert_eq!(parse(&printed).ok(), Some(e), "{text} printed as {printed}");
+    }
+    let e = parse("1e10000").unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        to_text(&e, &PrintLimits::default()).ok().as_deref(),
+        Some("1e10000")
+    );
+    // Past a literal's exponent limit the digits are printed in full: right, but too long
+    // to read back.
+    let e = parse("1e10000*1e10000").unwrap_or_else(|err| panic!("{err}"));
+    let printed = to_text(&e, &PrintLimits::default()).unwrap_or_default();
+    assert_eq!(printed.len(), 20_001);
+    // Short numbers print in full, whatever their zeros.
+    let e = parse("1e20").unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        to_text(&e, &PrintLimits::default()).ok().as_deref(),
+        Some("100000000000000000000")
+    );
+}

@@ -47,9 +47,9 @@ impl Layout for Text {
             return write_quotient(&q, out);
         }
         match e.kind() {
-            Kind::Num(n) => out.push(Piece::Owned(
-                if negate { n.neg() } else { n.clone() }.to_string(),
-            )),
+            Kind::Num(n) => out.push(Piece::Owned(number_text(
+                &if negate { n.neg() } else { n.clone() }.to_string(),
+            ))),
             _ if negate => {
                 out.push(Piece::Str("-"));
                 operand(out, e, Prec::Neg, Side::Right);
@@ -78,7 +78,7 @@ fn write_quotient(q: &Quotient, out: &mut Vec<Piece>) {
     if let ([single], true, false) = (q.numer.as_slice(), q.denom.is_empty(), q.negative) {
         // A lone factor (`x` from the negated `-x`): its parent already decided on parentheses.
         return match single {
-            Factor::Int(n) => out.push(Piece::Owned(n.to_string())),
+            Factor::Int(n) => out.push(Piece::Owned(number_text(&n.to_string()))),
             Factor::Expr(e) => out.push(Piece::Node(e.clone(), false)),
         };
     }
@@ -139,7 +139,7 @@ fn parenthesized(out: &mut Vec<Piece>, e: &Expr) {
 
 fn factor_operand(out: &mut Vec<Piece>, factor: &Factor, parent: Prec, side: Side) {
     match factor {
-        Factor::Int(n) => out.push(Piece::Owned(n.to_string())),
+        Factor::Int(n) => out.push(Piece::Owned(number_text(&n.to_string()))),
         Factor::Expr(e) => operand(out, e, parent, side),
     }
 }
@@ -190,5 +190,29 @@ fn quotient_prec(q: &Quotient) -> Prec {
         },
         ([_], true) => Prec::Neg,
         _ => Prec::Product,
+    }
+}
+
+/// A number as the parser reads it back: `3`, `-7/2`; a number longer than a literal may be
+/// (`1e10000` has 10,001 digits) has its trailing zeros written as an exponent, `1e10000`.
+fn number_text(plain: &str) -> String {
+    if plain.len() <= crate::parse::MAX_EXPONENT_DIGITS as usize {
+        return plain.to_owned();
+    }
+    let (sign, body) = plain.split_at(usize::from(plain.starts_with('-')));
+    let parts: Vec<String> = body.split('/').map(zeros_as_exponent).collect();
+    format!("{sign}{}", parts.join("/"))
+}
+
+/// `1000` as `1e3`; digits without trailing zeros, or with more than a literal's exponent
+/// may say, unchanged (then the text is too long to read back: a documented limit).
+fn zeros_as_exponent(digits: &str) -> String {
+    let significant = digits.trim_end_matches('0');
+    let zeros = digits.len() - significant.len();
+    let most = crate::parse::MAX_EXPONENT_DIGITS as usize;
+    if zeros < 2 || significant.is_empty() || zeros > most {
+        digits.to_owned()
+    } else {
+        format!("{significant}e{zeros}")
     }
 }
