@@ -901,15 +901,36 @@ mod numbers {
         Ok((env, listed))
     }
 
+    /// The exact rational value of `f` at the point, when every coordinate and the value are
+    /// rational (`x=1/3` is exactly a third, not the nearest float).
+    fn exact_value(f: &Expr, assignments: &[String]) -> Option<crate::num::Number> {
+        let mut point = Vec::new();
+        for assignment in assignments {
+            let (name, value) = assignment.split_once('=')?;
+            let value = parse_with(value, &ParseOptions::default()).ok()?;
+            point.push((name.trim(), crate::eval::eval_exact(&value, &[])?));
+        }
+        crate::eval::eval_exact(f, &point)
+    }
+
     /// `deriv eval EXPR x=0.3 y=2`.
     pub(super) fn eval_command(text: &str, point: &[String], format: Format) -> ExitCode {
         let (env, _) = match read_point(point) {
             Ok(p) => p,
             Err(m) => return fail(format, text, &m, 2),
         };
-        let value = read_formula(text).and_then(|e| eval(&e, &env).map_err(|e| e.to_string()));
+        let formula = read_formula(text);
+        let value = formula
+            .clone()
+            .and_then(|e| eval(&e, &env).map_err(|e| e.to_string()));
         match (value, format) {
-            (Ok(v), Format::Json) => print_out(&json!({"input": text, "value": v}).to_string()),
+            (Ok(v), Format::Json) => {
+                let mut line = json!({"input": text, "value": v});
+                if let Some(exact) = formula.ok().and_then(|f| exact_value(&f, point)) {
+                    line["exact"] = json!(exact.to_string());
+                }
+                print_out(&line.to_string())
+            }
             (Ok(v), _) => print_out(&v.to_string()),
             (Err(m), _) => fail(format, text, &m, 1),
         }

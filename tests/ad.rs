@@ -229,6 +229,12 @@ fn eval_subcommand() {
     assert_eq!(stdout(&deriv(&["eval", "x*y", "x=0.3", "y=2"])), "0.6\n");
     let out = deriv(&["eval", "sin(x)", "x=pi/2", "--format", "json"]);
     assert_eq!(json(&out)["value"], 1.0);
+    assert!(
+        json(&out).get("exact").is_none(),
+        "sin(pi/2) is not shown exactly"
+    );
+    let out = deriv(&["eval", "x^2/3 + y", "x=1/2", "y=1/7", "--format", "json"]);
+    assert_eq!(json(&out)["exact"], "19/84");
     let out = deriv(&["eval", "ln(x)", "x=-1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ln(x)"));

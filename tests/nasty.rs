@@ -382,11 +382,17 @@ fn a_number_with_a_ten_thousand_digit_denominator_round_trips() {
 }
 
 #[test]
-fn a_number_longer_than_a_literal_prints_but_does_not_read_back() {
-    // `1e10000` is 10,001 digits: a literal may have 10,000 (a documented limit).
+fn a_number_longer_than_a_literal_reads_back_while_its_zeros_fit_an_exponent() {
+    // `1e10000` is 10,001 digits (a literal may have 10,000): it prints as `1e10000`.
     let e = deriv::parse("1e10000").expect("parses");
     let printed = to_text(&e, &PrintLimits::default()).expect("fits");
-    assert_eq!(printed.len(), 10_001);
+    assert_eq!(printed, "1e10000");
+    assert_eq!(deriv::parse(&printed).ok(), Some(e));
+    // Twenty thousand zeros are past a literal's exponent: the digits print in full, which
+    // is right but does not read back (a documented limit).
+    let e = deriv::parse("1e10000*1e10000").expect("parses");
+    let printed = to_text(&e, &PrintLimits::default()).expect("fits");
+    assert_eq!(printed.len(), 20_001);
     let back = deriv::parse(&printed).expect_err("too many digits");
     assert!(matches!(
         back.kind(),

@@ -12,6 +12,7 @@
 //! never a NaN or an infinity in the result.
 
 mod dual;
+mod exact;
 mod precise;
 mod reverse;
 mod table;
@@ -21,6 +22,7 @@ use std::collections::HashMap;
 use crate::expr::{Expr, Func, Kind, Symbol};
 
 pub use dual::{Dual, eval_dual};
+pub use exact::eval_exact;
 pub use precise::{MAX_PRECISION_BITS, Precise, REFERENCE_BITS, eval_precise};
 pub use reverse::reverse_gradient;
 
