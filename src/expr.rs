@@ -660,10 +660,14 @@ impl Expr {
     /// like bases collected (`x*x = x^2`, `x*x^-1 = 1`), sorted by base.
     pub fn product(factors: impl IntoIterator<Item = Expr>) -> Expr {
         let mut coeff = Number::one();
-        let mut parts: Vec<(Expr, Expr)> = Vec::new();
-        let mut push = |f: &Expr, parts: &mut Vec<(Expr, Expr)>| match f.kind() {
+        // Each factor as base, exponent and the factor itself (reused when nothing merges).
+        let mut parts: Vec<(Expr, Expr, Expr)> = Vec::new();
+        let mut push = |f: &Expr, parts: &mut Vec<(Expr, Expr, Expr)>| match f.kind() {
             Kind::Num(n) => coeff = coeff.mul(n),
-            _ => parts.push(f.split_pow()),
+            _ => {
+                let (base, exp) = f.split_pow();
+                parts.push((base, exp, f.clone()));
+            }
         };
         for f in factors {
             match f.kind() {
@@ -675,30 +679,25 @@ impl Expr {
             // `0*u = 0`, but not when `u` is undefined everywhere: `0/0` stays undefined.
             let undefined = parts
                 .into_iter()
-                .find(|(b, e)| b.is_int(0) && e.is_negative_term());
+                .find(|(b, e, _)| b.is_int(0) && e.is_negative_term());
             return match undefined {
-                Some((base, exp)) => rebuild_pow(base, exp),
+                Some((_, _, factor)) => factor,
                 None => Expr::zero(),
             };
         }
         let mut factors: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
         let mut reshaped = false;
-        let mut parts = in_class_order(parts, |(base, _)| base).peekable();
-        while let Some((class, (base, exp))) = parts.next() {
-            let (exp, merged) = match parts.next_if(|(other, _)| *other == class) {
-                None => (exp, false),
-                Some((_, (_, second))) => {
+        let mut parts = in_class_order(parts, |(base, _, _)| base).peekable();
+        while let Some((class, (base, exp, alone))) = parts.next() {
+            let (factor, merged) = match parts.next_if(|(other, _)| *other == class) {
+                None => (alone, false),
+                Some((_, (_, second, _))) => {
                     let mut exps = vec![exp, second];
-                    while let Some((_, (_, e))) = parts.next_if(|(other, _)| *other == class) {
+                    while let Some((_, (_, e, _))) = parts.next_if(|(other, _)| *other == class) {
                         exps.push(e);
                     }
-                    (Expr::sum(exps), true)
+                    (base.clone().pow(Expr::sum(exps)), true)
                 }
-            };
-            let factor = if merged {
-                base.clone().pow(exp)
-            } else {
-                rebuild_pow(base.clone(), exp)
             };
             match factor.kind() {
                 Kind::Num(n) => coeff = coeff.mul(n),
@@ -1078,21 +1077,23 @@ fn class_ranks(firsts: &[&Expr]) -> Vec<usize> {
     rank
 }
 
-/// Rebuilds `base^exp` for a factor that met no other factor of its base: it is canonical
-/// already unless it was a bare base.
-fn rebuild_pow(base: Expr, exp: Expr) -> Expr {
-    if exp.is_int(1) {
-        base
-    } else {
-        Expr::make(Kind::Pow(base, exp))
-    }
-}
-
-/// The order of factors in a product: by base, then by exponent.
+/// The order of factors in a product: by base, then by exponent (a bare factor has
+/// exponent 1).
 fn factor_order(a: &Expr, b: &Expr) -> Ordering {
-    let (ba, ea) = a.split_pow();
-    let (bb, eb) = b.split_pow();
-    ba.cmp(&bb).then_with(|| ea.cmp(&eb))
+    fn parts(e: &Expr) -> (&Expr, Option<&Expr>) {
+        match e.kind() {
+            Kind::Pow(base, exp) => (base, Some(exp)),
+            _ => (e, None),
+        }
+    }
+    let (ba, ea) = parts(a);
+    let (bb, eb) = parts(b);
+    ba.cmp(bb).then_with(|| match (ea, eb) {
+        (None, None) => Ordering::Equal,
+        (Some(x), None) => x.cmp(&Expr::one()),
+        (None, Some(y)) => Expr::one().cmp(y),
+        (Some(x), Some(y)) => x.cmp(y),
+    })
 }
 
 /// `coeff * rest`, where `rest` is canonical and carries no numeric coefficient.
