@@ -879,10 +879,21 @@ mod numbers {
         }
     }
 
+    /// A point read from `NAME=VALUE` assignments.
+    pub(super) struct Point {
+        /// The values, for the f64 evaluators.
+        pub(super) env: Env,
+        /// Each name with its value, in the order given.
+        pub(super) listed: Vec<(String, f64)>,
+        /// The exact values, when every value is rational (`x=1/3` is exactly a third).
+        exact: Option<Vec<(String, crate::num::Number)>>,
+    }
+
     /// The point from `NAME=VALUE` assignments; a value may be any constant formula.
-    pub(super) fn read_point(assignments: &[String]) -> Result<(Env, Vec<(String, f64)>), String> {
+    pub(super) fn read_point(assignments: &[String]) -> Result<Point, String> {
         let mut env = Env::new();
         let mut listed = Vec::new();
+        let mut exact = Some(Vec::new());
         for assignment in assignments {
             let Some((name, value)) = assignment.split_once('=') else {
                 return Err(format!("expected NAME=VALUE, found `{assignment}`"));
@@ -897,36 +908,38 @@ mod numbers {
                 eval(&value, &Env::new()).map_err(|e| format!("the value of `{name}`: {e}"))?;
             env.set(name, number);
             listed.push((name.to_owned(), number));
+            exact = exact.and_then(|mut exact| {
+                exact.push((name.to_owned(), crate::eval::eval_exact(&value, &[])?));
+                Some(exact)
+            });
         }
-        Ok((env, listed))
+        Ok(Point { env, listed, exact })
     }
 
-    /// The exact rational value of `f` at the point, when every coordinate and the value are
-    /// rational (`x=1/3` is exactly a third, not the nearest float).
-    fn exact_value(f: &Expr, assignments: &[String]) -> Option<crate::num::Number> {
-        let mut point = Vec::new();
-        for assignment in assignments {
-            let (name, value) = assignment.split_once('=')?;
-            let value = parse_with(value, &ParseOptions::default()).ok()?;
-            point.push((name.trim(), crate::eval::eval_exact(&value, &[])?));
+    impl Point {
+        /// The exact rational value of `f` here, when the point and the value are rational.
+        fn exact_value_of(&self, f: &Expr) -> Option<crate::num::Number> {
+            let exact = self.exact.as_ref()?;
+            let point: Vec<(&str, crate::num::Number)> =
+                exact.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+            crate::eval::eval_exact(f, &point)
         }
-        crate::eval::eval_exact(f, &point)
     }
 
     /// `deriv eval EXPR x=0.3 y=2`.
     pub(super) fn eval_command(text: &str, point: &[String], format: Format) -> ExitCode {
-        let (env, _) = match read_point(point) {
+        let point = match read_point(point) {
             Ok(p) => p,
             Err(m) => return fail(format, text, &m, 2),
         };
         let formula = read_formula(text);
         let value = formula
             .clone()
-            .and_then(|e| eval(&e, &env).map_err(|e| e.to_string()));
+            .and_then(|e| eval(&e, &point.env).map_err(|e| e.to_string()));
         match (value, format) {
             (Ok(v), Format::Json) => {
                 let mut line = json!({"input": text, "value": v});
-                if let Some(exact) = formula.ok().and_then(|f| exact_value(&f, point)) {
+                if let Some(exact) = formula.ok().and_then(|f| point.exact_value_of(&f)) {
                     line["exact"] = json!(exact.to_string());
                 }
                 print_out(&line.to_string())
@@ -944,7 +957,9 @@ mod numbers {
         format: Format,
         plot: Option<&Path>,
     ) -> ExitCode {
-        let (env, point) = match read_point(at) {
+        let Point {
+            env, listed: point, ..
+        } = match read_point(at) {
             Ok(p) => p,
             Err(m) => return fail(format, text, &m, 2),
         };

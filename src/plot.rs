@@ -70,24 +70,18 @@ fn draw(c: &Comparison, title: &str, svg: &mut String) -> Result<(), String> {
         .label_style(("sans-serif", 14))
         .draw()
         .map_err(|e| fail(&e))?;
-    let blue = RGBColor(31, 119, 180);
-    let orange = RGBColor(230, 120, 20);
-    chart
-        .draw_series(LineSeries::new(
-            forward.iter().copied(),
-            blue.stroke_width(2),
-        ))
-        .map_err(|e| fail(&e))?
-        .label("forward difference")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], blue.stroke_width(2)));
-    chart
-        .draw_series(LineSeries::new(
-            central.iter().copied(),
-            orange.stroke_width(2),
-        ))
-        .map_err(|e| fail(&e))?
-        .label("central difference")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], orange.stroke_width(2)));
+    let differences = [
+        ("forward difference", forward, RGBColor(31, 119, 180)),
+        ("central difference", central, RGBColor(230, 120, 20)),
+    ];
+    for (name, points, color) in differences {
+        let style = color.stroke_width(2);
+        chart
+            .draw_series(LineSeries::new(points.iter().copied(), style))
+            .map_err(|e| fail(&e))?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    }
     let references = [
         ("forward AD", RGBColor(44, 160, 44)),
         ("reverse AD", RGBColor(148, 103, 189)),
