@@ -514,13 +514,16 @@ fn node_order<'a>(a: &'a Expr, b: &'a Expr) -> NodeOrder<'a> {
     }
 }
 
+/// [`rank`] of a product.
+const MUL_RANK: u8 = 4;
+
 fn rank(kind: &Kind) -> u8 {
     match kind {
         Kind::Num(_) => 0,
         Kind::Const(_) => 1,
         Kind::Sym(_) => 2,
         Kind::Pow(..) => 3,
-        Kind::Mul(_) => 4,
+        Kind::Mul(_) => MUL_RANK,
         Kind::Add(_) => 5,
         Kind::Call(..) => 6,
         Kind::Undef { .. } => 7,
@@ -920,24 +923,88 @@ fn classes<'a>(items: impl ExactSizeIterator<Item = &'a Expr>) -> (Vec<usize>, V
 /// A sum read term by term, with like terms collected as they arrive: [`Expr::sum`] of all
 /// the terms added, holding only the distinct terms (a sum of a million terms with fifty
 /// distinct monomials holds fifty). The parser feeds it one term at a time.
+///
+/// Terms are compared by their factors without the coefficient ([`rest_factors`]), read in
+/// place: no term is rebuilt without its coefficient unless like terms actually merge.
 pub(crate) struct SumBuilder {
     /// The sum of the numbers.
     constant: Number,
     /// One entry per distinct term without its coefficient, in order of first arrival.
     parts: Vec<LikeTerms>,
-    /// Where each part is, by its term without coefficient; built once there are more than
-    /// a few parts (below that, comparing cached hashes in a scan is faster).
-    index: HashMap<Expr, usize, BuildHasherDefault<CachedHash>>,
+    /// The first part with each [`rest_hash`], once there are more than a few parts (below
+    /// that, comparing cached hashes in a scan is faster); parts with equal hashes are
+    /// chained through [`LikeTerms::next`].
+    index: HashMap<u64, usize, BuildHasherDefault<CachedHash>>,
 }
 
 /// The terms of a sum that differ only in their coefficients.
 struct LikeTerms {
-    /// The term without its coefficient (`x*y` for `3*x*y`).
-    rest: Expr,
+    /// The first such term as it arrived: its [`rest_factors`] are those of all of them.
+    first: Expr,
     /// The sum of the coefficients.
     coeff: Number,
-    /// The term as it arrived, while it is the only one: rebuilding it would cost a node.
-    alone: Option<Expr>,
+    /// Whether more than one term arrived: then the term is rebuilt with the new
+    /// coefficient; alone, it is kept as it is (rebuilding it would cost a node).
+    merged: bool,
+    /// The next part whose rest has the same hash (only once the index is built).
+    next: Option<usize>,
+}
+
+impl LikeTerms {
+    fn rest(&self) -> &[Expr] {
+        rest_factors(&self.first)
+    }
+}
+
+/// A term's factors without its numeric coefficient: `[x, y]` for `3*x*y` and for `x*y`,
+/// `[sin(x)]` for `sin(x)`. Two terms are like terms exactly when these are equal.
+fn rest_factors(term: &Expr) -> &[Expr] {
+    match term.kind() {
+        Kind::Mul(xs) if xs[0].as_num().is_some() => &xs[1..],
+        Kind::Mul(xs) => xs,
+        _ => std::slice::from_ref(term),
+    }
+}
+
+/// A hash of [`rest_factors`], from the factors' cached hashes.
+fn rest_hash(rest: &[Expr]) -> u64 {
+    match rest {
+        [single] => single.0.hash,
+        _ => rest.iter().fold(rest.len() as u64, |h, x| {
+            (h.rotate_left(23) ^ x.0.hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        }),
+    }
+}
+
+/// The polynomial degree of the product of `rest`.
+fn rest_degree(rest: &[Expr]) -> i32 {
+    rest.iter().fold(0i32, |d, x| d.saturating_add(x.0.degree))
+}
+
+/// The canonical order of the terms `rest` stands for: the product of the factors when
+/// there are several, the factor itself when there is one (never a product).
+fn rest_order(a: &[Expr], b: &[Expr]) -> Ordering {
+    match (a, b) {
+        ([x], [y]) => x.cmp(y),
+        ([x], _) => rank(x.kind()).cmp(&MUL_RANK),
+        (_, [y]) => MUL_RANK.cmp(&rank(y.kind())),
+        _ => a.iter().cmp(b.iter()),
+    }
+}
+
+/// `coeff` times the product of `rest` (canonical, sorted, no number among them).
+fn times_rest(coeff: Number, rest: &[Expr]) -> Expr {
+    match rest {
+        [] => Expr::num(coeff),
+        [single] if coeff.is_one() => single.clone(),
+        _ if coeff.is_one() => Expr::make(Kind::Mul(rest.into())),
+        _ => {
+            let factors: Box<[Expr]> = std::iter::once(Expr::num(coeff))
+                .chain(rest.iter().cloned())
+                .collect();
+            Expr::make(Kind::Mul(factors))
+        }
+    }
 }
 
 impl SumBuilder {
@@ -962,40 +1029,61 @@ impl SumBuilder {
     }
 
     fn add_term(&mut self, term: Expr) {
-        if let Kind::Num(n) = term.kind() {
-            self.constant = self.constant.add(n);
-            return;
-        }
-        let (c, rest) = term.split_coeff();
-        match self.find(&rest) {
+        let coeff = match term.kind() {
+            Kind::Num(n) => {
+                self.constant = self.constant.add(n);
+                return;
+            }
+            Kind::Mul(xs) => xs[0].as_num().cloned().unwrap_or_else(Number::one),
+            _ => Number::one(),
+        };
+        let hash = rest_hash(rest_factors(&term));
+        match self.find(rest_factors(&term), hash) {
             Some(k) => {
                 let like = &mut self.parts[k];
-                like.coeff = like.coeff.add(&c);
-                like.alone = None;
+                like.coeff = like.coeff.add(&coeff);
+                like.merged = true;
             }
             None => {
-                if !self.index.is_empty() {
-                    self.index.insert(rest.clone(), self.parts.len());
-                }
+                let next = if self.index.is_empty() {
+                    None
+                } else {
+                    self.index.insert(hash, self.parts.len())
+                };
                 self.parts.push(LikeTerms {
-                    rest,
-                    coeff: c,
-                    alone: Some(term),
+                    first: term,
+                    coeff,
+                    merged: false,
+                    next,
                 });
             }
         }
     }
 
-    /// The part whose term without coefficient is `rest`.
-    fn find(&mut self, rest: &Expr) -> Option<usize> {
+    /// The part whose term without coefficient has the factors `rest` (and hash `hash`).
+    fn find(&mut self, rest: &[Expr], hash: u64) -> Option<usize> {
         if self.parts.len() <= Self::SCAN {
-            return self.parts.iter().position(|like| like.rest == *rest);
+            return self.parts.iter().position(|like| like.rest() == rest);
         }
         if self.index.is_empty() {
-            let entries = self.parts.iter().enumerate();
-            self.index = entries.map(|(k, like)| (like.rest.clone(), k)).collect();
+            self.build_index();
         }
-        self.index.get(rest).copied()
+        let mut candidate = self.index.get(&hash).copied();
+        while let Some(k) = candidate {
+            if self.parts[k].rest() == rest {
+                return Some(k);
+            }
+            candidate = self.parts[k].next;
+        }
+        None
+    }
+
+    /// Indexes the parts so far by the hashes of their rests.
+    fn build_index(&mut self) {
+        for k in 0..self.parts.len() {
+            let hash = rest_hash(self.parts[k].rest());
+            self.parts[k].next = self.index.insert(hash, k);
+        }
     }
 
     /// The canonical sum: like terms collected, sorted by [`term_order`], the number last.
@@ -1005,16 +1093,17 @@ impl SumBuilder {
         // By degree, then by the terms without coefficients (all distinct): that is
         // [`term_order`], without splitting every term at every comparison.
         parts.sort_unstable_by(|a, b| {
-            (b.rest.0.degree)
-                .cmp(&a.rest.0.degree)
-                .then_with(|| a.rest.cmp(&b.rest))
+            let (a, b) = (a.rest(), b.rest());
+            rest_degree(b)
+                .cmp(&rest_degree(a))
+                .then_with(|| rest_order(a, b))
         });
         let mut terms: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
         for like in parts {
-            match like.alone {
-                Some(term) => terms.push(term),
-                None if like.coeff.is_zero() => {}
-                None => terms.push(with_coeff(like.coeff, like.rest)),
+            match like.merged {
+                false => terms.push(like.first),
+                true if like.coeff.is_zero() => {}
+                true => terms.push(times_rest(like.coeff, rest_factors(&like.first))),
             }
         }
         if !self.constant.is_zero() {
@@ -1094,22 +1183,6 @@ fn factor_order(a: &Expr, b: &Expr) -> Ordering {
         (None, Some(y)) => Expr::one().cmp(y),
         (Some(x), Some(y)) => x.cmp(y),
     })
-}
-
-/// `coeff * rest`, where `rest` is canonical and carries no numeric coefficient.
-fn with_coeff(coeff: Number, rest: Expr) -> Expr {
-    if coeff.is_one() {
-        return rest;
-    }
-    if rest.is_int(1) {
-        return Expr::num(coeff);
-    }
-    let mut factors = vec![Expr::num(coeff)];
-    match rest.kind() {
-        Kind::Mul(xs) => factors.extend(xs.iter().cloned()),
-        _ => factors.push(rest),
-    }
-    Expr::make(Kind::Mul(factors.into()))
 }
 
 /// Values that every CAS writes exactly: functions at `0` and `1`, `ln(e)`, `abs` and `sign`
@@ -1229,10 +1302,11 @@ impl std::ops::Neg for Expr {
     fn neg(self) -> Expr {
         match self.kind() {
             Kind::Num(n) => Expr::num(n.neg()),
-            _ => {
-                let (c, rest) = self.split_coeff();
-                with_coeff(c.neg(), rest)
-            }
+            Kind::Mul(xs) => match xs[0].as_num() {
+                Some(c) => times_rest(c.neg(), &xs[1..]),
+                None => times_rest(Number::int(-1), xs),
+            },
+            _ => times_rest(Number::int(-1), std::slice::from_ref(&self)),
         }
     }
 }

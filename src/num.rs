@@ -3,7 +3,15 @@
 //! `num-rational` stays inside this module. Every operation that could make a number
 //! unboundedly large (powers) is checked against [`MAX_BITS`]; past it the caller keeps the
 //! expression symbolic instead of computing a gigantic integer.
+//!
+//! Almost every number in a formula is a small integer or a small fraction, so a [`Number`]
+//! is two machine words when it fits in them and a boxed `BigRational` only when it does not.
+//! The small path does its arithmetic in `i128` and falls back to big integers on overflow,
+//! so the results are exactly those of `BigRational`; the representation is canonical (a
+//! value that fits is always small), so equality and hashing look at the representation.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
@@ -19,171 +27,316 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 pub const MAX_BITS: u64 = 4096;
 
 /// An exact rational number, always in lowest terms with a positive denominator.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
-pub struct Number(BigRational);
+#[derive(Clone, PartialEq, Eq)]
+pub struct Number(Repr);
 
-impl Hash for Number {
-    /// Hashes the numerator and denominator. `BigRational`'s own hash expands the fraction
-    /// into a continued fraction (so that unreduced fractions hash alike), a division per
-    /// step; a `Number` is always in lowest terms, so equal numbers have equal parts.
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        match (self.0.numer().to_i64(), self.0.denom().to_u64()) {
-            (Some(n), Some(d)) => {
-                state.write_i64(n);
-                state.write_u64(d);
-            }
-            _ => {
-                self.0.numer().hash(state);
-                self.0.denom().hash(state);
-            }
+/// The two forms of a number. **Invariant:** `Small` exactly when numerator and denominator
+/// both lie within `±(2^63 - 1)`, so each value has one representation (derived equality is
+/// value equality) and negating a small number cannot overflow.
+#[derive(Clone, PartialEq, Eq)]
+enum Repr {
+    /// `numer / denom` in lowest terms, `denom >= 1`, `numer != i64::MIN`.
+    Small { numer: i64, denom: i64 },
+    /// Anything larger, in lowest terms.
+    Big(Box<BigRational>),
+}
+
+/// Greatest common divisor of two non-negative integers (binary method: no division).
+fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
         }
     }
 }
 
 impl Number {
+    /// The small form, when both parts (already in lowest terms, `denom > 0`) fit.
+    fn small_reduced(numer: i128, denom: i128) -> Option<Number> {
+        let fits = |v: i128| v.unsigned_abs() <= i64::MAX as u128;
+        (fits(numer) && fits(denom)).then_some(Number(Repr::Small {
+            numer: numer as i64,
+            denom: denom as i64,
+        }))
+    }
+
+    /// `numer / denom` for any `i128` parts with `denom != 0`: reduced, sign on the numerator,
+    /// small when it fits and big otherwise.
+    fn from_i128(numer: i128, denom: i128) -> Number {
+        if denom == 1
+            && let Some(small) = Number::small_reduced(numer, 1)
+        {
+            return small;
+        }
+        let g = gcd_u128(numer.unsigned_abs(), denom.unsigned_abs());
+        let sign_flip = denom < 0;
+        // g >= 1 since denom != 0; dividing magnitudes avoids overflow at i128::MIN.
+        let n = numer.unsigned_abs() / g;
+        let d = denom.unsigned_abs() / g;
+        let negative = (numer < 0) != sign_flip && n != 0;
+        if n <= i64::MAX as u128 && d <= i64::MAX as u128 {
+            let n = n as i64;
+            return Number(Repr::Small {
+                numer: if negative { -n } else { n },
+                denom: d as i64,
+            });
+        }
+        let n = BigInt::from(n);
+        let n = if negative { -n } else { n };
+        Number::from_big(BigRational::new_raw(n, BigInt::from(d)))
+    }
+
+    /// The canonical form of a reduced `BigRational`.
+    fn from_big(value: BigRational) -> Number {
+        match (value.numer().to_i64(), value.denom().to_i64()) {
+            (Some(numer), Some(denom)) if numer != i64::MIN => Number(Repr::Small { numer, denom }),
+            _ => Number(Repr::Big(Box::new(value))),
+        }
+    }
+
+    /// The value as a `BigRational`, borrowed when it is one already.
+    fn big(&self) -> Cow<'_, BigRational> {
+        match &self.0 {
+            Repr::Small { numer, denom } => Cow::Owned(BigRational::new_raw(
+                BigInt::from(*numer),
+                BigInt::from(*denom),
+            )),
+            Repr::Big(value) => Cow::Borrowed(value),
+        }
+    }
+
+    /// Both numbers' small parts, when both are small.
+    fn both_small(&self, other: &Number) -> Option<((i128, i128), (i128, i128))> {
+        match (&self.0, &other.0) {
+            (Repr::Small { numer: a, denom: b }, Repr::Small { numer: c, denom: d }) => {
+                Some(((*a as i128, *b as i128), (*c as i128, *d as i128)))
+            }
+            _ => None,
+        }
+    }
+
     /// The integer `n`.
     pub fn int(n: i64) -> Number {
-        Number(BigRational::from_integer(BigInt::from(n)))
+        if n == i64::MIN {
+            return Number(Repr::Big(Box::new(BigRational::from_integer(
+                BigInt::from(n),
+            ))));
+        }
+        Number(Repr::Small { numer: n, denom: 1 })
     }
 
     /// The fraction `p/q`; `None` when `q` is zero.
     pub fn ratio(p: i64, q: i64) -> Option<Number> {
-        (q != 0).then(|| Number(BigRational::new(BigInt::from(p), BigInt::from(q))))
+        (q != 0).then(|| Number::from_i128(i128::from(p), i128::from(q)))
     }
 
     /// Zero.
     pub fn zero() -> Number {
-        Number(BigRational::zero())
+        Number::int(0)
     }
 
     /// One.
     pub fn one() -> Number {
-        Number(BigRational::one())
+        Number::int(1)
+    }
+
+    /// The small parts, when small.
+    fn small(&self) -> Option<(i64, i64)> {
+        match self.0 {
+            Repr::Small { numer, denom } => Some((numer, denom)),
+            Repr::Big(_) => None,
+        }
     }
 
     /// Whether this is `0`.
     pub fn is_zero(&self) -> bool {
-        self.0.is_zero()
+        self.small() == Some((0, 1))
     }
 
     /// Whether this is `1`.
     pub fn is_one(&self) -> bool {
-        self.0.is_one()
+        self.small() == Some((1, 1))
     }
 
     /// Whether this is `-1`.
     pub fn is_minus_one(&self) -> bool {
-        self.0.is_integer() && *self.0.numer() == BigInt::from(-1)
+        self.small() == Some((-1, 1))
     }
 
     /// Whether this is strictly negative.
     pub fn is_negative(&self) -> bool {
-        self.0.is_negative()
+        match &self.0 {
+            Repr::Small { numer, .. } => *numer < 0,
+            Repr::Big(value) => value.is_negative(),
+        }
     }
 
     /// Whether this is strictly positive.
     pub fn is_positive(&self) -> bool {
-        self.0.is_positive()
+        match &self.0 {
+            Repr::Small { numer, .. } => *numer > 0,
+            Repr::Big(value) => value.is_positive(),
+        }
     }
 
     /// Whether the denominator is one.
     pub fn is_integer(&self) -> bool {
-        self.0.is_integer()
+        match &self.0 {
+            Repr::Small { denom, .. } => *denom == 1,
+            Repr::Big(value) => value.is_integer(),
+        }
     }
 
     /// The value as an `i64`, when it is an integer that fits.
     pub fn to_i64(&self) -> Option<i64> {
-        if self.0.is_integer() {
-            self.0.numer().to_i64()
-        } else {
-            None
+        match &self.0 {
+            Repr::Small { numer, denom: 1 } => Some(*numer),
+            Repr::Small { .. } => None,
+            Repr::Big(value) if value.is_integer() => value.numer().to_i64(),
+            Repr::Big(_) => None,
         }
     }
 
     /// The nearest `f64` (infinite when the number is beyond `f64`'s range).
     pub fn to_f64(&self) -> f64 {
-        if let (Some(n), Some(d)) = (self.0.numer().to_f64(), self.0.denom().to_f64())
+        let value = match &self.0 {
+            Repr::Small { numer, denom } => return *numer as f64 / *denom as f64,
+            Repr::Big(value) => value,
+        };
+        if let (Some(n), Some(d)) = (value.numer().to_f64(), value.denom().to_f64())
             && n.is_finite()
             && d.is_finite()
         {
             return n / d;
         }
         // Huge numerator or denominator: scale both down by the same power of two.
-        let shift = self
-            .0
+        let shift = value
             .numer()
             .bits()
-            .max(self.0.denom().bits())
+            .max(value.denom().bits())
             .saturating_sub(1000);
-        let n = (self.0.numer() >> shift).to_f64().unwrap_or(f64::NAN);
-        let d = (self.0.denom() >> shift).to_f64().unwrap_or(f64::NAN);
+        let n = (value.numer() >> shift).to_f64().unwrap_or(f64::NAN);
+        let d = (value.denom() >> shift).to_f64().unwrap_or(f64::NAN);
         n / d
     }
 
     /// The numerator, as a number.
     pub fn numer(&self) -> Number {
-        Number(BigRational::from_integer(self.0.numer().clone()))
+        match &self.0 {
+            Repr::Small { numer, .. } => Number::int(*numer),
+            Repr::Big(value) => Number::from_big(BigRational::from_integer(value.numer().clone())),
+        }
     }
 
     /// The denominator, as a number (always positive).
     pub fn denom(&self) -> Number {
-        Number(BigRational::from_integer(self.0.denom().clone()))
+        match &self.0 {
+            Repr::Small { denom, .. } => Number::int(*denom),
+            Repr::Big(value) => Number::from_big(BigRational::from_integer(value.denom().clone())),
+        }
     }
 
     /// The number of bits of the larger of numerator and denominator.
     pub fn bits(&self) -> u64 {
-        self.0.numer().bits().max(self.0.denom().bits())
+        match &self.0 {
+            Repr::Small { numer, denom } => {
+                u64::from(64 - (numer.unsigned_abs() | denom.unsigned_abs()).leading_zeros())
+            }
+            Repr::Big(value) => value.numer().bits().max(value.denom().bits()),
+        }
     }
 
     /// `-self`.
     pub fn neg(&self) -> Number {
-        Number(-&self.0)
+        match &self.0 {
+            // The invariant keeps `numer` away from `i64::MIN`, so this cannot overflow.
+            Repr::Small { numer, denom } => Number(Repr::Small {
+                numer: -numer,
+                denom: *denom,
+            }),
+            Repr::Big(value) => Number::from_big(-&**value),
+        }
     }
 
     /// `|self|`.
     pub fn abs(&self) -> Number {
-        Number(self.0.abs())
+        if self.is_negative() {
+            self.neg()
+        } else {
+            self.clone()
+        }
     }
 
     /// `-1`, `0` or `1`.
     pub fn signum(&self) -> Number {
-        Number(self.0.signum())
+        if self.is_negative() {
+            Number::int(-1)
+        } else if self.is_zero() {
+            Number::zero()
+        } else {
+            Number::one()
+        }
     }
 
     /// `self + other`.
     pub fn add(&self, other: &Number) -> Number {
-        if let Some((a, b)) = self.integers_with(other) {
-            return Number(BigRational::from_integer(a + b));
+        if let Some(((a, b), (c, d))) = self.both_small(other) {
+            // |a*d|, |c*b| < 2^126, so neither the products nor their sum overflow.
+            return if b == d {
+                Number::from_i128(a + c, b)
+            } else {
+                Number::from_i128(a * d + c * b, b * d)
+            };
         }
-        Number(&self.0 + &other.0)
+        Number::from_big(&*self.big() + &*other.big())
     }
 
     /// `self - other`.
     pub fn sub(&self, other: &Number) -> Number {
-        if let Some((a, b)) = self.integers_with(other) {
-            return Number(BigRational::from_integer(a - b));
-        }
-        Number(&self.0 - &other.0)
+        self.add(&other.neg())
     }
 
     /// `self * other`.
     pub fn mul(&self, other: &Number) -> Number {
-        if let Some((a, b)) = self.integers_with(other) {
-            return Number(BigRational::from_integer(a * b));
+        if let Some(((a, b), (c, d))) = self.both_small(other) {
+            if b == 1 && d == 1 {
+                return Number::from_i128(a * c, 1);
+            }
+            // Cancel crosswise first, so the products are already in lowest terms.
+            let g1 = gcd_u128(a.unsigned_abs(), d.unsigned_abs()) as i128;
+            let g2 = gcd_u128(c.unsigned_abs(), b.unsigned_abs()) as i128;
+            let (numer, denom) = ((a / g1) * (c / g2), (b / g2) * (d / g1));
+            return Number::small_reduced(numer, denom)
+                .unwrap_or_else(|| Number::from_i128(numer, denom));
         }
-        Number(&self.0 * &other.0)
-    }
-
-    /// Both numerators, when both numbers are integers. `BigRational` arithmetic takes gcds
-    /// with the denominators even when they are one, which costs a loop per bit (polynomial
-    /// arithmetic over big integer coefficients spends most of its time there).
-    fn integers_with<'a>(&'a self, other: &'a Number) -> Option<(&'a BigInt, &'a BigInt)> {
-        (self.0.is_integer() && other.0.is_integer()).then(|| (self.0.numer(), other.0.numer()))
+        Number::from_big(&*self.big() * &*other.big())
     }
 
     /// `1 / self`; `None` for zero.
     pub fn recip(&self) -> Option<Number> {
-        (!self.is_zero()).then(|| Number(self.0.recip()))
+        if self.is_zero() {
+            return None;
+        }
+        Some(match &self.0 {
+            Repr::Small { numer, denom } => Number(Repr::Small {
+                numer: denom * numer.signum(),
+                denom: numer.abs(),
+            }),
+            Repr::Big(value) => Number::from_big(value.recip()),
+        })
     }
 
     /// `self / other`; `None` when `other` is zero.
@@ -194,9 +347,17 @@ impl Number {
     /// The greatest common divisor of two rationals: `gcd(p/q, r/s) = gcd(p, r) / lcm(q, s)`.
     /// Always non-negative; `gcd(0, 0) = 0`.
     pub fn gcd(&self, other: &Number) -> Number {
-        let n = self.0.numer().gcd(other.0.numer());
-        let d = self.0.denom().lcm(other.0.denom());
-        Number(BigRational::new(n, d))
+        if let Some(((a, b), (c, d))) = self.both_small(other) {
+            let n = gcd_u128(a.unsigned_abs(), c.unsigned_abs());
+            let (b, d) = (b.unsigned_abs(), d.unsigned_abs());
+            let lcm = b / gcd_u128(b, d) * d;
+            // gcd(n, lcm) = 1: n divides both numerators, lcm's primes divide denominators.
+            return Number::from_i128(n as i128, lcm as i128);
+        }
+        let (x, y) = (self.big(), other.big());
+        let n = x.numer().gcd(y.numer());
+        let d = x.denom().lcm(y.denom());
+        Number::from_big(BigRational::new(n, d))
     }
 
     /// `self ^ exp` exactly, when the result is rational and within [`MAX_BITS`].
@@ -205,8 +366,9 @@ impl Number {
     /// `p/q` fold when the base is a perfect `q`-th power (`8^(2/3) = 4`); a negative base with
     /// an even root, or any irrational result, returns `None`.
     pub fn pow(&self, exp: &Number) -> Option<Number> {
-        let base = self.root(exp.0.denom())?;
-        base.pow_int(exp.0.numer())
+        let exp = exp.big();
+        let base = self.root(exp.denom())?;
+        base.pow_int(exp.numer())
     }
 
     fn pow_int(&self, exp: &BigInt) -> Option<Number> {
@@ -216,7 +378,7 @@ impl Number {
         if self.is_zero() {
             return (exp.sign() == Sign::Plus).then(Number::zero);
         }
-        if self.0.numer().magnitude().is_one() && self.0.denom().is_one() {
+        if self.is_one() || self.is_minus_one() {
             let odd = exp.is_odd();
             return Some(if self.is_negative() && odd {
                 Number::int(-1)
@@ -231,7 +393,7 @@ impl Number {
             return None;
         }
         let e = u32::try_from(e).ok()?;
-        let powered = Number(num_traits::Pow::pow(&self.0, e));
+        let powered = Number::from_big(num_traits::Pow::pow(&*self.big(), e));
         if exp.is_negative() {
             powered.recip()
         } else {
@@ -245,17 +407,15 @@ impl Number {
             return Some(self.clone());
         }
         let q = q.to_u32()?;
-        if self.is_negative() && q % 2 == 0 {
-            return None;
-        }
         // The principal root of a negative number is not real: keep `(-8)^(1/3)` symbolic.
         if self.is_negative() {
             return None;
         }
-        let n = self.0.numer().nth_root(q);
-        let d = self.0.denom().nth_root(q);
+        let value = self.big();
+        let n = value.numer().nth_root(q);
+        let d = value.denom().nth_root(q);
         let candidate = BigRational::new(n, d);
-        (num_traits::Pow::pow(&candidate, q) == self.0).then_some(Number(candidate))
+        (num_traits::Pow::pow(&candidate, q) == *value).then(|| Number::from_big(candidate))
     }
 
     /// Splits `p/q` into its integer numerator and denominator as numbers.
@@ -268,11 +428,6 @@ impl Number {
     /// Returns `None` for malformed text, or for an exponent whose magnitude exceeds
     /// `max_exponent` (so `1e1000000` cannot allocate a million-digit integer).
     pub fn from_decimal(text: &str, max_exponent: u32) -> Option<Number> {
-        // Most literals are short integers: read them without the general path's string
-        // building and big-integer parsing.
-        if (1..=18).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
-            return text.parse::<i64>().ok().map(Number::int);
-        }
         let (mantissa, exponent) = match text.find(['e', 'E']) {
             Some(i) => (&text[..i], text[i + 1..].parse::<i64>().ok()?),
             None => (text, 0),
@@ -291,12 +446,15 @@ impl Number {
         {
             return None;
         }
-        let digits = format!("{int_part}{frac_part}");
-        let numer = BigInt::from_str(if digits.is_empty() { "0" } else { &digits }).ok()?;
         let scale = exponent.checked_sub(frac_part.len() as i64)?;
         if scale.unsigned_abs() > u64::from(max_exponent) + frac_part.len() as u64 {
             return None;
         }
+        if let Some(value) = Number::small_decimal(int_part, frac_part, scale) {
+            return Some(value);
+        }
+        let digits = format!("{int_part}{frac_part}");
+        let numer = BigInt::from_str(if digits.is_empty() { "0" } else { &digits }).ok()?;
         let ten = BigInt::from(10);
         let factor = num_traits::Pow::pow(&ten, scale.unsigned_abs() as u32);
         let value = if scale >= 0 {
@@ -304,18 +462,77 @@ impl Number {
         } else {
             BigRational::new(numer, factor)
         };
-        Some(Number(value))
+        Some(Number::from_big(value))
+    }
+
+    /// `digits * 10^scale` without big integers, when the digits (at most 18) and the power
+    /// of ten (at most `10^18`) fit in machine words: nearly every literal people write.
+    fn small_decimal(int_part: &str, frac_part: &str, scale: i64) -> Option<Number> {
+        if int_part.len() + frac_part.len() > 18 || scale.unsigned_abs() > 18 {
+            return None;
+        }
+        let digits = int_part
+            .bytes()
+            .chain(frac_part.bytes())
+            .fold(0i128, |n, b| n * 10 + i128::from(b - b'0'));
+        let power = 10i128.pow(scale.unsigned_abs() as u32);
+        Some(if scale >= 0 {
+            Number::from_i128(digits * power, 1)
+        } else {
+            Number::from_i128(digits, power)
+        })
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Number) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Number {
+    /// By value.
+    fn cmp(&self, other: &Number) -> Ordering {
+        if let Some(((a, b), (c, d))) = self.both_small(other) {
+            return (a * d).cmp(&(c * b));
+        }
+        self.big().cmp(&other.big())
+    }
+}
+
+impl Hash for Number {
+    /// Hashes the numerator and denominator. `BigRational`'s own hash expands the fraction
+    /// into a continued fraction (so that unreduced fractions hash alike), a division per
+    /// step; a `Number` is always in lowest terms, so equal numbers have equal parts.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match &self.0 {
+            Repr::Small { numer, denom } => {
+                state.write_i64(*numer);
+                state.write_u64(*denom as u64);
+            }
+            Repr::Big(value) => {
+                value.numer().hash(state);
+                value.denom().hash(state);
+            }
+        }
     }
 }
 
 impl fmt::Display for Number {
     /// `3`, `-3`, `1/2`, `-7/3`: the form the parser reads back.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_integer() {
-            write!(f, "{}", self.0.numer())
-        } else {
-            write!(f, "{}/{}", self.0.numer(), self.0.denom())
+        match &self.0 {
+            Repr::Small { numer, denom: 1 } => write!(f, "{numer}"),
+            Repr::Small { numer, denom } => write!(f, "{numer}/{denom}"),
+            Repr::Big(value) if value.is_integer() => write!(f, "{}", value.numer()),
+            Repr::Big(value) => write!(f, "{}/{}", value.numer(), value.denom()),
         }
+    }
+}
+
+impl fmt::Debug for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Number({self})")
     }
 }
 
@@ -335,7 +552,7 @@ impl FromStr for Number {
                 if q.is_zero() {
                     return Err("zero denominator".into());
                 }
-                Number(BigRational::new(p, q))
+                Number::from_big(BigRational::new(p, q))
             }
             None => Number::from_decimal(body, 10_000).ok_or("not a number")?,
         };
@@ -348,7 +565,6 @@ impl From<i64> for Number {
         Number::int(n)
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,5 +599,102 @@ mod tests {
     fn gcd_of_rationals() {
         assert_eq!(n("4/3").gcd(&n("2/9")), n("2/9"));
         assert_eq!(n("6").gcd(&n("-4")), n("2"));
+    }
+
+    /// The small path must give exactly what `BigRational` gives, at the edges of `i64` too.
+    mod against_big {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn edge() -> impl Strategy<Value = i64> {
+            prop_oneof![
+                -20i64..20,
+                any::<i64>(),
+                (0i64..4).prop_map(|k| i64::MAX - k),
+                (0i64..4).prop_map(|k| i64::MIN + k),
+                (0u32..63).prop_map(|b| 1i64 << b),
+                (0u32..63).prop_map(|b| -(1i64 << b)),
+            ]
+        }
+
+        fn number() -> impl Strategy<Value = (Number, BigRational)> {
+            (edge(), edge().prop_filter("nonzero", |d| *d != 0)).prop_map(|(p, q)| {
+                let big = BigRational::new(BigInt::from(p), BigInt::from(q));
+                (Number::from_big(big.clone()), big)
+            })
+        }
+
+        /// The canonical form: small exactly when both parts fit.
+        fn canonical(n: &Number) -> bool {
+            match &n.0 {
+                Repr::Small { numer, denom } => {
+                    *denom >= 1
+                        && *numer != i64::MIN
+                        && n.big().numer().gcd(n.big().denom()).is_one()
+                }
+                Repr::Big(v) => {
+                    !(v.numer().to_i64().is_some_and(|n| n != i64::MIN)
+                        && v.denom().to_i64().is_some())
+                }
+            }
+        }
+
+        fn same(n: &Number, big: &BigRational) -> bool {
+            canonical(n) && *n.big() == *big && *n == Number::from_big(big.clone())
+        }
+
+        proptest! {
+            #[test]
+            fn arithmetic_agrees((a, x) in number(), (b, y) in number()) {
+                prop_assert!(same(&a.add(&b), &(&x + &y)));
+                prop_assert!(same(&a.sub(&b), &(&x - &y)));
+                prop_assert!(same(&a.mul(&b), &(&x * &y)));
+                prop_assert!(same(&a.neg(), &-&x));
+                if !y.is_zero() {
+                    let quotient = a.div(&b);
+                    prop_assert!(quotient.is_some_and(|q| same(&q, &(&x / &y))));
+                }
+                prop_assert_eq!(a.cmp(&b), x.cmp(&y));
+                prop_assert_eq!(a == b, x == y);
+                let g = a.gcd(&b);
+                prop_assert!(same(&g, &BigRational::new(x.numer().gcd(y.numer()), x.denom().lcm(y.denom()))));
+                prop_assert_eq!(a.bits(), x.numer().bits().max(x.denom().bits()));
+                prop_assert_eq!(a.to_string(), Number::from_big(x.clone()).to_string());
+                prop_assert_eq!(a.to_i64(), if x.is_integer() { x.numer().to_i64() } else { None });
+            }
+
+            #[test]
+            fn decimals_agree(int in 0u64..1_000_000_000_000, frac in "[0-9]{0,9}", exp in -25i32..25) {
+                let text = format!("{int}.{frac}e{exp}");
+                let digits = BigInt::from_str(&format!("{int}{frac}")).unwrap_or_default();
+                let scale = i64::from(exp) - frac.len() as i64;
+                let ten = BigInt::from(10);
+                let power = num_traits::Pow::pow(&ten, scale.unsigned_abs() as u32);
+                let expected = if scale >= 0 {
+                    BigRational::from_integer(digits * power)
+                } else {
+                    BigRational::new(digits, power)
+                };
+                let read = Number::from_decimal(&text, 10_000);
+                prop_assert!(read.is_some_and(|n| same(&n, &expected)));
+            }
+        }
+
+        #[test]
+        fn overflow_moves_to_big_and_back() {
+            let max = Number::int(i64::MAX);
+            let big = max.add(&Number::one());
+            assert!(matches!(big.0, Repr::Big(_)));
+            assert!(matches!(big.sub(&Number::one()).0, Repr::Small { .. }));
+            assert_eq!(
+                Number::int(i64::MIN).neg().to_string(),
+                "9223372036854775808"
+            );
+            assert!(matches!(
+                Number::int(i64::MIN).add(&Number::one()).0,
+                Repr::Small { .. }
+            ));
+            assert_eq!(max.mul(&max).div(&max), Some(max.clone()));
+        }
     }
 }
