@@ -43,11 +43,33 @@ enum Repr {
 
 /// Greatest common divisor of two non-negative integers (binary method: no division).
 fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
+        return u128::from(gcd_u64(a, b));
+    }
     if a == 0 {
         return b;
     }
     if b == 0 {
         return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+/// [`gcd_u128`] in 64-bit registers, where almost every gcd falls.
+fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 || b == 0 {
+        return a | b;
     }
     let shift = (a | b).trailing_zeros();
     a >>= a.trailing_zeros();
@@ -301,6 +323,9 @@ impl Number {
                 Number::from_i128(a * d + c * b, b * d)
             };
         }
+        if let Some((a, b)) = self.integers_with(other) {
+            return Number::from_big(BigRational::from_integer(a + b));
+        }
         Number::from_big(&*self.big() + &*other.big())
     }
 
@@ -322,7 +347,23 @@ impl Number {
             return Number::small_reduced(numer, denom)
                 .unwrap_or_else(|| Number::from_i128(numer, denom));
         }
+        if let Some((a, b)) = self.integers_with(other) {
+            return Number::from_big(BigRational::from_integer(a * b));
+        }
         Number::from_big(&*self.big() * &*other.big())
+    }
+
+    /// Both numerators, when both numbers are integers and one is big. `BigRational`
+    /// arithmetic takes gcds with the denominators even when they are one, which costs a
+    /// loop per bit (polynomial arithmetic over big integer coefficients spends most of its
+    /// time there).
+    fn integers_with(&self, other: &Number) -> Option<(BigInt, BigInt)> {
+        let numer = |n: &Number| match &n.0 {
+            Repr::Small { numer, denom: 1 } => Some(BigInt::from(*numer)),
+            Repr::Small { .. } => None,
+            Repr::Big(value) => value.is_integer().then(|| value.numer().clone()),
+        };
+        Some((numer(self)?, numer(other)?))
     }
 
     /// `1 / self`; `None` for zero.
