@@ -662,22 +662,59 @@ impl Expr {
     /// The canonical product of `factors`: flattened, numbers folded into one coefficient,
     /// like bases collected (`x*x = x^2`, `x*x^-1 = 1`), sorted by base.
     pub fn product(factors: impl IntoIterator<Item = Expr>) -> Expr {
+        /// Up to this many factors, sorting them first and looking for like bases among
+        /// neighbours is cheaper than grouping them by hash.
+        const FEW: usize = 16;
         let mut coeff = Number::one();
-        // Each factor as base, exponent and the factor itself (reused when nothing merges).
-        let mut parts: Vec<(Expr, Expr, Expr)> = Vec::new();
-        let mut push = |f: &Expr, parts: &mut Vec<(Expr, Expr, Expr)>| match f.kind() {
+        let mut items: Vec<Expr> = Vec::new();
+        let mut push = |f: Expr, items: &mut Vec<Expr>| match f.kind() {
             Kind::Num(n) => coeff = coeff.mul(n),
-            _ => {
-                let (base, exp) = f.split_pow();
-                parts.push((base, exp, f.clone()));
-            }
+            _ => items.push(f),
         };
         for f in factors {
             match f.kind() {
-                Kind::Mul(xs) => xs.iter().for_each(|x| push(x, &mut parts)),
-                _ => push(&f, &mut parts),
+                Kind::Mul(xs) => xs.iter().for_each(|x| push(x.clone(), &mut items)),
+                _ => push(f, &mut items),
             }
         }
+        if coeff.is_zero() || items.len() > FEW {
+            return Expr::collect_product(coeff, items);
+        }
+        // Most products have no like bases: then the factors in canonical order are the
+        // answer, without splitting each into base and exponent.
+        items.sort_by(factor_order);
+        let like_bases = items.windows(2).any(|w| base_of(&w[0]) == base_of(&w[1]));
+        if like_bases {
+            return Expr::collect_product(coeff, items);
+        }
+        Expr::from_coeff_and_factors(coeff, items)
+    }
+
+    /// `coeff` times `factors` (canonical, none a number, sorted by [`factor_order`]).
+    fn from_coeff_and_factors(coeff: Number, mut factors: Vec<Expr>) -> Expr {
+        if coeff.is_one() {
+            return Expr::from_sorted_factors(factors);
+        }
+        if factors.is_empty() {
+            return Expr::num(coeff);
+        }
+        let all: Box<[Expr]> = std::iter::once(Expr::num(coeff))
+            .chain(factors.drain(..))
+            .collect();
+        Expr::make(Kind::Mul(all))
+    }
+
+    /// [`Expr::product`] of `coeff` and `items` (flattened, numbers folded into `coeff`),
+    /// collecting like bases (`x*x = x^2`) and folding what merging produces.
+    fn collect_product(mut coeff: Number, items: Vec<Expr>) -> Expr {
+        // Each factor as base, exponent and the factor itself (reused when nothing merges).
+        let parts: Vec<(Expr, Expr, Expr)> = items
+            .into_iter()
+            .map(|f| {
+                let (base, exp) = f.split_pow();
+                (base, exp, f)
+            })
+            .collect();
         if coeff.is_zero() {
             // `0*u = 0`, but not when `u` is undefined everywhere: `0/0` stays undefined.
             let undefined = parts
@@ -724,14 +761,7 @@ impl Expr {
             return Expr::product(factors);
         }
         factors.sort_by(factor_order);
-        if !coeff.is_one() {
-            factors.insert(0, Expr::num(coeff));
-        }
-        match factors.len() {
-            0 => Expr::one(),
-            1 => factors.pop().unwrap_or_else(Expr::one),
-            _ => Expr::make(Kind::Mul(factors.into())),
-        }
+        Expr::from_coeff_and_factors(coeff, factors)
     }
 
     /// Rebuilds a product from factors already canonical and sorted, none of them a number.
@@ -1164,6 +1194,14 @@ fn class_ranks(firsts: &[&Expr]) -> Vec<usize> {
         rank[class] = r;
     }
     rank
+}
+
+/// The base of a factor: `x` for `x^2` and for `x`.
+fn base_of(factor: &Expr) -> &Expr {
+    match factor.kind() {
+        Kind::Pow(base, _) => base,
+        _ => factor,
+    }
 }
 
 /// The order of factors in a product: by base, then by exponent (a bare factor has

@@ -103,11 +103,22 @@ impl Number {
         {
             return small;
         }
-        let g = gcd_u128(numer.unsigned_abs(), denom.unsigned_abs());
         let sign_flip = denom < 0;
-        // g >= 1 since denom != 0; dividing magnitudes avoids overflow at i128::MIN.
-        let n = numer.unsigned_abs() / g;
-        let d = denom.unsigned_abs() / g;
+        // g >= 1 since denom != 0; dividing magnitudes avoids overflow at i128::MIN, and
+        // dividing in 64 bits where they fit avoids the slow 128-bit division.
+        let (n, d) = match (
+            u64::try_from(numer.unsigned_abs()),
+            u64::try_from(denom.unsigned_abs()),
+        ) {
+            (Ok(n), Ok(d)) => {
+                let g = gcd_u64(n, d);
+                (u128::from(n / g), u128::from(d / g))
+            }
+            _ => {
+                let g = gcd_u128(numer.unsigned_abs(), denom.unsigned_abs());
+                (numer.unsigned_abs() / g, denom.unsigned_abs() / g)
+            }
+        };
         let negative = (numer < 0) != sign_flip && n != 0;
         if n <= i64::MAX as u128 && d <= i64::MAX as u128 {
             let n = n as i64;
@@ -340,10 +351,13 @@ impl Number {
             if b == 1 && d == 1 {
                 return Number::from_i128(a * c, 1);
             }
-            // Cancel crosswise first, so the products are already in lowest terms.
-            let g1 = gcd_u128(a.unsigned_abs(), d.unsigned_abs()) as i128;
-            let g2 = gcd_u128(c.unsigned_abs(), b.unsigned_abs()) as i128;
-            let (numer, denom) = ((a / g1) * (c / g2), (b / g2) * (d / g1));
+            // Cancel crosswise first, so the products are already in lowest terms. The parts
+            // are i64s (the invariant), so the gcds and divisions run in 64 bits.
+            let (a, b, c, d) = (a as i64, b as i64, c as i64, d as i64);
+            let g1 = gcd_u64(a.unsigned_abs(), d.unsigned_abs()) as i64;
+            let g2 = gcd_u64(c.unsigned_abs(), b.unsigned_abs()) as i64;
+            let numer = i128::from(a / g1) * i128::from(c / g2);
+            let denom = i128::from(b / g2) * i128::from(d / g1);
             return Number::small_reduced(numer, denom)
                 .unwrap_or_else(|| Number::from_i128(numer, denom));
         }

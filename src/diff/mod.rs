@@ -25,9 +25,7 @@
 mod matrix;
 mod table;
 
-use std::collections::HashSet;
-
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::expr::{Expr, Kind, Symbol};
 use crate::num::Number;
@@ -370,7 +368,7 @@ fn shared_subproduct(product: &Expr, factors: &[Expr]) -> Option<SplitProduct> {
         .filter(|c| matches!(c.kind(), Kind::Mul(_)))
         .collect();
     candidates.sort_by_key(|c| std::cmp::Reverse(factor_count(c)));
-    let own: HashSet<&Expr> = factors.iter().collect();
+    let own: FxHashSet<&Expr> = factors.iter().collect();
     let (coeff, _) = product.split_coeff();
     candidates
         .iter()
@@ -379,7 +377,7 @@ fn shared_subproduct(product: &Expr, factors: &[Expr]) -> Option<SplitProduct> {
             let Kind::Mul(inner_factors) = inner.kind() else {
                 return None;
             };
-            let shared: HashSet<&Expr> = inner_factors
+            let shared: FxHashSet<&Expr> = inner_factors
                 .iter()
                 .filter(|f| f.as_num().is_none())
                 .collect();
