@@ -5,6 +5,10 @@
 
 mod workloads;
 
+/// The allocator the `deriv` binary uses, so that in-process times are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};

@@ -5,6 +5,10 @@
 
 mod workloads;
 
+/// The allocator the `deriv` binary uses, so that in-process times are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -602,14 +602,17 @@ impl Expr {
 
     /// An exact number.
     pub fn num(n: Number) -> Expr {
-        Expr::make(Kind::Num(n))
+        match n.to_i64() {
+            Some(k @ -1..=2) => Expr::int(k),
+            _ => Expr::make(Kind::Num(n)),
+        }
     }
 
     /// An integer.
     pub fn int(n: i64) -> Expr {
         match usize::try_from(n + 1).ok().and_then(|k| SMALL_INTS.get(k)) {
             Some(shared) => shared.clone(),
-            None => Expr::num(Number::int(n)),
+            None => Expr::make(Kind::Num(Number::int(n))),
         }
     }
 
