@@ -21,8 +21,6 @@ mod tests;
 
 use std::str::FromStr;
 
-use nom_locate::LocatedSpan;
-
 pub use error::{ParseError, ParseErrorKind};
 use grammar::Grammar;
 use tokens::{Failure, PResult, Span, describe};
@@ -293,7 +291,7 @@ fn finish<T>(text: &str, result: PResult<'_, T>) -> Result<T, ParseError> {
         Ok((_, value)) => return Ok(value),
         Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => failure,
         Err(nom::Err::Incomplete(_)) => {
-            let end = tokens::skip(LocatedSpan::new(text), text.len());
+            let end = tokens::skip(Span::new(text), text.len());
             Failure {
                 at: end,
                 kind: None,
@@ -309,12 +307,12 @@ fn finish<T>(text: &str, result: PResult<'_, T>) -> Result<T, ParseError> {
         |kind| *kind,
     );
     let offset = at.location_offset();
-    let line = at.location_line() as usize;
+    let (line, column) = at.line_and_column(text);
     Err(ParseError::new(
         kind,
         offset,
         line,
-        at.get_utf8_column(),
+        column,
         line_around(text, offset),
     ))
 }

@@ -1,20 +1,136 @@
 //! The tokens of the grammar: white space, numbers, names and primes, each a small nom parser
-//! over a located span, and the error type the productions share.
+//! over a [`Span`], and the error type the productions share.
 //!
 //! **Invariant:** nothing here backtracks over more than one token, so reading is linear.
+//!
+//! Each token first reads ASCII bytes directly, which is what formulas are mostly made of,
+//! and falls back to the general (Unicode) nom parser at the first byte that is not ASCII,
+//! so both paths accept exactly the same text.
 
 use nom::branch::alt;
 use nom::bytes::complete::{take_while, take_while1};
 use nom::character::complete::{char, digit1, one_of, satisfy};
 use nom::combinator::{opt, recognize};
-use nom::{IResult, Input, Parser};
-use nom_locate::LocatedSpan;
+use nom::{IResult, Input, Needed, Offset, Parser};
 
 use super::error::{ParseErrorKind, quote};
 use crate::num::Number;
 
-/// The input, with its byte offset and line tracked by `nom_locate`.
-pub(super) type Span<'a> = LocatedSpan<&'a str>;
+/// The input still to read, and its byte offset in the whole text.
+///
+/// Only the offset is tracked: the line and column of an error are counted from the text
+/// once, when the error is reported ([`Span::line_and_column`]), rather than on every step
+/// as a span that carries its line must. Every production passes spans around, so this keeps
+/// them small and each step a slice.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Span<'a> {
+    rest: &'a str,
+    offset: usize,
+}
+
+impl<'a> Span<'a> {
+    /// The whole of `text`, from its start.
+    pub(super) fn new(text: &'a str) -> Self {
+        Span {
+            rest: text,
+            offset: 0,
+        }
+    }
+
+    /// The text from here to the end of the span.
+    pub(super) fn fragment(&self) -> &'a str {
+        self.rest
+    }
+
+    /// The byte offset of the span's start in the whole text.
+    pub(super) fn location_offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The 1-based line and column (in characters) of the span's start in `text`, the whole
+    /// text the span was cut from.
+    pub(super) fn line_and_column(&self, text: &str) -> (usize, usize) {
+        let before = text
+            .as_bytes()
+            .get(..self.offset)
+            .unwrap_or(text.as_bytes());
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |k| k + 1);
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        // Characters are the bytes that do not continue a UTF-8 sequence.
+        let column = 1 + before
+            .get(line_start..)
+            .unwrap_or_default()
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        (line, column)
+    }
+}
+
+/// nom reads a span as it reads the `&str` inside it, and the offset follows the cuts.
+impl<'a> Input for Span<'a> {
+    type Item = char;
+    type Iter = std::str::Chars<'a>;
+    type IterIndices = std::str::CharIndices<'a>;
+
+    fn input_len(&self) -> usize {
+        self.rest.len()
+    }
+
+    #[inline]
+    fn take(&self, index: usize) -> Self {
+        Span {
+            rest: self.rest.take(index),
+            offset: self.offset,
+        }
+    }
+
+    #[inline]
+    fn take_from(&self, index: usize) -> Self {
+        Span {
+            rest: self.rest.take_from(index),
+            offset: self.offset + index,
+        }
+    }
+
+    #[inline]
+    fn take_split(&self, index: usize) -> (Self, Self) {
+        (self.take_from(index), self.take(index))
+    }
+
+    #[inline]
+    fn position<P>(&self, predicate: P) -> Option<usize>
+    where
+        P: Fn(Self::Item) -> bool,
+    {
+        self.rest.position(predicate)
+    }
+
+    #[inline]
+    fn iter_elements(&self) -> Self::Iter {
+        self.rest.chars()
+    }
+
+    #[inline]
+    fn iter_indices(&self) -> Self::IterIndices {
+        self.rest.char_indices()
+    }
+
+    #[inline]
+    fn slice_index(&self, count: usize) -> Result<usize, Needed> {
+        self.rest.slice_index(count)
+    }
+}
+
+/// How far a later span of the same text starts after this one (for `recognize`).
+impl Offset for Span<'_> {
+    fn offset(&self, second: &Self) -> usize {
+        second.offset.saturating_sub(self.offset)
+    }
+}
 
 /// What every production returns.
 pub(super) type PResult<'a, T> = IResult<Span<'a>, T, Failure<'a>>;
@@ -89,25 +205,44 @@ pub(super) fn required<'a, T>(
 }
 
 /// The next character, if any.
+#[inline]
 pub(super) fn peek(i: &Span<'_>) -> Option<char> {
-    i.fragment().chars().next()
+    match i.rest.as_bytes().first() {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => i.rest.chars().next(),
+    }
 }
 
 /// The input after its first `bytes` bytes (which the caller has seen to be one token).
+#[inline]
 pub(super) fn skip<'a>(i: Span<'a>, bytes: usize) -> Span<'a> {
-    i.take_from(bytes.min(i.fragment().len()))
+    i.take_from(bytes.min(i.rest.len()))
 }
 
 /// `whitespace`: any run of Unicode white space, line breaks included.
+///
+/// Reads ASCII white space byte by byte; only a byte that is not ASCII hands the rest of the
+/// run to the general path.
+#[inline]
 pub(super) fn whitespace(i: Span<'_>) -> PResult<'_, ()> {
-    // Most calls find none: answer those without building a new span.
-    match i.fragment().as_bytes().first() {
-        None => return Ok((i, ())),
-        Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => return Ok((i, ())),
-        Some(_) => {}
+    let bytes = i.rest.as_bytes();
+    let ascii = bytes
+        .iter()
+        .take_while(|b| b.is_ascii_whitespace() || **b == 0x0B)
+        .count();
+    let i = skip(i, ascii);
+    if bytes.get(ascii).is_some_and(|b| !b.is_ascii()) {
+        return Ok((unicode_whitespace(i), ()));
     }
-    let (i, _) = take_while(char::is_whitespace).parse(i)?;
     Ok((i, ()))
+}
+
+/// The input after a run of Unicode white space at its start.
+#[cold]
+#[inline(never)]
+fn unicode_whitespace(i: Span<'_>) -> Span<'_> {
+    let run = i.rest.find(|c: char| !c.is_whitespace());
+    skip(i, run.unwrap_or(i.rest.len()))
 }
 
 /// A character that may continue a name.
@@ -116,14 +251,39 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// `name = letter { letter | digit | "_" }`, letters and digits in the Unicode sense.
+///
+/// An ASCII name is read byte by byte; a name with a character that is not ASCII is read
+/// again by the general path.
+#[inline]
 pub(super) fn name(i: Span<'_>) -> PResult<'_, Span<'_>> {
+    let bytes = i.rest.as_bytes();
+    match bytes.first() {
+        Some(b) if b.is_ascii_alphabetic() => {}
+        Some(b) if b.is_ascii() => return Err(no_match(i)),
+        _ => return unicode_name(i),
+    }
+    let length = 1 + bytes[1..]
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    if bytes.get(length).is_some_and(|b| !b.is_ascii()) {
+        return unicode_name(i);
+    }
+    Ok(i.take_split(length))
+}
+
+/// `name` in general, for names with characters that are not ASCII.
+#[cold]
+#[inline(never)]
+fn unicode_name(i: Span<'_>) -> PResult<'_, Span<'_>> {
     recognize((satisfy(char::is_alphabetic), take_while(is_name_char))).parse(i)
 }
 
 /// `primes = { "'" }`: how many primes follow a name (`f''` has two).
+#[inline]
 pub(super) fn primes(i: Span<'_>) -> PResult<'_, usize> {
-    let (i, marks) = take_while(|c| c == '\'').parse(i)?;
-    Ok((i, marks.fragment().len()))
+    let marks = i.rest.bytes().take_while(|&b| b == b'\'').count();
+    Ok((skip(i, marks), marks))
 }
 
 /// Whether a number starts here: a digit, or a point followed by a digit (`.5`).
@@ -175,6 +335,19 @@ pub(super) fn number(i: Span<'_>, limit: u32) -> PResult<'_, Number> {
     }
 }
 
+/// The value of a plain integer literal (digits only, and no point or exponent after them)
+/// when it has at most 18 digits and at most `limit` significant ones: what [`number`] reads
+/// it as, without its general path. `None` leaves the literal to [`number`].
+pub(super) fn small_integer(digits: &str, limit: u32) -> Option<i64> {
+    if digits.len() > 18
+        || significant_digits(digits) > limit as usize
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    Some(digits.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
+}
+
 /// `exponent = ( "e" | "E" ) [ "+" | "-" ] digits`; its signed digits. Without digits after
 /// it, the `e` is not an exponent (`2e` is `2*e`).
 fn exponent(i: Span<'_>) -> PResult<'_, Span<'_>> {
@@ -215,7 +388,7 @@ fn bad_number<'a>(start: Span<'a>, at: Span<'a>, reason: &str) -> Fatal<'a> {
 
 /// What stands at `i`, for a message: `end of input`, or the next token in backticks.
 pub(super) fn describe(i: &Span<'_>) -> String {
-    let rest = *i.fragment();
+    let rest = i.fragment();
     let Some(first) = rest.chars().next() else {
         return "end of input".to_owned();
     };
