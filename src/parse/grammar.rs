@@ -38,7 +38,7 @@ impl Infix {
     /// The operator at the start of `i` and its length in bytes (`**` before `*`).
     #[inline]
     fn at(i: &Span<'_>) -> Option<(Infix, usize)> {
-        let text = i.fragment().as_bytes();
+        let text = i.as_bytes();
         let op = match text.first()? {
             b'+' => Infix::Add,
             b'-' => Infix::Sub,
@@ -64,7 +64,7 @@ impl Infix {
     #[inline]
     fn at_level<'s>(i: &Span<'s>, level: Prec) -> Option<(Infix, &'s str)> {
         let (op, len) = Infix::at(i).filter(|(op, _)| op.prec() == level)?;
-        Some((op, i.fragment().get(..len)?))
+        Some((op, i.get(..len)?))
     }
 }
 
@@ -121,7 +121,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
         last: impl Fn(&Self, Span<'a>) -> PResult<'a, T>,
     ) -> PResult<'a, T> {
         let (mut i, ()) = whitespace(input)?;
-        if i.fragment().is_empty() {
+        if i.is_empty() {
             return Err(fatal(input, ParseErrorKind::Empty));
         }
         let mut after_semicolon = false;
@@ -166,7 +166,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
             return Ok(None);
         };
         let (j, ()) = whitespace(after_name)?;
-        if peek(&j) != Some('=') || j.fragment().starts_with("==") {
+        if peek(&j) != Some('=') || j.starts_with("==") {
             return Ok(None);
         }
         self.check_bindable(bound)?;
@@ -176,22 +176,16 @@ impl<'a, 'o> Grammar<'a, 'o> {
         });
         self.in_binding.set(false);
         let (j, value) = result?;
-        if let Some(&use_site) = self.free_uses.borrow().get(bound.fragment()) {
-            let name = bound.fragment().to_owned();
+        if let Some(&use_site) = self.free_uses.borrow().get(bound) {
+            let name = bound.to_owned();
             return Err(fatal(use_site, ParseErrorKind::UndefinedBinding { name }));
         }
-        Ok(Some((
-            j,
-            Bound {
-                name: bound.fragment(),
-                value,
-            },
-        )))
+        Ok(Some((j, Bound { name: bound, value })))
     }
 
     /// Refuses to bind a constant, a function, or a variable of differentiation.
     fn check_bindable(&self, bound: Span<'a>) -> Result<(), Fatal<'a>> {
-        let text = bound.fragment();
+        let text = bound;
         let role = if constant(text).is_some() {
             "a constant"
         } else if Known::from_name(text).is_some() {
@@ -362,7 +356,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// A short integer is read directly ([`small_integer`]), anything else by [`number`].
     fn number(&self, i: Span<'a>) -> PResult<'a, Expr> {
         let limit = self.options.max_exponent_digits;
-        let text = i.fragment();
+        let text = i;
         let digits = text.bytes().take_while(u8::is_ascii_digit).count();
         let plain = digits > 0 && !matches!(text.as_bytes().get(digits), Some(b'.' | b'e' | b'E'));
         if !plain {
@@ -402,7 +396,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
     fn name_or_call(&self, start: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (i, word) = name(start)?;
         let (i, order) = primes(i)?;
-        let text = word.fragment();
+        let text = word;
         let (j, ()) = whitespace(i)?;
         let paren = peek(&j) == Some('(');
         let callee = self.callee(text);
@@ -497,7 +491,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
         };
         if args.len() < arity.0 || args.len() > arity.1 {
             let kind = ParseErrorKind::Arity {
-                name: word.fragment().to_owned(),
+                name: word.to_owned(),
                 expected: arity_words(arity),
                 found: args.len(),
             };
@@ -573,7 +567,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// What a name stands for: its binding (the same shared node), a constant, or a free
     /// variable.
     fn value(&self, word: Span<'a>) -> Expr {
-        let text = word.fragment();
+        let text = word;
         if let Some(bound) = self.bindings.borrow().get(text) {
             return bound.clone();
         }

@@ -23,7 +23,7 @@ use std::str::FromStr;
 
 pub use error::{ParseError, ParseErrorKind};
 use grammar::Grammar;
-use tokens::{Failure, PResult, Span, describe};
+use tokens::{Failure, PResult, describe, position};
 
 use crate::expr::{Expr, Symbol};
 
@@ -129,7 +129,7 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError
         let grammar = Grammar::new(options);
         finish(
             text,
-            grammar.program(Span::new(text), "an expression", Grammar::formula),
+            grammar.program(text, "an expression", Grammar::formula),
         )
     })
 }
@@ -146,10 +146,7 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError
 pub fn parse_list(text: &str, options: &ParseOptions) -> Result<Vec<Expr>, ParseError> {
     on_a_stack_for(text, options, || {
         let grammar = Grammar::new(options);
-        finish(
-            text,
-            grammar.program(Span::new(text), "a list `[...]`", Grammar::list),
-        )
+        finish(text, grammar.program(text, "a list `[...]`", Grammar::list))
     })
 }
 
@@ -291,7 +288,7 @@ fn finish<T>(text: &str, result: PResult<'_, T>) -> Result<T, ParseError> {
         Ok((_, value)) => return Ok(value),
         Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => failure,
         Err(nom::Err::Incomplete(_)) => {
-            let end = tokens::skip(Span::new(text), text.len());
+            let end = tokens::skip(text, text.len());
             Failure {
                 at: end,
                 kind: None,
@@ -306,8 +303,7 @@ fn finish<T>(text: &str, result: PResult<'_, T>) -> Result<T, ParseError> {
         },
         |kind| *kind,
     );
-    let offset = at.location_offset();
-    let (line, column) = at.line_and_column(text);
+    let (offset, line, column) = position(text, at);
     Err(ParseError::new(
         kind,
         offset,

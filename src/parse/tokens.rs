@@ -1,5 +1,5 @@
 //! The tokens of the grammar: white space, numbers, names and primes, each a small nom parser
-//! over a [`Span`], and the error type the productions share.
+//! over a [`Span`] (a slice of the text), and the error type the productions share.
 //!
 //! **Invariant:** nothing here backtracks over more than one token, so reading is linear.
 //!
@@ -11,125 +11,39 @@ use nom::branch::alt;
 use nom::bytes::complete::{take_while, take_while1};
 use nom::character::complete::{char, digit1, one_of, satisfy};
 use nom::combinator::{opt, recognize};
-use nom::{IResult, Input, Needed, Offset, Parser};
+use nom::{IResult, Input, Parser};
 
 use super::error::{ParseErrorKind, quote};
 use crate::num::Number;
 
-/// The input still to read, and its byte offset in the whole text.
+/// The input still to read: the rest of the whole text, as a slice of it.
 ///
-/// Only the offset is tracked: the line and column of an error are counted from the text
-/// once, when the error is reported ([`Span::line_and_column`]), rather than on every step
-/// as a span that carries its line must. Every production passes spans around, so this keeps
-/// them small and each step a slice.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Span<'a> {
-    rest: &'a str,
-    offset: usize,
-}
+/// A span carries no position of its own: where it starts in the text is found from the text
+/// once, when an error is reported ([`position`]), rather than tracked on every step (as a span
+/// that counts its lines must). Every production passes spans around, so this keeps each step
+/// a slice.
+pub(super) type Span<'a> = &'a str;
 
-impl<'a> Span<'a> {
-    /// The whole of `text`, from its start.
-    pub(super) fn new(text: &'a str) -> Self {
-        Span {
-            rest: text,
-            offset: 0,
-        }
-    }
-
-    /// The text from here to the end of the span.
-    pub(super) fn fragment(&self) -> &'a str {
-        self.rest
-    }
-
-    /// The byte offset of the span's start in the whole text.
-    pub(super) fn location_offset(&self) -> usize {
-        self.offset
-    }
-
-    /// The 1-based line and column (in characters) of the span's start in `text`, the whole
-    /// text the span was cut from.
-    pub(super) fn line_and_column(&self, text: &str) -> (usize, usize) {
-        let before = text
-            .as_bytes()
-            .get(..self.offset)
-            .unwrap_or(text.as_bytes());
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |k| k + 1);
-        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-        // Characters are the bytes that do not continue a UTF-8 sequence.
-        let column = 1 + before
-            .get(line_start..)
-            .unwrap_or_default()
-            .iter()
-            .filter(|&&b| b & 0xC0 != 0x80)
-            .count();
-        (line, column)
-    }
-}
-
-/// nom reads a span as it reads the `&str` inside it, and the offset follows the cuts.
-impl<'a> Input for Span<'a> {
-    type Item = char;
-    type Iter = std::str::Chars<'a>;
-    type IterIndices = std::str::CharIndices<'a>;
-
-    fn input_len(&self) -> usize {
-        self.rest.len()
-    }
-
-    #[inline]
-    fn take(&self, index: usize) -> Self {
-        Span {
-            rest: self.rest.take(index),
-            offset: self.offset,
-        }
-    }
-
-    #[inline]
-    fn take_from(&self, index: usize) -> Self {
-        Span {
-            rest: self.rest.take_from(index),
-            offset: self.offset + index,
-        }
-    }
-
-    #[inline]
-    fn take_split(&self, index: usize) -> (Self, Self) {
-        (self.take_from(index), self.take(index))
-    }
-
-    #[inline]
-    fn position<P>(&self, predicate: P) -> Option<usize>
-    where
-        P: Fn(Self::Item) -> bool,
-    {
-        self.rest.position(predicate)
-    }
-
-    #[inline]
-    fn iter_elements(&self) -> Self::Iter {
-        self.rest.chars()
-    }
-
-    #[inline]
-    fn iter_indices(&self) -> Self::IterIndices {
-        self.rest.char_indices()
-    }
-
-    #[inline]
-    fn slice_index(&self, count: usize) -> Result<usize, Needed> {
-        self.rest.slice_index(count)
-    }
-}
-
-/// How far a later span of the same text starts after this one (for `recognize`).
-impl Offset for Span<'_> {
-    fn offset(&self, second: &Self) -> usize {
-        second.offset.saturating_sub(self.offset)
-    }
+/// Where `at`, a slice of `text`, starts: its byte offset, and its 1-based line and column
+/// (in characters).
+pub(super) fn position(text: &str, at: Span<'_>) -> (usize, usize, usize) {
+    let offset = (at.as_ptr() as usize)
+        .checked_sub(text.as_ptr() as usize)
+        .map_or(text.len(), |k| k.min(text.len()));
+    let before = text.as_bytes().get(..offset).unwrap_or_default();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |k| k + 1);
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    // Characters are the bytes that do not continue a UTF-8 sequence.
+    let column = 1 + before
+        .get(line_start..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count();
+    (offset, line, column)
 }
 
 /// What every production returns.
@@ -207,16 +121,16 @@ pub(super) fn required<'a, T>(
 /// The next character, if any.
 #[inline]
 pub(super) fn peek(i: &Span<'_>) -> Option<char> {
-    match i.rest.as_bytes().first() {
+    match i.as_bytes().first() {
         Some(&b) if b.is_ascii() => Some(char::from(b)),
-        _ => i.rest.chars().next(),
+        _ => i.chars().next(),
     }
 }
 
 /// The input after its first `bytes` bytes (which the caller has seen to be one token).
 #[inline]
 pub(super) fn skip<'a>(i: Span<'a>, bytes: usize) -> Span<'a> {
-    i.take_from(bytes.min(i.rest.len()))
+    i.take_from(bytes.min(i.len()))
 }
 
 /// `whitespace`: any run of Unicode white space, line breaks included.
@@ -225,7 +139,7 @@ pub(super) fn skip<'a>(i: Span<'a>, bytes: usize) -> Span<'a> {
 /// run to the general path.
 #[inline]
 pub(super) fn whitespace(i: Span<'_>) -> PResult<'_, ()> {
-    let bytes = i.rest.as_bytes();
+    let bytes = i.as_bytes();
     let ascii = bytes
         .iter()
         .take_while(|b| b.is_ascii_whitespace() || **b == 0x0B)
@@ -241,8 +155,8 @@ pub(super) fn whitespace(i: Span<'_>) -> PResult<'_, ()> {
 #[cold]
 #[inline(never)]
 fn unicode_whitespace(i: Span<'_>) -> Span<'_> {
-    let run = i.rest.find(|c: char| !c.is_whitespace());
-    skip(i, run.unwrap_or(i.rest.len()))
+    let run = i.find(|c: char| !c.is_whitespace());
+    skip(i, run.unwrap_or(i.len()))
 }
 
 /// A character that may continue a name.
@@ -256,7 +170,7 @@ fn is_name_char(c: char) -> bool {
 /// again by the general path.
 #[inline]
 pub(super) fn name(i: Span<'_>) -> PResult<'_, Span<'_>> {
-    let bytes = i.rest.as_bytes();
+    let bytes = i.as_bytes();
     match bytes.first() {
         Some(b) if b.is_ascii_alphabetic() => {}
         Some(b) if b.is_ascii() => return Err(no_match(i)),
@@ -282,13 +196,13 @@ fn unicode_name(i: Span<'_>) -> PResult<'_, Span<'_>> {
 /// `primes = { "'" }`: how many primes follow a name (`f''` has two).
 #[inline]
 pub(super) fn primes(i: Span<'_>) -> PResult<'_, usize> {
-    let marks = i.rest.bytes().take_while(|&b| b == b'\'').count();
+    let marks = i.bytes().take_while(|&b| b == b'\'').count();
     Ok((skip(i, marks), marks))
 }
 
 /// Whether a number starts here: a digit, or a point followed by a digit (`.5`).
 pub(super) fn starts_number(i: &Span<'_>) -> bool {
-    let mut chars = i.fragment().chars();
+    let mut chars = i.chars();
     match chars.next() {
         Some(c) if c.is_ascii_digit() => true,
         Some('.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
@@ -312,21 +226,19 @@ pub(super) fn number(i: Span<'_>, limit: u32) -> PResult<'_, Number> {
     if peek(&i) == Some('.') {
         let reason = if exponent.is_some() {
             "an exponent is a whole number"
-        } else if mantissa.fragment().contains('.') {
+        } else if mantissa.contains('.') {
             "a number has at most one decimal point"
         } else {
             "a decimal point must be followed by digits"
         };
         return Err(bad_number(start, i, reason));
     }
-    if significant_digits(mantissa.fragment()) > limit as usize
-        || exponent.is_some_and(|e| exceeds(e.fragment(), limit))
+    if significant_digits(mantissa) > limit as usize || exponent.is_some_and(|e| exceeds(e, limit))
     {
         return Err(fatal(start, ParseErrorKind::NumberTooLarge { limit }));
     }
-    let length = i.location_offset() - start.location_offset();
+    let length = start.len() - i.len();
     match start
-        .fragment()
         .get(..length)
         .and_then(|text| Number::from_decimal(text, limit))
     {
@@ -373,7 +285,6 @@ fn exceeds(signed: &str, limit: u32) -> bool {
 /// The `BadNumber` at the point `at` where reading the number from `start` stopped.
 fn bad_number<'a>(start: Span<'a>, at: Span<'a>, reason: &str) -> Fatal<'a> {
     let run = start
-        .fragment()
         .bytes()
         .take_while(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E'));
     let text: String = run.map(char::from).collect();
@@ -388,7 +299,7 @@ fn bad_number<'a>(start: Span<'a>, at: Span<'a>, reason: &str) -> Fatal<'a> {
 
 /// What stands at `i`, for a message: `end of input`, or the next token in backticks.
 pub(super) fn describe(i: &Span<'_>) -> String {
-    let rest = i.fragment();
+    let rest: &str = i;
     let Some(first) = rest.chars().next() else {
         return "end of input".to_owned();
     };
