@@ -68,7 +68,7 @@ impl Infix {
     }
 }
 
-/// How many distinct leaves (names and integers) a reading makes room for at once.
+/// How many distinct names, and distinct integers, a reading makes room for at once.
 const LEAVES: usize = 14;
 
 /// The reader of one input: the options, and the bindings made so far.
@@ -82,9 +82,11 @@ pub(super) struct Grammar<'a, 'o> {
     /// Whether free uses are being recorded: only in bindings, since nothing follows the
     /// formula.
     in_binding: Cell<bool>,
-    /// The node of each free variable and integer literal read so far: every occurrence of
-    /// `x` (or `2`) is the same shared node, not a new allocation.
+    /// The node of each free variable read so far: every occurrence of `x` is the same
+    /// shared node, not a new allocation.
     leaves: RefCell<FxHashMap<&'a str, Expr>>,
+    /// The node of each short integer literal read so far, by value.
+    integers: RefCell<FxHashMap<i64, Expr>>,
 }
 
 /// A binding read but not yet in force: it takes effect at its `;`.
@@ -108,6 +110,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
             in_binding: Cell::new(false),
             // Room for the distinct leaves of a typical line, without growing.
             leaves: RefCell::new(FxHashMap::with_capacity_and_hasher(LEAVES, FxBuildHasher)),
+            integers: RefCell::new(FxHashMap::with_capacity_and_hasher(LEAVES, FxBuildHasher)),
         }
     }
 
@@ -343,39 +346,36 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// `primary = number | call | name | group`.
     fn primary(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (i, ()) = whitespace(i)?;
-        match peek(&i) {
-            Some('(') => self.group(i, depth),
-            Some(c) if c.is_alphabetic() => self.name_or_call(i, depth),
-            _ if starts_number(&i) => self.number(i),
-            _ => Err(no_match(i)),
+        match i.as_bytes().first() {
+            Some(b'(') => self.group(i, depth),
+            Some(b) if b.is_ascii_alphabetic() => self.name_or_call(i, depth),
+            Some(b) if b.is_ascii_digit() => self.number(i),
+            _ => match peek(&i) {
+                Some(c) if c.is_alphabetic() => self.name_or_call(i, depth),
+                _ if starts_number(&i) => self.number(i),
+                _ => Err(no_match(i)),
+            },
         }
     }
 
-    /// `number`, with integer literals shared: the second `2` is the first one's node.
+    /// `number`, with short integer literals shared: the second `2` is the first one's node.
     ///
     /// A short integer is read directly ([`small_integer`]), anything else by [`number`].
     fn number(&self, i: Span<'a>) -> PResult<'a, Expr> {
         let limit = self.options.max_exponent_digits;
-        let text = i;
-        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-        let plain = digits > 0 && !matches!(text.as_bytes().get(digits), Some(b'.' | b'e' | b'E'));
-        if !plain {
-            let (j, n) = number(i, limit)?;
-            return Ok((j, Expr::num(n)));
+        let digits = i.bytes().take_while(u8::is_ascii_digit).count();
+        let plain = !matches!(i.as_bytes().get(digits), Some(b'.' | b'e' | b'E'));
+        if plain && let Some(n) = i.get(..digits).and_then(|d| small_integer(d, limit)) {
+            let value = self
+                .integers
+                .borrow_mut()
+                .entry(n)
+                .or_insert_with(|| Expr::int(n))
+                .clone();
+            return Ok((skip(i, digits), value));
         }
-        let literal = &text[..digits];
-        if let Some(shared) = self.leaves.borrow().get(literal) {
-            return Ok((skip(i, digits), shared.clone()));
-        }
-        let (j, value) = match small_integer(literal, limit) {
-            Some(n) => (skip(i, digits), Expr::int(n)),
-            None => {
-                let (j, n) = number(i, limit)?;
-                (j, Expr::num(n))
-            }
-        };
-        self.leaves.borrow_mut().insert(literal, value.clone());
-        Ok((j, value))
+        let (j, n) = number(i, limit)?;
+        Ok((j, Expr::num(n)))
     }
 
     /// `group = "(" expression ")"`.
@@ -399,7 +399,13 @@ impl<'a, 'o> Grammar<'a, 'o> {
         let text = word;
         let (j, ()) = whitespace(i)?;
         let paren = peek(&j) == Some('(');
-        let callee = self.callee(text);
+        // Without `(` or primes, only a known function changes what a name means: a declared
+        // one is then a variable, so most names skip looking through the declared ones.
+        let callee = if paren || order > 0 {
+            self.callee(text)
+        } else {
+            Known::from_name(text).map(Callee::Known)
+        };
         if order > 0 && !(paren && matches!(callee, Some(Callee::Declared(_)))) {
             return Err(fatal(
                 word,

@@ -20,6 +20,7 @@ mod tokens;
 mod tests;
 
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 pub use error::{ParseError, ParseErrorKind};
 use grammar::Grammar;
@@ -120,8 +121,12 @@ impl ParseOptions {
 /// assert!(parse("1.2.3").is_err());
 /// ```
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
-    parse_with(text, &ParseOptions::default())
+    parse_with(text, &DEFAULT_OPTIONS)
 }
+
+/// The default options, built once: [`parse`] reads many short lines, and building them per
+/// line costs several allocations.
+static DEFAULT_OPTIONS: LazyLock<ParseOptions> = LazyLock::new(ParseOptions::default);
 
 /// Reads a formula: bindings `name = expression;` and then the formula itself.
 pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError> {

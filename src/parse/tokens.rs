@@ -270,8 +270,11 @@ fn exponent(i: Span<'_>) -> PResult<'_, Span<'_>> {
 /// The digits a mantissa stands for: those of the integer part without its leading zeros,
 /// and every digit of the fraction (each one is a factor of ten in the denominator).
 fn significant_digits(mantissa: &str) -> usize {
-    let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    integer.trim_start_matches('0').len() + fraction.len()
+    let bytes = mantissa.as_bytes();
+    // The leading zeros stop at the point, if any: they are the integer part's.
+    let leading_zeros = bytes.iter().take_while(|&&b| b == b'0').count();
+    let point = usize::from(bytes.contains(&b'.'));
+    bytes.len() - leading_zeros - point
 }
 
 /// Whether a signed exponent's magnitude exceeds `limit` (without overflowing on long ones).
