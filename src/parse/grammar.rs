@@ -8,17 +8,16 @@
 //! their operands and build one canonical node, so a long sum is read in linear time.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use nom::Parser;
 use nom::character::complete::char;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::error::ParseErrorKind;
 use super::names::{Known, arity_words, constant, suggest};
 use super::tokens::{
     Fatal, PResult, Span, fatal, name, no_match, number, peek, primes, required, skip,
-    starts_number, unexpected, whitespace,
+    small_integer, starts_number, unexpected, whitespace,
 };
 use super::{MAX_PRODUCT_BITS, ParseOptions};
 use crate::expr::{Expr, Kind, SumBuilder, Symbol};
@@ -37,15 +36,16 @@ enum Infix {
 
 impl Infix {
     /// The operator at the start of `i` and its length in bytes (`**` before `*`).
+    #[inline]
     fn at(i: &Span<'_>) -> Option<(Infix, usize)> {
-        let text = i.fragment();
-        let op = match text.chars().next()? {
-            '+' => Infix::Add,
-            '-' => Infix::Sub,
-            '*' if text.starts_with("**") => return Some((Infix::Pow, 2)),
-            '*' => Infix::Mul,
-            '/' => Infix::Div,
-            '^' => Infix::Pow,
+        let text = i.as_bytes();
+        let op = match text.first()? {
+            b'+' => Infix::Add,
+            b'-' => Infix::Sub,
+            b'*' if text.get(1) == Some(&b'*') => return Some((Infix::Pow, 2)),
+            b'*' => Infix::Mul,
+            b'/' => Infix::Div,
+            b'^' => Infix::Pow,
             _ => return None,
         };
         Some((op, 1))
@@ -61,26 +61,32 @@ impl Infix {
     }
 
     /// The operator at the start of `i` when it has precedence `level`, with its text.
+    #[inline]
     fn at_level<'s>(i: &Span<'s>, level: Prec) -> Option<(Infix, &'s str)> {
         let (op, len) = Infix::at(i).filter(|(op, _)| op.prec() == level)?;
-        Some((op, i.fragment().get(..len)?))
+        Some((op, i.get(..len)?))
     }
 }
+
+/// How many distinct names, and distinct integers, a reading makes room for at once.
+const LEAVES: usize = 14;
 
 /// The reader of one input: the options, and the bindings made so far.
 pub(super) struct Grammar<'a, 'o> {
     options: &'o ParseOptions,
     /// What each bound name stands for now (a later binding of the same name shadows).
-    bindings: RefCell<HashMap<&'a str, Expr>>,
+    bindings: RefCell<FxHashMap<&'a str, Expr>>,
     /// The first use of each free name inside a binding, to report a name that a later
     /// binding defines (`UndefinedBinding`).
-    free_uses: RefCell<HashMap<&'a str, Span<'a>>>,
+    free_uses: RefCell<FxHashMap<&'a str, Span<'a>>>,
     /// Whether free uses are being recorded: only in bindings, since nothing follows the
     /// formula.
     in_binding: Cell<bool>,
-    /// The node of each free variable and integer literal read so far: every occurrence of
-    /// `x` (or `2`) is the same shared node, not a new allocation.
+    /// The node of each free variable read so far: every occurrence of `x` is the same
+    /// shared node, not a new allocation.
     leaves: RefCell<FxHashMap<&'a str, Expr>>,
+    /// The node of each short integer literal read so far, by value.
+    integers: RefCell<FxHashMap<i64, Expr>>,
 }
 
 /// A binding read but not yet in force: it takes effect at its `;`.
@@ -99,10 +105,12 @@ impl<'a, 'o> Grammar<'a, 'o> {
     pub(super) fn new(options: &'o ParseOptions) -> Self {
         Grammar {
             options,
-            bindings: RefCell::new(HashMap::new()),
-            free_uses: RefCell::new(HashMap::new()),
+            bindings: RefCell::new(FxHashMap::default()),
+            free_uses: RefCell::new(FxHashMap::default()),
             in_binding: Cell::new(false),
-            leaves: RefCell::new(FxHashMap::default()),
+            // Room for the distinct leaves of a typical line, without growing.
+            leaves: RefCell::new(FxHashMap::with_capacity_and_hasher(LEAVES, FxBuildHasher)),
+            integers: RefCell::new(FxHashMap::with_capacity_and_hasher(LEAVES, FxBuildHasher)),
         }
     }
 
@@ -116,7 +124,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
         last: impl Fn(&Self, Span<'a>) -> PResult<'a, T>,
     ) -> PResult<'a, T> {
         let (mut i, ()) = whitespace(input)?;
-        if i.fragment().is_empty() {
+        if i.is_empty() {
             return Err(fatal(input, ParseErrorKind::Empty));
         }
         let mut after_semicolon = false;
@@ -161,7 +169,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
             return Ok(None);
         };
         let (j, ()) = whitespace(after_name)?;
-        if peek(&j) != Some('=') || j.fragment().starts_with("==") {
+        if peek(&j) != Some('=') || j.starts_with("==") {
             return Ok(None);
         }
         self.check_bindable(bound)?;
@@ -171,22 +179,16 @@ impl<'a, 'o> Grammar<'a, 'o> {
         });
         self.in_binding.set(false);
         let (j, value) = result?;
-        if let Some(&use_site) = self.free_uses.borrow().get(bound.fragment()) {
-            let name = (*bound.fragment()).to_owned();
+        if let Some(&use_site) = self.free_uses.borrow().get(bound) {
+            let name = bound.to_owned();
             return Err(fatal(use_site, ParseErrorKind::UndefinedBinding { name }));
         }
-        Ok(Some((
-            j,
-            Bound {
-                name: bound.fragment(),
-                value,
-            },
-        )))
+        Ok(Some((j, Bound { name: bound, value })))
     }
 
     /// Refuses to bind a constant, a function, or a variable of differentiation.
     fn check_bindable(&self, bound: Span<'a>) -> Result<(), Fatal<'a>> {
-        let text = *bound.fragment();
+        let text = bound;
         let role = if constant(text).is_some() {
             "a constant"
         } else if Known::from_name(text).is_some() {
@@ -267,7 +269,9 @@ impl<'a, 'o> Grammar<'a, 'o> {
     fn product(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (mut i, first) = self.unary(i, depth)?;
         let mut bits = coefficient_bits(&first);
-        let mut factors = vec![first];
+        // Most products have one factor: the list is only made for a second one.
+        let mut first = Some(first);
+        let mut factors = Vec::new();
         loop {
             let (j, ()) = whitespace(i)?;
             let start = j;
@@ -293,10 +297,15 @@ impl<'a, 'o> Grammar<'a, 'o> {
                 let limit = MAX_PRODUCT_BITS;
                 return Err(fatal(start, ParseErrorKind::ProductTooLarge { limit }));
             }
+            if let Some(first) = first.take() {
+                factors.reserve(4);
+                factors.push(first);
+            }
             factors.push(factor);
             i = j;
         }
-        Ok((i, collect(factors, Expr::product)))
+        // A single factor is canonical already.
+        Ok((i, first.unwrap_or_else(|| Expr::product(factors))))
     }
 
     /// `juxtaposed = power`: a factor that follows another without an operator.
@@ -337,30 +346,36 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// `primary = number | call | name | group`.
     fn primary(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (i, ()) = whitespace(i)?;
-        match peek(&i) {
-            Some('(') => self.group(i, depth),
-            Some(c) if c.is_alphabetic() => self.name_or_call(i, depth),
-            _ if starts_number(&i) => self.number(i),
-            _ => Err(no_match(i)),
+        match i.as_bytes().first() {
+            Some(b'(') => self.group(i, depth),
+            Some(b) if b.is_ascii_alphabetic() => self.name_or_call(i, depth),
+            Some(b) if b.is_ascii_digit() => self.number(i),
+            _ => match peek(&i) {
+                Some(c) if c.is_alphabetic() => self.name_or_call(i, depth),
+                _ if starts_number(&i) => self.number(i),
+                _ => Err(no_match(i)),
+            },
         }
     }
 
-    /// `number`, with integer literals shared: the second `2` is the first one's node.
+    /// `number`, with short integer literals shared: the second `2` is the first one's node.
+    ///
+    /// A short integer is read directly ([`small_integer`]), anything else by [`number`].
     fn number(&self, i: Span<'a>) -> PResult<'a, Expr> {
-        let text = *i.fragment();
-        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-        let plain = !matches!(text.as_bytes().get(digits), Some(b'.' | b'e' | b'E'));
-        if plain && let Some(shared) = self.leaves.borrow().get(&text[..digits]) {
-            return Ok((skip(i, digits), shared.clone()));
-        }
-        let (j, n) = number(i, self.options.max_exponent_digits)?;
-        let value = Expr::num(n);
-        if plain && j.location_offset() - i.location_offset() == digits {
-            self.leaves
+        let limit = self.options.max_exponent_digits;
+        let digits = i.bytes().take_while(u8::is_ascii_digit).count();
+        let plain = !matches!(i.as_bytes().get(digits), Some(b'.' | b'e' | b'E'));
+        if plain && let Some(n) = i.get(..digits).and_then(|d| small_integer(d, limit)) {
+            let value = self
+                .integers
                 .borrow_mut()
-                .insert(&text[..digits], value.clone());
+                .entry(n)
+                .or_insert_with(|| Expr::int(n))
+                .clone();
+            return Ok((skip(i, digits), value));
         }
-        Ok((j, value))
+        let (j, n) = number(i, limit)?;
+        Ok((j, Expr::num(n)))
     }
 
     /// `group = "(" expression ")"`.
@@ -381,10 +396,16 @@ impl<'a, 'o> Grammar<'a, 'o> {
     fn name_or_call(&self, start: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (i, word) = name(start)?;
         let (i, order) = primes(i)?;
-        let text = *word.fragment();
+        let text = word;
         let (j, ()) = whitespace(i)?;
         let paren = peek(&j) == Some('(');
-        let callee = self.callee(text);
+        // Without `(` or primes, only a known function changes what a name means: a declared
+        // one is then a variable, so most names skip looking through the declared ones.
+        let callee = if paren || order > 0 {
+            self.callee(text)
+        } else {
+            Known::from_name(text).map(Callee::Known)
+        };
         if order > 0 && !(paren && matches!(callee, Some(Callee::Declared(_)))) {
             return Err(fatal(
                 word,
@@ -476,7 +497,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
         };
         if args.len() < arity.0 || args.len() > arity.1 {
             let kind = ParseErrorKind::Arity {
-                name: (*word.fragment()).to_owned(),
+                name: word.to_owned(),
                 expected: arity_words(arity),
                 found: args.len(),
             };
@@ -552,7 +573,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// What a name stands for: its binding (the same shared node), a constant, or a free
     /// variable.
     fn value(&self, word: Span<'a>) -> Expr {
-        let text = *word.fragment();
+        let text = word;
         if let Some(bound) = self.bindings.borrow().get(text) {
             return bound.clone();
         }
@@ -568,16 +589,6 @@ impl<'a, 'o> Grammar<'a, 'o> {
             .or_insert_with(|| Expr::sym(text))
             .clone()
     }
-}
-
-/// One canonical node from the operands of a sum or product; a single operand is itself.
-fn collect(mut operands: Vec<Expr>, build: fn(Vec<Expr>) -> Expr) -> Expr {
-    if operands.len() == 1
-        && let Some(only) = operands.pop()
-    {
-        return only;
-    }
-    build(operands)
 }
 
 /// The size of `e`'s numeric coefficient, which a product multiplies with the others':

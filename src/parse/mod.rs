@@ -20,12 +20,11 @@ mod tokens;
 mod tests;
 
 use std::str::FromStr;
-
-use nom_locate::LocatedSpan;
+use std::sync::LazyLock;
 
 pub use error::{ParseError, ParseErrorKind};
 use grammar::Grammar;
-use tokens::{Failure, PResult, Span, describe};
+use tokens::{Failure, PResult, describe, position};
 
 use crate::expr::{Expr, Symbol};
 
@@ -122,8 +121,12 @@ impl ParseOptions {
 /// assert!(parse("1.2.3").is_err());
 /// ```
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
-    parse_with(text, &ParseOptions::default())
+    parse_with(text, &DEFAULT_OPTIONS)
 }
+
+/// The default options, built once: [`parse`] reads many short lines, and building them per
+/// line costs several allocations.
+static DEFAULT_OPTIONS: LazyLock<ParseOptions> = LazyLock::new(ParseOptions::default);
 
 /// Reads a formula: bindings `name = expression;` and then the formula itself.
 pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError> {
@@ -131,7 +134,7 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError
         let grammar = Grammar::new(options);
         finish(
             text,
-            grammar.program(Span::new(text), "an expression", Grammar::formula),
+            grammar.program(text, "an expression", Grammar::formula),
         )
     })
 }
@@ -148,10 +151,7 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError
 pub fn parse_list(text: &str, options: &ParseOptions) -> Result<Vec<Expr>, ParseError> {
     on_a_stack_for(text, options, || {
         let grammar = Grammar::new(options);
-        finish(
-            text,
-            grammar.program(Span::new(text), "a list `[...]`", Grammar::list),
-        )
+        finish(text, grammar.program(text, "a list `[...]`", Grammar::list))
     })
 }
 
@@ -293,7 +293,7 @@ fn finish<T>(text: &str, result: PResult<'_, T>) -> Result<T, ParseError> {
         Ok((_, value)) => return Ok(value),
         Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => failure,
         Err(nom::Err::Incomplete(_)) => {
-            let end = tokens::skip(LocatedSpan::new(text), text.len());
+            let end = tokens::skip(text, text.len());
             Failure {
                 at: end,
                 kind: None,
@@ -308,13 +308,12 @@ fn finish<T>(text: &str, result: PResult<'_, T>) -> Result<T, ParseError> {
         },
         |kind| *kind,
     );
-    let offset = at.location_offset();
-    let line = at.location_line() as usize;
+    let (offset, line, column) = position(text, at);
     Err(ParseError::new(
         kind,
         offset,
         line,
-        at.get_utf8_column(),
+        column,
         line_around(text, offset),
     ))
 }

@@ -1,20 +1,50 @@
 //! The tokens of the grammar: white space, numbers, names and primes, each a small nom parser
-//! over a located span, and the error type the productions share.
+//! over a [`Span`] (a slice of the text), and the error type the productions share.
 //!
 //! **Invariant:** nothing here backtracks over more than one token, so reading is linear.
+//!
+//! Each token first reads ASCII bytes directly, which is what formulas are mostly made of,
+//! and falls back to the general (Unicode) nom parser at the first byte that is not ASCII,
+//! so both paths accept exactly the same text.
 
 use nom::branch::alt;
 use nom::bytes::complete::{take_while, take_while1};
 use nom::character::complete::{char, digit1, one_of, satisfy};
 use nom::combinator::{opt, recognize};
 use nom::{IResult, Input, Parser};
-use nom_locate::LocatedSpan;
 
 use super::error::{ParseErrorKind, quote};
 use crate::num::Number;
 
-/// The input, with its byte offset and line tracked by `nom_locate`.
-pub(super) type Span<'a> = LocatedSpan<&'a str>;
+/// The input still to read: the rest of the whole text, as a slice of it.
+///
+/// A span carries no position of its own: where it starts in the text is found from the text
+/// once, when an error is reported ([`position`]), rather than tracked on every step (as a span
+/// that counts its lines must). Every production passes spans around, so this keeps each step
+/// a slice.
+pub(super) type Span<'a> = &'a str;
+
+/// Where `at`, a slice of `text`, starts: its byte offset, and its 1-based line and column
+/// (in characters).
+pub(super) fn position(text: &str, at: Span<'_>) -> (usize, usize, usize) {
+    let offset = (at.as_ptr() as usize)
+        .checked_sub(text.as_ptr() as usize)
+        .map_or(text.len(), |k| k.min(text.len()));
+    let before = text.as_bytes().get(..offset).unwrap_or_default();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |k| k + 1);
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    // Characters are the bytes that do not continue a UTF-8 sequence.
+    let column = 1 + before
+        .get(line_start..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count();
+    (offset, line, column)
+}
 
 /// What every production returns.
 pub(super) type PResult<'a, T> = IResult<Span<'a>, T, Failure<'a>>;
@@ -89,25 +119,44 @@ pub(super) fn required<'a, T>(
 }
 
 /// The next character, if any.
+#[inline]
 pub(super) fn peek(i: &Span<'_>) -> Option<char> {
-    i.fragment().chars().next()
+    match i.as_bytes().first() {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        _ => i.chars().next(),
+    }
 }
 
 /// The input after its first `bytes` bytes (which the caller has seen to be one token).
+#[inline]
 pub(super) fn skip<'a>(i: Span<'a>, bytes: usize) -> Span<'a> {
-    i.take_from(bytes.min(i.fragment().len()))
+    i.take_from(bytes.min(i.len()))
 }
 
 /// `whitespace`: any run of Unicode white space, line breaks included.
+///
+/// Reads ASCII white space byte by byte; only a byte that is not ASCII hands the rest of the
+/// run to the general path.
+#[inline]
 pub(super) fn whitespace(i: Span<'_>) -> PResult<'_, ()> {
-    // Most calls find none: answer those without building a new span.
-    match i.fragment().as_bytes().first() {
-        None => return Ok((i, ())),
-        Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => return Ok((i, ())),
-        Some(_) => {}
+    let bytes = i.as_bytes();
+    let ascii = bytes
+        .iter()
+        .take_while(|b| b.is_ascii_whitespace() || **b == 0x0B)
+        .count();
+    let i = skip(i, ascii);
+    if bytes.get(ascii).is_some_and(|b| !b.is_ascii()) {
+        return Ok((unicode_whitespace(i), ()));
     }
-    let (i, _) = take_while(char::is_whitespace).parse(i)?;
     Ok((i, ()))
+}
+
+/// The input after a run of Unicode white space at its start.
+#[cold]
+#[inline(never)]
+fn unicode_whitespace(i: Span<'_>) -> Span<'_> {
+    let run = i.find(|c: char| !c.is_whitespace());
+    skip(i, run.unwrap_or(i.len()))
 }
 
 /// A character that may continue a name.
@@ -116,19 +165,44 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// `name = letter { letter | digit | "_" }`, letters and digits in the Unicode sense.
+///
+/// An ASCII name is read byte by byte; a name with a character that is not ASCII is read
+/// again by the general path.
+#[inline]
 pub(super) fn name(i: Span<'_>) -> PResult<'_, Span<'_>> {
+    let bytes = i.as_bytes();
+    match bytes.first() {
+        Some(b) if b.is_ascii_alphabetic() => {}
+        Some(b) if b.is_ascii() => return Err(no_match(i)),
+        _ => return unicode_name(i),
+    }
+    let length = 1 + bytes[1..]
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+        .count();
+    if bytes.get(length).is_some_and(|b| !b.is_ascii()) {
+        return unicode_name(i);
+    }
+    Ok(i.take_split(length))
+}
+
+/// `name` in general, for names with characters that are not ASCII.
+#[cold]
+#[inline(never)]
+fn unicode_name(i: Span<'_>) -> PResult<'_, Span<'_>> {
     recognize((satisfy(char::is_alphabetic), take_while(is_name_char))).parse(i)
 }
 
 /// `primes = { "'" }`: how many primes follow a name (`f''` has two).
+#[inline]
 pub(super) fn primes(i: Span<'_>) -> PResult<'_, usize> {
-    let (i, marks) = take_while(|c| c == '\'').parse(i)?;
-    Ok((i, marks.fragment().len()))
+    let marks = i.bytes().take_while(|&b| b == b'\'').count();
+    Ok((skip(i, marks), marks))
 }
 
 /// Whether a number starts here: a digit, or a point followed by a digit (`.5`).
 pub(super) fn starts_number(i: &Span<'_>) -> bool {
-    let mut chars = i.fragment().chars();
+    let mut chars = i.chars();
     match chars.next() {
         Some(c) if c.is_ascii_digit() => true,
         Some('.') => chars.next().is_some_and(|c| c.is_ascii_digit()),
@@ -152,27 +226,38 @@ pub(super) fn number(i: Span<'_>, limit: u32) -> PResult<'_, Number> {
     if peek(&i) == Some('.') {
         let reason = if exponent.is_some() {
             "an exponent is a whole number"
-        } else if mantissa.fragment().contains('.') {
+        } else if mantissa.contains('.') {
             "a number has at most one decimal point"
         } else {
             "a decimal point must be followed by digits"
         };
         return Err(bad_number(start, i, reason));
     }
-    if significant_digits(mantissa.fragment()) > limit as usize
-        || exponent.is_some_and(|e| exceeds(e.fragment(), limit))
+    if significant_digits(mantissa) > limit as usize || exponent.is_some_and(|e| exceeds(e, limit))
     {
         return Err(fatal(start, ParseErrorKind::NumberTooLarge { limit }));
     }
-    let length = i.location_offset() - start.location_offset();
+    let length = start.len() - i.len();
     match start
-        .fragment()
         .get(..length)
         .and_then(|text| Number::from_decimal(text, limit))
     {
         Some(n) => Ok((i, n)),
         None => Err(fatal(start, ParseErrorKind::NumberTooLarge { limit })),
     }
+}
+
+/// The value of a plain integer literal (digits only, and no point or exponent after them)
+/// when it has at most 18 digits and at most `limit` significant ones: what [`number`] reads
+/// it as, without its general path. `None` leaves the literal to [`number`].
+pub(super) fn small_integer(digits: &str, limit: u32) -> Option<i64> {
+    if digits.len() > 18
+        || significant_digits(digits) > limit as usize
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    Some(digits.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
 }
 
 /// `exponent = ( "e" | "E" ) [ "+" | "-" ] digits`; its signed digits. Without digits after
@@ -185,8 +270,11 @@ fn exponent(i: Span<'_>) -> PResult<'_, Span<'_>> {
 /// The digits a mantissa stands for: those of the integer part without its leading zeros,
 /// and every digit of the fraction (each one is a factor of ten in the denominator).
 fn significant_digits(mantissa: &str) -> usize {
-    let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    integer.trim_start_matches('0').len() + fraction.len()
+    let bytes = mantissa.as_bytes();
+    // The leading zeros stop at the point, if any: they are the integer part's.
+    let leading_zeros = bytes.iter().take_while(|&&b| b == b'0').count();
+    let point = usize::from(bytes.contains(&b'.'));
+    bytes.len() - leading_zeros - point
 }
 
 /// Whether a signed exponent's magnitude exceeds `limit` (without overflowing on long ones).
@@ -200,7 +288,6 @@ fn exceeds(signed: &str, limit: u32) -> bool {
 /// The `BadNumber` at the point `at` where reading the number from `start` stopped.
 fn bad_number<'a>(start: Span<'a>, at: Span<'a>, reason: &str) -> Fatal<'a> {
     let run = start
-        .fragment()
         .bytes()
         .take_while(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E'));
     let text: String = run.map(char::from).collect();
@@ -215,7 +302,7 @@ fn bad_number<'a>(start: Span<'a>, at: Span<'a>, reason: &str) -> Fatal<'a> {
 
 /// What stands at `i`, for a message: `end of input`, or the next token in backticks.
 pub(super) fn describe(i: &Span<'_>) -> String {
-    let rest = *i.fragment();
+    let rest: &str = i;
     let Some(first) = rest.chars().next() else {
         return "end of input".to_owned();
     };
