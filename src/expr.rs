@@ -553,43 +553,12 @@ impl Expr {
     /// Wraps a kind in a node. Private: only the canonicalising constructors call it.
     fn make(kind: Kind) -> Expr {
         let hash = node_hash(&kind);
-        let (tree_size, depth, degree) = match &kind {
-            Kind::Num(_) | Kind::Const(_) => (1, 1, 0),
-            Kind::Sym(_) => (1, 1, 1),
-            Kind::Add(xs) => (
-                sum_sizes(xs),
-                max_depth(xs),
-                xs.iter().map(|x| x.0.degree).max().unwrap_or(0),
-            ),
-            Kind::Mul(xs) => (
-                sum_sizes(xs),
-                max_depth(xs),
-                xs.iter().fold(0i32, |d, x| d.saturating_add(x.0.degree)),
-            ),
-            Kind::Pow(b, e) => {
-                let degree = match e.as_num().and_then(|n| n.to_i64()) {
-                    Some(n) if n > 0 => b.0.degree.saturating_mul(n.min(i32::MAX as i64) as i32),
-                    _ => 0,
-                };
-                (sum_sizes([b, e]), max_depth([b, e]), degree)
-            }
-            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => (
-                a.0.tree_size.saturating_add(1),
-                a.0.depth.saturating_add(1),
-                0,
-            ),
-        };
-        let minus_signs = match &kind {
-            Kind::Num(n) => u32::from(n.is_negative()),
-            Kind::Add(xs) | Kind::Mul(xs) => xs
-                .iter()
-                .fold(0u32, |m, x| m.saturating_add(x.0.minus_signs)),
-            // A negative number as an exponent prints as a division (`1/x`), not a minus.
-            Kind::Pow(b, e) if e.as_num().is_some() => b.0.minus_signs,
-            Kind::Pow(b, e) => b.0.minus_signs.saturating_add(e.0.minus_signs),
-            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => a.0.minus_signs,
-            Kind::Const(_) | Kind::Sym(_) => 0,
-        };
+        let Metrics {
+            tree_size,
+            depth,
+            degree,
+            minus_signs,
+        } = Metrics::of(&kind);
         Expr(Arc::new(Node {
             kind,
             hash,
@@ -1250,6 +1219,75 @@ fn exact_value(f: Func, arg: &Expr) -> Option<Expr> {
         _ => return None,
     };
     Some(value)
+}
+
+/// What a node caches about its tree, computed from its children's cached figures.
+struct Metrics {
+    tree_size: u64,
+    depth: u32,
+    degree: i32,
+    minus_signs: u32,
+}
+
+impl Metrics {
+    fn of(kind: &Kind) -> Metrics {
+        let leaf = |degree, minus_signs| Metrics {
+            tree_size: 1,
+            depth: 1,
+            degree,
+            minus_signs,
+        };
+        match kind {
+            Kind::Num(n) => leaf(0, u32::from(n.is_negative())),
+            Kind::Const(_) => leaf(0, 0),
+            Kind::Sym(_) => leaf(1, 0),
+            Kind::Add(xs) => Metrics::of_list(xs, |d, x| d.max(x)),
+            Kind::Mul(xs) => Metrics::of_list(xs, i32::saturating_add),
+            Kind::Pow(b, e) => {
+                let exponent = e.as_num();
+                let degree = match exponent.and_then(Number::to_i64) {
+                    Some(n) if n > 0 => b.0.degree.saturating_mul(n.min(i32::MAX as i64) as i32),
+                    _ => 0,
+                };
+                Metrics {
+                    tree_size: sum_sizes([b, e]),
+                    depth: max_depth([b, e]),
+                    degree,
+                    // A negative number as an exponent prints as a division (`1/x`), not a
+                    // minus.
+                    minus_signs: match exponent {
+                        Some(_) => b.0.minus_signs,
+                        None => b.0.minus_signs.saturating_add(e.0.minus_signs),
+                    },
+                }
+            }
+            Kind::Call(_, a) | Kind::Undef { arg: a, .. } => Metrics {
+                tree_size: a.0.tree_size.saturating_add(1),
+                depth: a.0.depth.saturating_add(1),
+                degree: 0,
+                minus_signs: a.0.minus_signs,
+            },
+        }
+    }
+
+    /// The figures of a sum or product in one pass over the children; `degree` combines
+    /// the children's degrees (the largest for a sum, the total for a product).
+    fn of_list(xs: &[Expr], degree: impl Fn(i32, i32) -> i32) -> Metrics {
+        let mut m = Metrics {
+            tree_size: 1,
+            depth: 0,
+            degree: 0,
+            minus_signs: 0,
+        };
+        for x in xs {
+            m.tree_size = m.tree_size.saturating_add(x.0.tree_size);
+            m.depth = m.depth.max(x.0.depth);
+            m.degree = degree(m.degree, x.0.degree);
+            m.minus_signs = m.minus_signs.saturating_add(x.0.minus_signs);
+        }
+        m.depth = m.depth.saturating_add(1);
+        m
+    }
 }
 
 fn sum_sizes<'a>(xs: impl IntoIterator<Item = &'a Expr>) -> u64 {
