@@ -16,9 +16,10 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use deriv::{Limits, diff, parse, simplify};
+use rayon::prelude::*;
 
-/// Parsing: the textbook corpus line by line, a generated file of formulas at three sizes
-/// (MB/s should not fall as the file grows), and one long sum.
+/// Parsing: the textbook corpus line by line, a generated file of formulas at two sizes
+/// (MB/s should not fall as the file grows) and on all cores, and one long sum.
 fn parse_group(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");
     let corpus = workloads::textbook();
@@ -43,6 +44,18 @@ fn parse_group(c: &mut Criterion) {
             })
         });
     }
+    // The 10 MB file's lines parsed on every core, as the batch mode reads them: lines are
+    // independent, so throughput should scale with the cores.
+    let file = workloads::formula_file(10 << 20);
+    let lines: Vec<&str> = file.lines().collect();
+    group.throughput(Throughput::Bytes(file.len() as u64));
+    group.bench_function("generated_file_10mb_all_cores", |b| {
+        b.iter(|| {
+            lines.par_iter().for_each(|line| {
+                black_box(parse(line).ok());
+            })
+        })
+    });
     let sum = workloads::long_sum_text(100_000);
     group.throughput(Throughput::Bytes(sum.len() as u64));
     group.bench_function("sum_100000_terms", |b| {
