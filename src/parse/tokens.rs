@@ -247,6 +247,53 @@ pub(super) fn number(i: Span<'_>, limit: u32) -> PResult<'_, Number> {
     }
 }
 
+/// `number` without nom, for a literal that reads without error: its extent is found in one
+/// pass over the bytes and its value made from that slice, as [`number`] makes it.
+///
+/// `None` when the literal is malformed or over the limit (a point after it, too many digits,
+/// too large an exponent): [`number`] then reads it again and reports the error.
+#[inline]
+pub(super) fn plain_number(i: Span<'_>, limit: u32) -> Option<(Span<'_>, Number)> {
+    let bytes = i.as_bytes();
+    let digits_from = |k: usize| {
+        k + bytes
+            .get(k..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let integer_end = digits_from(0);
+    let mut end = integer_end;
+    if bytes.get(end) == Some(&b'.') {
+        let fraction_end = digits_from(end + 1);
+        if fraction_end == end + 1 {
+            return None;
+        }
+        end = fraction_end;
+    } else if integer_end == 0 {
+        return None;
+    }
+    let mantissa_end = end;
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        let exponent_end = digits_from(end + 1 + sign);
+        if exponent_end > end + 1 + sign {
+            end = exponent_end;
+        }
+    }
+    if bytes.get(end) == Some(&b'.') {
+        return None;
+    }
+    let mantissa = i.get(..mantissa_end)?;
+    let exponent = i.get(mantissa_end..end)?.get(1..).unwrap_or_default();
+    if significant_digits(mantissa) > limit as usize || exceeds(exponent, limit) {
+        return None;
+    }
+    let value = Number::from_decimal(i.get(..end)?, limit)?;
+    Some((skip(i, end), value))
+}
+
 /// The value of a plain integer literal (digits only, and no point or exponent after them)
 /// when it has at most 18 digits and at most `limit` significant ones: what [`number`] reads
 /// it as, without its general path. `None` leaves the literal to [`number`].
