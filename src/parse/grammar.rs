@@ -99,6 +99,10 @@ pub(super) struct Grammar<'a, 'o> {
     /// The node of each free variable read so far: every occurrence of `x` is the same
     /// shared node, not a new allocation.
     leaves: RefCell<FxHashMap<&'a str, Expr>>,
+    /// The factors of the products being read, innermost last: a product reads its own
+    /// factors on top of its enclosing products', and takes them off when it ends, so that
+    /// one allocation serves every product of the input.
+    factors: RefCell<Vec<Expr>>,
     /// The nodes of the most common leaves, found by index rather than by hash.
     slots: RefCell<Slots>,
     /// The node of each other short integer literal read so far, by value.
@@ -167,6 +171,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
             in_binding: Cell::new(false),
             leaves: RefCell::new(FxHashMap::default()),
             slots: RefCell::new(Slots::new()),
+            factors: RefCell::new(Vec::new()),
             integers: RefCell::new(FxHashMap::default()),
         }
     }
@@ -324,11 +329,20 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// `juxtaposed = power`, starting with a name or `(`: implicit multiplication, as tight as
     /// `*`. A number never multiplies implicitly from the right (`x 2` is an error).
     fn product(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let base = self.factors.borrow().len();
+        let result = self.product_from(i, depth, base);
+        if result.is_err() {
+            self.factors.borrow_mut().truncate(base);
+        }
+        result
+    }
+
+    /// [`Grammar::product`], with its factors from `base` on in the shared stack.
+    fn product_from(&self, i: Span<'a>, depth: usize, base: usize) -> PResult<'a, Expr> {
         let (mut i, first) = self.unary(i, depth)?;
         let mut bits = coefficient_bits(&first);
-        // Most products have one factor: the list is only made for a second one.
+        // Most products have one factor: the stack is only used from a second one.
         let mut first = Some(first);
-        let mut factors = Vec::new();
         loop {
             let (j, ()) = whitespace(i)?;
             let start = j;
@@ -354,15 +368,18 @@ impl<'a, 'o> Grammar<'a, 'o> {
                 let limit = MAX_PRODUCT_BITS;
                 return Err(fatal(start, ParseErrorKind::ProductTooLarge { limit }));
             }
+            let mut factors = self.factors.borrow_mut();
             if let Some(first) = first.take() {
-                factors.reserve(4);
                 factors.push(first);
             }
             factors.push(factor);
             i = j;
         }
         // A single factor is canonical already.
-        Ok((i, first.unwrap_or_else(|| Expr::product(factors))))
+        Ok((
+            i,
+            first.unwrap_or_else(|| Expr::product(self.factors.borrow_mut().drain(base..))),
+        ))
     }
 
     /// `juxtaposed = power`: a factor that follows another without an operator.
@@ -544,14 +561,20 @@ impl<'a, 'o> Grammar<'a, 'o> {
     ) -> PResult<'a, Expr> {
         let depth = self.deeper(open, depth)?;
         let (mut i, ()) = whitespace(skip(open, 1))?;
-        let mut args = Vec::new();
+        // No function takes more than two arguments: only the count of any others matters.
+        let (mut count, mut first, mut second) = (0usize, None, None);
         if peek(&i) != Some(')') {
             loop {
-                let after = if args.is_empty() { "`(`" } else { "`,`" };
+                let after = if count == 0 { "`(`" } else { "`,`" };
                 let (j, arg) = required(self.expression(i, depth), || {
                     format!("an argument after {after}")
                 })?;
-                args.push(arg);
+                match count {
+                    0 => first = Some(arg),
+                    1 => second = Some(arg),
+                    _ => {}
+                }
+                count += 1;
                 let (j, ()) = whitespace(j)?;
                 if peek(&j) != Some(',') {
                     i = j;
@@ -565,20 +588,17 @@ impl<'a, 'o> Grammar<'a, 'o> {
             Callee::Known(known) => known.arity(),
             Callee::Declared(_) => (1, 1),
         };
-        if args.len() < arity.0 || args.len() > arity.1 {
+        let Some(arg) = first.filter(|_| count >= arity.0 && count <= arity.1) else {
             let kind = ParseErrorKind::Arity {
                 name: word.to_owned(),
                 expected: arity_words(arity),
-                found: args.len(),
+                found: count,
             };
             return Err(fatal(word, kind));
-        }
+        };
         let value = match callee {
-            Callee::Known(known) => known.apply(args),
-            Callee::Declared(f) => {
-                let arg = args.pop().unwrap_or_else(Expr::zero);
-                Expr::undef(f, u32::try_from(order).unwrap_or(u32::MAX), arg)
-            }
+            Callee::Known(known) => known.apply(arg, second),
+            Callee::Declared(f) => Expr::undef(f, u32::try_from(order).unwrap_or(u32::MAX), arg),
         };
         Ok((i, value))
     }
