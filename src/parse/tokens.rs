@@ -135,17 +135,16 @@ pub(super) fn skip<'a>(i: Span<'a>, bytes: usize) -> Span<'a> {
 
 /// `whitespace`: any run of Unicode white space, line breaks included.
 ///
-/// Reads ASCII white space byte by byte; only a byte that is not ASCII hands the rest of the
-/// run to the general path.
+/// Skips ASCII white space with the standard library's byte loop; only a vertical tab (white
+/// space to Unicode, not to ASCII) or a byte that is not ASCII hands the rest of the run to
+/// the general path.
 #[inline]
 pub(super) fn whitespace(i: Span<'_>) -> PResult<'_, ()> {
-    let bytes = i.as_bytes();
-    let ascii = bytes
-        .iter()
-        .take_while(|b| b.is_ascii_whitespace() || **b == 0x0B)
-        .count();
-    let i = skip(i, ascii);
-    if bytes.get(ascii).is_some_and(|b| !b.is_ascii()) {
+    let i = i.trim_ascii_start();
+    if i.as_bytes()
+        .first()
+        .is_some_and(|&b| b == 0x0B || !b.is_ascii())
+    {
         return Ok((unicode_whitespace(i), ()));
     }
     Ok((i, ()))
