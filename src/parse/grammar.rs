@@ -439,9 +439,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// [`number`], which says what is wrong with it.
     fn number(&self, i: Span<'a>) -> PResult<'a, Expr> {
         let limit = self.options.max_exponent_digits;
-        let digits = i.bytes().take_while(u8::is_ascii_digit).count();
-        let plain = !matches!(i.as_bytes().get(digits), Some(b'.' | b'e' | b'E'));
-        if plain && let Some(n) = i.get(..digits).and_then(|d| small_integer(d, limit)) {
+        if let Some((digits, n)) = small_integer(i, limit) {
             return Ok((skip(i, digits), self.integer(n)));
         }
         if let Some((j, n)) = plain_number(i, limit) {

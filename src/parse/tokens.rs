@@ -293,17 +293,27 @@ pub(super) fn plain_number(i: Span<'_>, limit: u32) -> Option<(Span<'_>, Number)
     Some((skip(i, end), value))
 }
 
-/// The value of a plain integer literal (digits only, and no point or exponent after them)
-/// when it has at most 18 digits and at most `limit` significant ones: what [`number`] reads
-/// it as, without its general path. `None` leaves the literal to [`number`].
-pub(super) fn small_integer(digits: &str, limit: u32) -> Option<i64> {
-    if digits.len() > 18
-        || significant_digits(digits) > limit as usize
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
+/// The length and value of a plain integer literal at the start of `i` (digits only, and no
+/// point or exponent after them) when it has at most 18 digits and at most `limit`
+/// significant ones: what [`number`] reads it as, without its general path, in one pass over
+/// the digits. `None` leaves the literal to [`plain_number`] or [`number`].
+#[inline]
+pub(super) fn small_integer(i: Span<'_>, limit: u32) -> Option<(usize, i64)> {
+    let (mut length, mut leading_zeros, mut value) = (0usize, 0usize, 0i64);
+    for &b in i.as_bytes() {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        if length == 18 {
+            return None;
+        }
+        value = value * 10 + i64::from(b - b'0');
+        // While the value is still zero, every digit read is a leading zero.
+        leading_zeros += usize::from(value == 0);
+        length += 1;
     }
-    Some(digits.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
+    let plain = !matches!(i.as_bytes().get(length), Some(b'.' | b'e' | b'E'));
+    (plain && length > 0 && length - leading_zeros <= limit as usize).then_some((length, value))
 }
 
 /// `exponent = ( "e" | "E" ) [ "+" | "-" ] digits`; its signed digits. Without digits after
