@@ -518,11 +518,12 @@ impl<'a, 'o> Grammar<'a, 'o> {
                 ))
             }
             _ => {
-                let value = self.value(word);
-                if self.is_bound(text) {
+                let bound = self.bindings.borrow().get(text).cloned();
+                if let Some(value) = bound {
                     self.within_depth(word, depth, &value)?;
+                    return Ok((i, value));
                 }
-                Ok((i, value))
+                Ok((i, self.unbound_value(word)))
             }
         }
     }
@@ -541,11 +542,6 @@ impl<'a, 'o> Grammar<'a, 'o> {
             ));
         }
         Ok(())
-    }
-
-    /// Whether a name is bound now.
-    fn is_bound(&self, text: &str) -> bool {
-        self.bindings.borrow().contains_key(text)
     }
 
     /// `call = name { "'" } "(" [ arguments ] ")"` and `arguments = expression { "," expression }`.
@@ -658,13 +654,10 @@ impl<'a, 'o> Grammar<'a, 'o> {
             || text.chars().count() == 1
     }
 
-    /// What a name stands for: its binding (the same shared node), a constant, or a free
-    /// variable.
-    fn value(&self, word: Span<'a>) -> Expr {
+    /// What a name that is not bound stands for: a constant, or a free variable (the same
+    /// shared node at every use).
+    fn unbound_value(&self, word: Span<'a>) -> Expr {
         let text = word;
-        if let Some(bound) = self.bindings.borrow().get(text) {
-            return bound.clone();
-        }
         if let Some(c) = constant(text) {
             return Expr::constant(c);
         }
