@@ -11,13 +11,13 @@ use std::cell::{Cell, RefCell};
 
 use nom::Parser;
 use nom::character::complete::char;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxHashMap;
 
 use super::error::ParseErrorKind;
 use super::names::{Known, arity_words, constant, suggest};
 use super::tokens::{
-    Fatal, PResult, Span, fatal, name, no_match, number, peek, primes, required, skip,
-    small_integer, starts_number, unexpected, whitespace,
+    Fatal, PResult, Span, fatal, name, no_match, number, peek, plain_number, primes, required,
+    skip, small_integer, starts_number, unexpected, whitespace,
 };
 use super::{MAX_PRODUCT_BITS, ParseOptions};
 use crate::expr::{Expr, Kind, SumBuilder, Symbol};
@@ -68,8 +68,22 @@ impl Infix {
     }
 }
 
-/// How many distinct names, and distinct integers, a reading makes room for at once.
-const LEAVES: usize = 14;
+/// The integers below this have a slot of their own in [`Grammar`] (exponents and
+/// coefficients mostly are).
+const SMALL_INTEGERS: usize = 32;
+
+/// The ASCII letters, lower and upper case: the names with a slot of their own.
+const LETTERS: usize = 52;
+
+/// The slot of a name of one ASCII letter.
+#[inline]
+fn letter_index(name: &str) -> Option<usize> {
+    match name.as_bytes() {
+        [b @ b'a'..=b'z'] => Some(usize::from(b - b'a')),
+        [b @ b'A'..=b'Z'] => Some(26 + usize::from(b - b'A')),
+        _ => None,
+    }
+}
 
 /// The reader of one input: the options, and the bindings made so far.
 pub(super) struct Grammar<'a, 'o> {
@@ -85,8 +99,55 @@ pub(super) struct Grammar<'a, 'o> {
     /// The node of each free variable read so far: every occurrence of `x` is the same
     /// shared node, not a new allocation.
     leaves: RefCell<FxHashMap<&'a str, Expr>>,
-    /// The node of each short integer literal read so far, by value.
+    /// The factors of the products being read, innermost last: a product reads its own
+    /// factors on top of its enclosing products', and takes them off when it ends, so that
+    /// one allocation serves every product of the input.
+    factors: RefCell<Vec<Expr>>,
+    /// The nodes of the most common leaves, found by index rather than by hash.
+    slots: RefCell<Slots>,
+    /// The node of each other short integer literal read so far, by value.
     integers: RefCell<FxHashMap<i64, Expr>>,
+}
+
+/// The nodes of the leaves named by one ASCII letter ([`letter_index`]), then of the
+/// integers below [`SMALL_INTEGERS`], each made on first use.
+///
+/// Each slot holds the node's place in `nodes` plus one (0 when not made yet), so that a
+/// reading clears and drops only the few nodes it made, not a slot for every letter.
+struct Slots {
+    index: [u8; LETTERS + SMALL_INTEGERS],
+    nodes: Vec<Expr>,
+}
+
+impl Slots {
+    /// No node made yet.
+    fn new() -> Slots {
+        Slots {
+            index: [0; LETTERS + SMALL_INTEGERS],
+            nodes: Vec::new(),
+        }
+    }
+
+    /// The node in slot `k`, made by `make` on first use.
+    #[inline]
+    fn get(&mut self, k: usize, make: impl FnOnce() -> Expr) -> Expr {
+        let Some(slot) = self.index.get_mut(k) else {
+            return make();
+        };
+        if let Some(node) = usize::from(*slot)
+            .checked_sub(1)
+            .and_then(|n| self.nodes.get(n))
+        {
+            return node.clone();
+        }
+        let node = make();
+        // At most one node a slot, so their count always fits the slot's byte.
+        if let Ok(place) = u8::try_from(self.nodes.len() + 1) {
+            *slot = place;
+            self.nodes.push(node.clone());
+        }
+        node
+    }
 }
 
 /// A binding read but not yet in force: it takes effect at its `;`.
@@ -108,9 +169,10 @@ impl<'a, 'o> Grammar<'a, 'o> {
             bindings: RefCell::new(FxHashMap::default()),
             free_uses: RefCell::new(FxHashMap::default()),
             in_binding: Cell::new(false),
-            // Room for the distinct leaves of a typical line, without growing.
-            leaves: RefCell::new(FxHashMap::with_capacity_and_hasher(LEAVES, FxBuildHasher)),
-            integers: RefCell::new(FxHashMap::with_capacity_and_hasher(LEAVES, FxBuildHasher)),
+            leaves: RefCell::new(FxHashMap::default()),
+            slots: RefCell::new(Slots::new()),
+            factors: RefCell::new(Vec::new()),
+            integers: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -267,11 +329,20 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// `juxtaposed = power`, starting with a name or `(`: implicit multiplication, as tight as
     /// `*`. A number never multiplies implicitly from the right (`x 2` is an error).
     fn product(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let base = self.factors.borrow().len();
+        let result = self.product_from(i, depth, base);
+        if result.is_err() {
+            self.factors.borrow_mut().truncate(base);
+        }
+        result
+    }
+
+    /// [`Grammar::product`], with its factors from `base` on in the shared stack.
+    fn product_from(&self, i: Span<'a>, depth: usize, base: usize) -> PResult<'a, Expr> {
         let (mut i, first) = self.unary(i, depth)?;
         let mut bits = coefficient_bits(&first);
-        // Most products have one factor: the list is only made for a second one.
+        // Most products have one factor: the stack is only used from a second one.
         let mut first = Some(first);
-        let mut factors = Vec::new();
         loop {
             let (j, ()) = whitespace(i)?;
             let start = j;
@@ -297,15 +368,18 @@ impl<'a, 'o> Grammar<'a, 'o> {
                 let limit = MAX_PRODUCT_BITS;
                 return Err(fatal(start, ParseErrorKind::ProductTooLarge { limit }));
             }
+            let mut factors = self.factors.borrow_mut();
             if let Some(first) = first.take() {
-                factors.reserve(4);
                 factors.push(first);
             }
             factors.push(factor);
             i = j;
         }
         // A single factor is canonical already.
-        Ok((i, first.unwrap_or_else(|| Expr::product(factors))))
+        Ok((
+            i,
+            first.unwrap_or_else(|| Expr::product(self.factors.borrow_mut().drain(base..))),
+        ))
     }
 
     /// `juxtaposed = power`: a factor that follows another without an operator.
@@ -360,22 +434,33 @@ impl<'a, 'o> Grammar<'a, 'o> {
 
     /// `number`, with short integer literals shared: the second `2` is the first one's node.
     ///
-    /// A short integer is read directly ([`small_integer`]), anything else by [`number`].
+    /// A short integer is read directly ([`small_integer`]), any other literal that reads
+    /// without error by [`plain_number`], and only a malformed or oversized one by nom's
+    /// [`number`], which says what is wrong with it.
     fn number(&self, i: Span<'a>) -> PResult<'a, Expr> {
         let limit = self.options.max_exponent_digits;
-        let digits = i.bytes().take_while(u8::is_ascii_digit).count();
-        let plain = !matches!(i.as_bytes().get(digits), Some(b'.' | b'e' | b'E'));
-        if plain && let Some(n) = i.get(..digits).and_then(|d| small_integer(d, limit)) {
-            let value = self
-                .integers
-                .borrow_mut()
-                .entry(n)
-                .or_insert_with(|| Expr::int(n))
-                .clone();
-            return Ok((skip(i, digits), value));
+        if let Some((digits, n)) = small_integer(i, limit) {
+            return Ok((skip(i, digits), self.integer(n)));
+        }
+        if let Some((j, n)) = plain_number(i, limit) {
+            return Ok((j, Expr::num(n)));
         }
         let (j, n) = number(i, limit)?;
         Ok((j, Expr::num(n)))
+    }
+
+    /// The shared node of the integer `n`: small ones by index, others by value.
+    fn integer(&self, n: i64) -> Expr {
+        if let Ok(k) = usize::try_from(n)
+            && k < SMALL_INTEGERS
+        {
+            return self.slots.borrow_mut().get(LETTERS + k, || Expr::int(n));
+        }
+        self.integers
+            .borrow_mut()
+            .entry(n)
+            .or_insert_with(|| Expr::int(n))
+            .clone()
     }
 
     /// `group = "(" expression ")"`.
@@ -433,11 +518,12 @@ impl<'a, 'o> Grammar<'a, 'o> {
                 ))
             }
             _ => {
-                let value = self.value(word);
-                if self.is_bound(text) {
+                let bound = self.bindings.borrow().get(text).cloned();
+                if let Some(value) = bound {
                     self.within_depth(word, depth, &value)?;
+                    return Ok((i, value));
                 }
-                Ok((i, value))
+                Ok((i, self.unbound_value(word)))
             }
         }
     }
@@ -458,11 +544,6 @@ impl<'a, 'o> Grammar<'a, 'o> {
         Ok(())
     }
 
-    /// Whether a name is bound now.
-    fn is_bound(&self, text: &str) -> bool {
-        self.bindings.borrow().contains_key(text)
-    }
-
     /// `call = name { "'" } "(" [ arguments ] ")"` and `arguments = expression { "," expression }`.
     fn call(
         &self,
@@ -474,14 +555,20 @@ impl<'a, 'o> Grammar<'a, 'o> {
     ) -> PResult<'a, Expr> {
         let depth = self.deeper(open, depth)?;
         let (mut i, ()) = whitespace(skip(open, 1))?;
-        let mut args = Vec::new();
+        // No function takes more than two arguments: only the count of any others matters.
+        let (mut count, mut first, mut second) = (0usize, None, None);
         if peek(&i) != Some(')') {
             loop {
-                let after = if args.is_empty() { "`(`" } else { "`,`" };
+                let after = if count == 0 { "`(`" } else { "`,`" };
                 let (j, arg) = required(self.expression(i, depth), || {
                     format!("an argument after {after}")
                 })?;
-                args.push(arg);
+                match count {
+                    0 => first = Some(arg),
+                    1 => second = Some(arg),
+                    _ => {}
+                }
+                count += 1;
                 let (j, ()) = whitespace(j)?;
                 if peek(&j) != Some(',') {
                     i = j;
@@ -495,20 +582,17 @@ impl<'a, 'o> Grammar<'a, 'o> {
             Callee::Known(known) => known.arity(),
             Callee::Declared(_) => (1, 1),
         };
-        if args.len() < arity.0 || args.len() > arity.1 {
+        let Some(arg) = first.filter(|_| count >= arity.0 && count <= arity.1) else {
             let kind = ParseErrorKind::Arity {
                 name: word.to_owned(),
                 expected: arity_words(arity),
-                found: args.len(),
+                found: count,
             };
             return Err(fatal(word, kind));
-        }
+        };
         let value = match callee {
-            Callee::Known(known) => known.apply(args),
-            Callee::Declared(f) => {
-                let arg = args.pop().unwrap_or_else(Expr::zero);
-                Expr::undef(f, u32::try_from(order).unwrap_or(u32::MAX), arg)
-            }
+            Callee::Known(known) => known.apply(arg, second),
+            Callee::Declared(f) => Expr::undef(f, u32::try_from(order).unwrap_or(u32::MAX), arg),
         };
         Ok((i, value))
     }
@@ -570,18 +654,18 @@ impl<'a, 'o> Grammar<'a, 'o> {
             || text.chars().count() == 1
     }
 
-    /// What a name stands for: its binding (the same shared node), a constant, or a free
-    /// variable.
-    fn value(&self, word: Span<'a>) -> Expr {
+    /// What a name that is not bound stands for: a constant, or a free variable (the same
+    /// shared node at every use).
+    fn unbound_value(&self, word: Span<'a>) -> Expr {
         let text = word;
-        if let Some(bound) = self.bindings.borrow().get(text) {
-            return bound.clone();
-        }
         if let Some(c) = constant(text) {
             return Expr::constant(c);
         }
         if self.in_binding.get() {
             self.free_uses.borrow_mut().entry(text).or_insert(word);
+        }
+        if let Some(k) = letter_index(text) {
+            return self.slots.borrow_mut().get(k, || Expr::sym(text));
         }
         let mut leaves = self.leaves.borrow_mut();
         leaves

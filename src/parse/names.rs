@@ -53,13 +53,9 @@ impl Known {
         }
     }
 
-    /// Applies the function to arguments whose count is within [`Known::arity`].
-    pub(super) fn apply(self, mut args: Vec<Expr>) -> Expr {
-        let base = if args.len() == 2 { args.pop() } else { None };
-        let Some(arg) = args.pop() else {
-            return Expr::zero();
-        };
-        match (self, base) {
+    /// Applies the function to its argument, and the second one when it takes two.
+    pub(super) fn apply(self, arg: Expr, second: Option<Expr>) -> Expr {
+        match (self, second) {
             (Known::Func(f), _) => Expr::call(f, arg),
             (Known::Sqrt, _) => arg.sqrt(),
             (Known::Log, None) => arg.ln(),

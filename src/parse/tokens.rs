@@ -135,17 +135,16 @@ pub(super) fn skip<'a>(i: Span<'a>, bytes: usize) -> Span<'a> {
 
 /// `whitespace`: any run of Unicode white space, line breaks included.
 ///
-/// Reads ASCII white space byte by byte; only a byte that is not ASCII hands the rest of the
-/// run to the general path.
+/// Skips ASCII white space with the standard library's byte loop; only a vertical tab (white
+/// space to Unicode, not to ASCII) or a byte that is not ASCII hands the rest of the run to
+/// the general path.
 #[inline]
 pub(super) fn whitespace(i: Span<'_>) -> PResult<'_, ()> {
-    let bytes = i.as_bytes();
-    let ascii = bytes
-        .iter()
-        .take_while(|b| b.is_ascii_whitespace() || **b == 0x0B)
-        .count();
-    let i = skip(i, ascii);
-    if bytes.get(ascii).is_some_and(|b| !b.is_ascii()) {
+    let i = i.trim_ascii_start();
+    if i.as_bytes()
+        .first()
+        .is_some_and(|&b| b == 0x0B || !b.is_ascii())
+    {
         return Ok((unicode_whitespace(i), ()));
     }
     Ok((i, ()))
@@ -247,17 +246,74 @@ pub(super) fn number(i: Span<'_>, limit: u32) -> PResult<'_, Number> {
     }
 }
 
-/// The value of a plain integer literal (digits only, and no point or exponent after them)
-/// when it has at most 18 digits and at most `limit` significant ones: what [`number`] reads
-/// it as, without its general path. `None` leaves the literal to [`number`].
-pub(super) fn small_integer(digits: &str, limit: u32) -> Option<i64> {
-    if digits.len() > 18
-        || significant_digits(digits) > limit as usize
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-    {
+/// `number` without nom, for a literal that reads without error: its extent is found in one
+/// pass over the bytes and its value made from that slice, as [`number`] makes it.
+///
+/// `None` when the literal is malformed or over the limit (a point after it, too many digits,
+/// too large an exponent): [`number`] then reads it again and reports the error.
+#[inline]
+pub(super) fn plain_number(i: Span<'_>, limit: u32) -> Option<(Span<'_>, Number)> {
+    let bytes = i.as_bytes();
+    let digits_from = |k: usize| {
+        k + bytes
+            .get(k..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let integer_end = digits_from(0);
+    let mut end = integer_end;
+    if bytes.get(end) == Some(&b'.') {
+        let fraction_end = digits_from(end + 1);
+        if fraction_end == end + 1 {
+            return None;
+        }
+        end = fraction_end;
+    } else if integer_end == 0 {
         return None;
     }
-    Some(digits.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
+    let mantissa_end = end;
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        let exponent_end = digits_from(end + 1 + sign);
+        if exponent_end > end + 1 + sign {
+            end = exponent_end;
+        }
+    }
+    if bytes.get(end) == Some(&b'.') {
+        return None;
+    }
+    let mantissa = i.get(..mantissa_end)?;
+    let exponent = i.get(mantissa_end..end)?.get(1..).unwrap_or_default();
+    if significant_digits(mantissa) > limit as usize || exceeds(exponent, limit) {
+        return None;
+    }
+    let value = Number::from_decimal(i.get(..end)?, limit)?;
+    Some((skip(i, end), value))
+}
+
+/// The length and value of a plain integer literal at the start of `i` (digits only, and no
+/// point or exponent after them) when it has at most 18 digits and at most `limit`
+/// significant ones: what [`number`] reads it as, without its general path, in one pass over
+/// the digits. `None` leaves the literal to [`plain_number`] or [`number`].
+#[inline]
+pub(super) fn small_integer(i: Span<'_>, limit: u32) -> Option<(usize, i64)> {
+    let (mut length, mut leading_zeros, mut value) = (0usize, 0usize, 0i64);
+    for &b in i.as_bytes() {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        if length == 18 {
+            return None;
+        }
+        value = value * 10 + i64::from(b - b'0');
+        // While the value is still zero, every digit read is a leading zero.
+        leading_zeros += usize::from(value == 0);
+        length += 1;
+    }
+    let plain = !matches!(i.as_bytes().get(length), Some(b'.' | b'e' | b'E'));
+    (plain && length > 0 && length - leading_zeros <= limit as usize).then_some((length, value))
 }
 
 /// `exponent = ( "e" | "E" ) [ "+" | "-" ] digits`; its signed digits. Without digits after
