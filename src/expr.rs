@@ -572,14 +572,18 @@ impl Expr {
     /// An exact number.
     pub fn num(n: Number) -> Expr {
         match n.to_i64() {
-            Some(k @ -1..=2) => Expr::int(k),
+            Some(k @ -1..=MAX_SHARED_INT) => Expr::int(k),
             _ => Expr::make(Kind::Num(n)),
         }
     }
 
     /// An integer.
     pub fn int(n: i64) -> Expr {
-        match usize::try_from(n + 1).ok().and_then(|k| SMALL_INTS.get(k)) {
+        match n
+            .checked_add(1)
+            .and_then(|k| usize::try_from(k).ok())
+            .and_then(|k| SMALL_INTS.get(k))
+        {
             Some(shared) => shared.clone(),
             None => Expr::make(Kind::Num(Number::int(n))),
         }
@@ -850,11 +854,18 @@ function_methods! {
     asinh Asinh, acosh Acosh, atanh Atanh, exp Exp, ln Ln, abs Abs, sign Sign,
 }
 
-/// The integers -1 to 2, built once and shared: constructors need them all the time (every
-/// `-u` is `-1*u`, every bare factor has exponent `1`), and a shared node costs a reference
-/// count instead of two allocations and a hash.
-static SMALL_INTS: LazyLock<[Expr; 4]> =
-    LazyLock::new(|| [-1, 0, 1, 2].map(|n| Expr::make(Kind::Num(Number::int(n)))));
+/// The largest integer in [`SMALL_INTS`].
+const MAX_SHARED_INT: i64 = 256;
+
+/// The integers -1 to [`MAX_SHARED_INT`], built once and shared: constructors need the
+/// smallest all the time (every `-u` is `-1*u`, every bare factor has exponent `1`), formulas
+/// are full of small coefficients and exponents, and a shared node costs a reference count
+/// instead of an allocation and a hash.
+static SMALL_INTS: LazyLock<Vec<Expr>> = LazyLock::new(|| {
+    (-1..=MAX_SHARED_INT)
+        .map(|n| Expr::make(Kind::Num(Number::int(n))))
+        .collect()
+});
 
 /// The hash of a node from its kind (children contribute their cached hashes): FxHash,
 /// several times faster than SipHash on these short inputs, finished by MurmurHash3's 64-bit

@@ -2,7 +2,7 @@
 //! output is defined and has the same value. Checked on inputs chosen to make each rule fire
 //! and on random expressions.
 
-use deriv::{Env, EvalReason, Expr, RULES, eval, parse};
+use deriv::{Env, EvalReason, Expr, RULES, eval, eval_precise, parse};
 use proptest::prelude::*;
 
 mod common;
@@ -62,6 +62,8 @@ const TRIGGERS: &[&str] = &[
     "tanh(x)^2 + sech(x)^2",
     "sinh(x)^2 + 1",
     "sinh(x)*cosh(x)",
+    // Expanded, this loses 1.5e-9 to cancellation in f64 at x = 0.3: round-off, not a bug.
+    "1/(x^3*(x - 1/3)^6)",
 ];
 
 /// Checks every output of every rule on `e`; returns the names of the rules that fired.
@@ -86,9 +88,17 @@ fn check_rules_on(e: &Expr) -> Vec<&'static str> {
                         rule.name
                     ),
                 };
+                if (before - after).abs() <= 1e-9 * (1.0 + before.abs()) {
+                    continue;
+                }
+                // Round-off, or a wrong rule? An expanded form can lose many digits to
+                // cancellation near a pole (`1/(x^3*(x - 1/3)^6)` at 0.3, expanded, is off by
+                // 1.5e-9 in f64): decide at 256 bits, where both forms keep 60 digits.
+                let precise = |f: &Expr| eval_precise(f, &env, 256).map(|v| v.to_f64());
+                let (before, after) = (precise(e), precise(&output));
                 assert!(
-                    (before - after).abs() <= 1e-9 * (1.0 + before.abs()),
-                    "{}: {e} => {output}: {before} != {after} at x = {x}",
+                    matches!((&before, &after), (Ok(b), Ok(a)) if (b - a).abs() <= 1e-12 * (1.0 + b.abs())),
+                    "{}: {e} => {output}: {before:?} != {after:?} at x = {x} (256 bits)",
                     rule.name
                 );
             }
