@@ -19,7 +19,7 @@ use std::str::FromStr;
 use num_bigint::{BigInt, Sign};
 use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{One, Signed, ToPrimitive, Zero};
+use num_traits::{One, PrimInt, Signed, ToPrimitive, Zero};
 
 /// The largest numerator or denominator, in bits, that an exact power may produce.
 ///
@@ -41,45 +41,30 @@ enum Repr {
     Big(Box<BigRational>),
 }
 
-/// Greatest common divisor of two non-negative integers (binary method: no division).
-fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
-    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
-        return u128::from(gcd_u64(a, b));
-    }
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
+/// Greatest common divisor of two non-negative integers, in 64-bit registers when both fit
+/// (almost always).
+fn gcd_u128(a: u128, b: u128) -> u128 {
+    match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(a), Ok(b)) => u128::from(binary_gcd(a, b)),
+        _ => binary_gcd(a, b),
     }
 }
 
-/// [`gcd_u128`] in 64-bit registers, where almost every gcd falls.
-fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
-    if a == 0 || b == 0 {
+/// Stein's binary gcd: shifts and subtractions, no division (a 128-bit division is a
+/// library call).
+fn binary_gcd<T: PrimInt>(mut a: T, mut b: T) -> T {
+    if a.is_zero() || b.is_zero() {
         return a | b;
     }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
+    let shift = (a | b).trailing_zeros() as usize;
+    a = a >> a.trailing_zeros() as usize;
     loop {
-        b >>= b.trailing_zeros();
+        b = b >> b.trailing_zeros() as usize;
         if a > b {
             std::mem::swap(&mut a, &mut b);
         }
-        b -= a;
-        if b == 0 {
+        b = b - a;
+        if b.is_zero() {
             return a << shift;
         }
     }
@@ -111,7 +96,7 @@ impl Number {
             u64::try_from(denom.unsigned_abs()),
         ) {
             (Ok(n), Ok(d)) => {
-                let g = gcd_u64(n, d);
+                let g = binary_gcd(n, d);
                 (u128::from(n / g), u128::from(d / g))
             }
             _ => {
@@ -354,8 +339,8 @@ impl Number {
             // Cancel crosswise first, so the products are already in lowest terms. The parts
             // are i64s (the invariant), so the gcds and divisions run in 64 bits.
             let (a, b, c, d) = (a as i64, b as i64, c as i64, d as i64);
-            let g1 = gcd_u64(a.unsigned_abs(), d.unsigned_abs()) as i64;
-            let g2 = gcd_u64(c.unsigned_abs(), b.unsigned_abs()) as i64;
+            let g1 = binary_gcd(a.unsigned_abs(), d.unsigned_abs()) as i64;
+            let g2 = binary_gcd(c.unsigned_abs(), b.unsigned_abs()) as i64;
             let numer = i128::from(a / g1) * i128::from(c / g2);
             let denom = i128::from(b / g2) * i128::from(d / g1);
             return Number::small_reduced(numer, denom)
