@@ -225,7 +225,7 @@ impl Expr {
         if self.tree_size() > SMALL {
             return 0;
         }
-        let distinct: std::collections::HashSet<Expr> = self.postorder().into_iter().collect();
+        let distinct: rustc_hash::FxHashSet<Expr> = self.postorder().into_iter().collect();
         self.tree_size().saturating_sub(distinct.len() as u64)
     }
 
