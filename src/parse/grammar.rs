@@ -85,6 +85,13 @@ fn letter_index(name: &str) -> Option<usize> {
     }
 }
 
+/// The sign a term has in its sum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sign {
+    Plus,
+    Minus,
+}
+
 /// The reader of one input: the options, and the bindings made so far.
 pub(super) struct Grammar<'a, 'o> {
     options: &'o ParseOptions,
@@ -303,7 +310,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// `expression = product { ( "+" | "-" ) product }`: a sum, left to right, at nesting
     /// `depth`.
     fn expression(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
-        let (mut i, first) = self.product(i, depth)?;
+        let (mut i, first) = self.product(i, depth, Sign::Plus)?;
         let mut first = Some(first);
         let mut sum = SumBuilder::new();
         loop {
@@ -311,13 +318,18 @@ impl<'a, 'o> Grammar<'a, 'o> {
             let Some((op, text)) = Infix::at_level(&j, Prec::Sum) else {
                 break;
             };
-            let (j, term) = required(self.product(skip(j, text.len()), depth), || {
+            let sign = if op == Infix::Sub {
+                Sign::Minus
+            } else {
+                Sign::Plus
+            };
+            let (j, term) = required(self.product(skip(j, text.len()), depth, sign), || {
                 format!("an expression after `{text}`")
             })?;
             if let Some(first) = first.take() {
                 sum.add(first);
             }
-            sum.add(if op == Infix::Sub { -term } else { term });
+            sum.add(term);
             i = j;
         }
         // A single term is canonical already.
@@ -328,9 +340,12 @@ impl<'a, 'o> Grammar<'a, 'o> {
     ///
     /// `juxtaposed = power`, starting with a name or `(`: implicit multiplication, as tight as
     /// `*`. A number never multiplies implicitly from the right (`x 2` is an error).
-    fn product(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+    ///
+    /// `sign` is that of the term in its sum: a subtracted product takes the `-1` into its
+    /// coefficient as it is built, instead of being built and then negated (a second node).
+    fn product(&self, i: Span<'a>, depth: usize, sign: Sign) -> PResult<'a, Expr> {
         let base = self.factors.borrow().len();
-        let result = self.product_from(i, depth, base);
+        let result = self.product_from(i, depth, base, sign);
         if result.is_err() {
             self.factors.borrow_mut().truncate(base);
         }
@@ -338,7 +353,13 @@ impl<'a, 'o> Grammar<'a, 'o> {
     }
 
     /// [`Grammar::product`], with its factors from `base` on in the shared stack.
-    fn product_from(&self, i: Span<'a>, depth: usize, base: usize) -> PResult<'a, Expr> {
+    fn product_from(
+        &self,
+        i: Span<'a>,
+        depth: usize,
+        base: usize,
+        sign: Sign,
+    ) -> PResult<'a, Expr> {
         let (mut i, first) = self.unary(i, depth)?;
         let mut bits = coefficient_bits(&first);
         // Most products have one factor: the stack is only used from a second one.
@@ -376,10 +397,18 @@ impl<'a, 'o> Grammar<'a, 'o> {
             i = j;
         }
         // A single factor is canonical already.
-        Ok((
-            i,
-            first.unwrap_or_else(|| Expr::product(self.factors.borrow_mut().drain(base..))),
-        ))
+        let value = match (first, sign) {
+            (Some(single), Sign::Plus) => single,
+            (Some(single), Sign::Minus) => -single,
+            (None, sign) => {
+                let mut factors = self.factors.borrow_mut();
+                if sign == Sign::Minus {
+                    factors.push(Expr::int(-1));
+                }
+                Expr::product(factors.drain(base..))
+            }
+        };
+        Ok((i, value))
     }
 
     /// `juxtaposed = power`: a factor that follows another without an operator.
