@@ -854,8 +854,8 @@ function_methods! {
     asinh Asinh, acosh Acosh, atanh Atanh, exp Exp, ln Ln, abs Abs, sign Sign,
 }
 
-/// The largest integer in [`SMALL_INTS`].
-const MAX_SHARED_INT: i64 = 256;
+/// The largest integer in [`SMALL_INTS`]: [`Expr::int`] of -1 to this is a shared node.
+pub(crate) const MAX_SHARED_INT: i64 = 256;
 
 /// The integers -1 to [`MAX_SHARED_INT`], built once and shared: constructors need the
 /// smallest all the time (every `-u` is `-1*u`, every bare factor has exponent `1`), formulas

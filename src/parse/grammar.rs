@@ -20,7 +20,7 @@ use super::tokens::{
     skip, small_integer, starts_number, unexpected, whitespace,
 };
 use super::{MAX_PRODUCT_BITS, ParseOptions};
-use crate::expr::{Expr, Kind, SumBuilder, Symbol};
+use crate::expr::{Expr, Kind, MAX_SHARED_INT, SumBuilder, Symbol};
 use crate::num::Number;
 use crate::syntax::Prec;
 
@@ -68,10 +68,6 @@ impl Infix {
     }
 }
 
-/// The integers below this have a slot of their own in [`Grammar`] (exponents and
-/// coefficients mostly are).
-const SMALL_INTEGERS: usize = 32;
-
 /// The ASCII letters, lower and upper case: the names with a slot of their own.
 const LETTERS: usize = 52;
 
@@ -112,17 +108,17 @@ pub(super) struct Grammar<'a, 'o> {
     factors: RefCell<Vec<Expr>>,
     /// The nodes of the most common leaves, found by index rather than by hash.
     slots: RefCell<Slots>,
-    /// The node of each other short integer literal read so far, by value.
+    /// The node of each short integer literal beyond the shared ones read so far, by value.
     integers: RefCell<FxHashMap<i64, Expr>>,
 }
 
-/// The nodes of the leaves named by one ASCII letter ([`letter_index`]), then of the
-/// integers below [`SMALL_INTEGERS`], each made on first use.
+/// The nodes of the leaves named by one ASCII letter ([`letter_index`]), each made on first
+/// use.
 ///
 /// Each slot holds the node's place in `nodes` plus one (0 when not made yet), so that a
 /// reading clears and drops only the few nodes it made, not a slot for every letter.
 struct Slots {
-    index: [u8; LETTERS + SMALL_INTEGERS],
+    index: [u8; LETTERS],
     nodes: Vec<Expr>,
 }
 
@@ -130,7 +126,7 @@ impl Slots {
     /// No node made yet.
     fn new() -> Slots {
         Slots {
-            index: [0; LETTERS + SMALL_INTEGERS],
+            index: [0; LETTERS],
             nodes: Vec::new(),
         }
     }
@@ -478,12 +474,11 @@ impl<'a, 'o> Grammar<'a, 'o> {
         Ok((j, Expr::num(n)))
     }
 
-    /// The shared node of the integer `n`: small ones by index, others by value.
+    /// The shared node of the integer `n`: small ones are shared by `Expr::int` already,
+    /// others are shared within this reading, by value.
     fn integer(&self, n: i64) -> Expr {
-        if let Ok(k) = usize::try_from(n)
-            && k < SMALL_INTEGERS
-        {
-            return self.slots.borrow_mut().get(LETTERS + k, || Expr::int(n));
+        if n <= MAX_SHARED_INT {
+            return Expr::int(n);
         }
         self.integers
             .borrow_mut()
