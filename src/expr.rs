@@ -313,7 +313,7 @@ impl Expr {
         match self.kind() {
             Kind::Num(n) => (n.clone(), Expr::one()),
             Kind::Mul(xs) => match xs[0].as_num() {
-                Some(c) => (c.clone(), Expr::from_sorted_factors(xs[1..].to_vec())),
+                Some(c) => (c.clone(), times_rest(Number::one(), &xs[1..])),
                 None => (Number::one(), self.clone()),
             },
             _ => (Number::one(), self.clone()),
@@ -667,17 +667,20 @@ impl Expr {
     }
 
     /// `coeff` times `factors` (canonical, none a number, sorted by [`factor_order`]).
+    ///
+    /// The owned twin of [`times_rest`]: the factors move into the node.
     fn from_coeff_and_factors(coeff: Number, mut factors: Vec<Expr>) -> Expr {
-        if coeff.is_one() {
-            return Expr::from_sorted_factors(factors);
+        match factors.len() {
+            0 => Expr::num(coeff),
+            1 if coeff.is_one() => factors.pop().unwrap_or_else(Expr::one),
+            _ if coeff.is_one() => Expr::make(Kind::Mul(factors.into())),
+            _ => {
+                let all: Box<[Expr]> = std::iter::once(Expr::num(coeff))
+                    .chain(factors.drain(..))
+                    .collect();
+                Expr::make(Kind::Mul(all))
+            }
         }
-        if factors.is_empty() {
-            return Expr::num(coeff);
-        }
-        let all: Box<[Expr]> = std::iter::once(Expr::num(coeff))
-            .chain(factors.drain(..))
-            .collect();
-        Expr::make(Kind::Mul(all))
     }
 
     /// [`Expr::product`] of `coeff` and `items` (flattened, numbers folded into `coeff`),
@@ -738,15 +741,6 @@ impl Expr {
         }
         factors.sort_by(factor_order);
         Expr::from_coeff_and_factors(coeff, factors)
-    }
-
-    /// Rebuilds a product from factors already canonical and sorted, none of them a number.
-    fn from_sorted_factors(mut factors: Vec<Expr>) -> Expr {
-        match factors.len() {
-            0 => Expr::one(),
-            1 => factors.pop().unwrap_or_else(Expr::one),
-            _ => Expr::make(Kind::Mul(factors.into())),
-        }
     }
 
     /// `self ^ exp`, canonical: numbers fold exactly (within [`crate::num::MAX_BITS`]),
@@ -1005,7 +999,8 @@ fn rest_order(a: &[Expr], b: &[Expr]) -> Ordering {
     }
 }
 
-/// `coeff` times the product of `rest` (canonical, sorted, no number among them).
+/// `coeff` times the product of `rest` (canonical, sorted, no number among them), built as
+/// one node.
 fn times_rest(coeff: Number, rest: &[Expr]) -> Expr {
     match rest {
         [] => Expr::num(coeff),
