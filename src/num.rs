@@ -320,7 +320,7 @@ impl Number {
             };
         }
         if let Some((a, b)) = self.integers_with(other) {
-            return Number::from_big(BigRational::from_integer(a + b));
+            return Number::from_big(BigRational::from_integer(&*a + &*b));
         }
         Number::from_big(&*self.big() + &*other.big())
     }
@@ -347,7 +347,7 @@ impl Number {
                 .unwrap_or_else(|| Number::from_i128(numer, denom));
         }
         if let Some((a, b)) = self.integers_with(other) {
-            return Number::from_big(BigRational::from_integer(a * b));
+            return Number::from_big(BigRational::from_integer(&*a * &*b));
         }
         Number::from_big(&*self.big() * &*other.big())
     }
@@ -356,12 +356,17 @@ impl Number {
     /// arithmetic takes gcds with the denominators even when they are one, which costs a
     /// loop per bit (polynomial arithmetic over big integer coefficients spends most of its
     /// time there).
-    fn integers_with(&self, other: &Number) -> Option<(BigInt, BigInt)> {
-        let numer = |n: &Number| match &n.0 {
-            Repr::Small { numer, denom: 1 } => Some(BigInt::from(*numer)),
-            Repr::Small { .. } => None,
-            Repr::Big(value) => value.is_integer().then(|| value.numer().clone()),
-        };
+    fn integers_with<'a>(
+        &'a self,
+        other: &'a Number,
+    ) -> Option<(Cow<'a, BigInt>, Cow<'a, BigInt>)> {
+        fn numer(n: &Number) -> Option<Cow<'_, BigInt>> {
+            match &n.0 {
+                Repr::Small { numer, denom: 1 } => Some(Cow::Owned(BigInt::from(*numer))),
+                Repr::Small { .. } => None,
+                Repr::Big(value) => value.is_integer().then(|| Cow::Borrowed(value.numer())),
+            }
+        }
         Some((numer(self)?, numer(other)?))
     }
 
