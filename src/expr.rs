@@ -983,11 +983,6 @@ fn rest_hash(rest: &[Expr]) -> u64 {
     }
 }
 
-/// The polynomial degree of the product of `rest`.
-fn rest_degree(rest: &[Expr]) -> i32 {
-    rest.iter().fold(0i32, |d, x| d.saturating_add(x.0.degree))
-}
-
 /// The canonical order of the terms `rest` stands for: the product of the factors when
 /// there are several, the factor itself when there is one (never a product).
 fn rest_order(a: &[Expr], b: &[Expr]) -> Ordering {
@@ -1099,12 +1094,12 @@ impl SumBuilder {
         drop(self.index);
         let mut parts = self.parts;
         // By degree, then by the terms without coefficients (all distinct): that is
-        // [`term_order`], without splitting every term at every comparison.
+        // [`term_order`], without splitting every term at every comparison. A term's cached
+        // degree is its rest's (a numeric coefficient has degree 0).
         parts.sort_unstable_by(|a, b| {
-            let (a, b) = (a.rest(), b.rest());
-            rest_degree(b)
-                .cmp(&rest_degree(a))
-                .then_with(|| rest_order(a, b))
+            (b.first.0.degree)
+                .cmp(&a.first.0.degree)
+                .then_with(|| rest_order(a.rest(), b.rest()))
         });
         let mut terms: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
         for like in parts {
