@@ -641,8 +641,11 @@ impl Expr {
         /// Up to this many factors, sorting them first and looking for like bases among
         /// neighbours is cheaper than grouping them by hash.
         const FEW: usize = 16;
+        let factors = factors.into_iter();
         let mut coeff = Number::one();
-        let mut items: Vec<Expr> = Vec::new();
+        // Room for every factor and the coefficient, so that the node's slice is this
+        // vector's allocation (see [`Expr::from_coeff_and_factors`]).
+        let mut items: Vec<Expr> = Vec::with_capacity(factors.size_hint().0 + 1);
         let mut push = |f: Expr, items: &mut Vec<Expr>| match f.kind() {
             Kind::Num(n) => coeff = coeff.mul(n),
             _ => items.push(f),
@@ -668,17 +671,17 @@ impl Expr {
 
     /// `coeff` times `factors` (canonical, none a number, sorted by [`factor_order`]).
     ///
-    /// The owned twin of [`times_rest`]: the factors move into the node.
+    /// The owned twin of [`times_rest`]: the factors move into the node, in the vector's
+    /// own allocation when it has room for the coefficient (no copy, no second allocation).
     fn from_coeff_and_factors(coeff: Number, mut factors: Vec<Expr>) -> Expr {
         match factors.len() {
             0 => Expr::num(coeff),
             1 if coeff.is_one() => factors.pop().unwrap_or_else(Expr::one),
-            _ if coeff.is_one() => Expr::make(Kind::Mul(factors.into())),
             _ => {
-                let all: Box<[Expr]> = std::iter::once(Expr::num(coeff))
-                    .chain(factors.drain(..))
-                    .collect();
-                Expr::make(Kind::Mul(all))
+                if !coeff.is_one() {
+                    factors.insert(0, Expr::num(coeff));
+                }
+                Expr::make(Kind::Mul(factors.into_boxed_slice()))
             }
         }
     }
@@ -1101,7 +1104,9 @@ impl SumBuilder {
                 .cmp(&a.first.0.degree)
                 .then_with(|| rest_order(a.rest(), b.rest()))
         });
-        let mut terms: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
+        let constant = usize::from(!self.constant.is_zero());
+        // Exactly the room the node needs, so that its slice is this vector's allocation.
+        let mut terms: Vec<Expr> = Vec::with_capacity(parts.len() + constant);
         for like in parts {
             match like.merged {
                 false => terms.push(like.first),

@@ -332,6 +332,10 @@ impl Number {
 
     /// `self * other`.
     pub fn mul(&self, other: &Number) -> Number {
+        // Products start from one: a coefficient times its first number is that number.
+        if self.is_one() {
+            return other.clone();
+        }
         if let Some(((a, b), (c, d))) = self.both_small(other) {
             if b == 1 && d == 1 {
                 return Number::from_i128(a * c, 1);

@@ -171,6 +171,11 @@ impl FromStr for Expr {
 /// [`ParseOptions::max_depth`] levels (reserved, not touched, so it costs address space and a
 /// thread start of some microseconds). Should the thread not start, `read` runs in place.
 fn on_a_stack_for<T: Send>(text: &str, options: &ParseOptions, read: impl Fn() -> T + Sync) -> T {
+    // Most lines have fewer bytes that can take a level than the stack holds in place: they
+    // skip the finer scan (a tenth of the time of reading a short formula).
+    if level_bytes(text) <= IN_PLACE_DEPTH {
+        return read();
+    }
     let depth = nesting_bound(text).min(options.max_depth);
     if depth <= IN_PLACE_DEPTH {
         return read();
@@ -191,6 +196,16 @@ fn on_a_stack_for<T: Send>(text: &str, options: &ParseOptions, read: impl Fn() -
             Err(_) => read(),
         }
     })
+}
+
+/// A crude upper bound on the nesting depth that reading `text` can reach: the count of the
+/// bytes at which the grammar may take a level (`(`, `[`, signs, `^`, each `*` of `**`).
+/// Every level is taken at one of them, a different one for each level, so there are never
+/// more levels than these bytes. One simple pass, which the compiler vectorises.
+fn level_bytes(text: &str) -> usize {
+    text.bytes()
+        .filter(|b| matches!(b, b'(' | b'[' | b'+' | b'-' | b'^' | b'*'))
+        .count()
 }
 
 /// An upper bound on the nesting depth that reading `text` can reach, in one pass.
