@@ -262,13 +262,11 @@ fn nesting_bound(text: &str) -> usize {
                 after_operand = true;
             }
             _ => {
-                let rest = text.get(k..).unwrap_or("");
-                let first = rest.chars().next().unwrap_or(' ');
+                let first = text.get(k..).and_then(|rest| rest.chars().next());
+                let first = first.unwrap_or(' ');
                 next = k + first.len_utf8();
                 if first.is_alphabetic() {
-                    next = k + rest
-                        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                        .unwrap_or(rest.len());
+                    next = name_end(text, k);
                     chain = if after_operand { 0 } else { chain };
                     after_operand = true;
                 }
@@ -278,6 +276,26 @@ fn nesting_bound(text: &str) -> usize {
         k = next;
     }
     most
+}
+
+/// Where the name that starts at byte `start` (with a letter) ends: after its letters, digits
+/// and `_`, Unicode ones included. ASCII is read byte by byte, the rest by characters.
+fn name_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let ascii = bytes.get(start..).map_or(0, |rest| {
+        rest.iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count()
+    });
+    let k = start + ascii;
+    match (bytes.get(k), text.get(k..)) {
+        (Some(b), Some(rest)) if !b.is_ascii() => {
+            k + rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len())
+        }
+        _ => k,
+    }
 }
 
 /// Where the number token that starts at byte `start` ends: digits, a point and digits, and
