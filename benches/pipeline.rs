@@ -113,6 +113,21 @@ fn simplify_group(c: &mut Criterion) {
             }
         })
     });
+    // Larger formulas of the generated kinds, most in several symbols: their normal forms
+    // need multivariate gcds and factoring, which the textbook lines barely touch.
+    let generated: Vec<_> = workloads::formula_file(64 << 10)
+        .lines()
+        .filter_map(|line| diff(&parse(line).ok()?, "x", 1).ok())
+        .take(100)
+        .collect();
+    group.throughput(Throughput::Elements(generated.len() as u64));
+    group.bench_function("generated_derivatives_100", |b| {
+        b.iter(|| {
+            for d in &generated {
+                black_box(simplify(d, &limits));
+            }
+        })
+    });
     group.finish();
 }
 

@@ -267,6 +267,21 @@ impl Number {
         }
     }
 
+    /// This number modulo the prime `p` (below 2^63): `numer * denom^-1 mod p`, or `None`
+    /// when `p` divides the denominator.
+    pub(crate) fn residue(&self, p: u64) -> Option<u64> {
+        let reduce = |k: &BigInt| k.mod_floor(&BigInt::from(p)).to_u64();
+        let (numer, denom) = match &self.0 {
+            Repr::Small { numer, denom } => (
+                i128::from(*numer).rem_euclid(i128::from(p)) as u64,
+                i128::from(*denom).rem_euclid(i128::from(p)) as u64,
+            ),
+            Repr::Big(value) => (reduce(value.numer())?, reduce(value.denom())?),
+        };
+        let inverse = inverse_mod(denom, p)?;
+        Some(mul_mod(numer, inverse, p))
+    }
+
     /// The number of bits of the larger of numerator and denominator.
     pub fn bits(&self) -> u64 {
         match &self.0 {
@@ -614,6 +629,30 @@ impl From<i64> for Number {
         Number::int(n)
     }
 }
+/// `a * b mod p`, for residues below `p < 2^63`.
+pub(crate) fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
+    (u128::from(a) * u128::from(b) % u128::from(p)) as u64
+}
+
+/// `a^e mod p`, by squaring.
+pub(crate) fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
+    let mut result = 1 % p;
+    while e > 0 {
+        if e & 1 == 1 {
+            result = mul_mod(result, a, p);
+        }
+        a = mul_mod(a, a, p);
+        e >>= 1;
+    }
+    result
+}
+
+/// The inverse of `a` modulo the prime `p` (Fermat: `a^(p-2)`), `None` for `a = 0 mod p`.
+pub(crate) fn inverse_mod(a: u64, p: u64) -> Option<u64> {
+    let a = a % p;
+    (a != 0).then(|| pow_mod(a, p - 2, p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -713,6 +752,25 @@ mod tests {
             }
 
             #[test]
+            fn residues_are_a_ring_map((a, x) in number(), (b, _) in number()) {
+                // Modulo 2^61 - 1, as polynomial gcds use it: sums and products of residues
+                // are residues of sums and products, for small and big numbers alike.
+                const P: u64 = (1 << 61) - 1;
+                let (Some(ra), Some(rb)) = (a.residue(P), b.residue(P)) else {
+                    return Ok(());
+                };
+                prop_assert!(ra < P && rb < P);
+                prop_assert_eq!(a.add(&b).residue(P), Some((ra + rb) % P));
+                prop_assert_eq!(a.mul(&b).residue(P), Some(mul_mod(ra, rb, P)));
+                // The numerator's residue, taken the long way.
+                let p = BigInt::from(P);
+                let numer = x.numer().mod_floor(&p).to_u64();
+                let denom = x.denom().mod_floor(&p).to_u64().and_then(|d| inverse_mod(d, P));
+                let expected = numer.zip(denom).map(|(n, d)| mul_mod(n, d, P));
+                prop_assert_eq!(Some(ra), expected);
+            }
+
+            #[test]
             fn decimals_agree(int in 0u64..1_000_000_000_000, frac in "[0-9]{0,9}", exp in -25i32..25) {
                 let text = format!("{int}.{frac}e{exp}");
                 let digits = BigInt::from_str(&format!("{int}{frac}")).unwrap_or_default();
@@ -727,6 +785,18 @@ mod tests {
                 let read = Number::from_decimal(&text, 10_000);
                 prop_assert!(read.is_some_and(|n| same(&n, &expected)));
             }
+        }
+
+        #[test]
+        fn modular_inverses_invert() {
+            const P: u64 = (1 << 61) - 1;
+            for a in [1, 2, 3, 12345, P - 1, 1 << 60] {
+                let inverse = inverse_mod(a, P).unwrap_or_default();
+                assert_eq!(mul_mod(a, inverse, P), 1, "{a}");
+            }
+            assert_eq!(inverse_mod(0, P), None);
+            assert_eq!(inverse_mod(P, P), None);
+            assert_eq!(Number::ratio(-1, 2).and_then(|h| h.residue(P)), Some(P / 2));
         }
 
         #[test]

@@ -69,45 +69,83 @@ pub(crate) fn factor_poly(p: &Poly, budget: &mut Budget) -> Option<Factored> {
 
 /// Factors `p` to the given depth; `None` when the budget runs out.
 pub(crate) fn factor_poly_to(p: &Poly, depth: Depth, budget: &mut Budget) -> Option<Factored> {
-    if let Some(c) = p.constant_value() {
-        return Some(Factored {
-            unit: c,
-            factors: Vec::new(),
-        });
-    }
-    let n = p.nvars();
-    let mins = p.min_exponents();
-    let mut factors: Vec<(Poly, u32)> = Vec::new();
-    for (atom, &k) in mins.iter().enumerate() {
-        if k > 0 {
-            factors.push((Poly::atom_power(n, atom, 1), u32::try_from(k).ok()?));
+    let square_free = SquareFree::of(p, budget)?;
+    square_free.to_depth(depth, budget)
+}
+
+/// The square-free factoring of a polynomial, the first and costlier part of factoring it
+/// fully: computed once, it gives both depths ([`SquareFree::to_depth`]).
+pub(crate) struct SquareFree {
+    /// The polynomial factored: its leading coefficient gives the numeric factor.
+    whole: Poly,
+    /// The atoms that divide every term, with their powers: never split further.
+    monomials: Vec<(Poly, u32)>,
+    /// Square-free, pairwise coprime pieces with their multiplicities.
+    parts: Vec<(Poly, u32)>,
+}
+
+impl SquareFree {
+    /// Pulls out the common monomial, the contents with respect to each atom, and the
+    /// square-free parts; `None` when the budget runs out.
+    pub(crate) fn of(p: &Poly, budget: &mut Budget) -> Option<SquareFree> {
+        let n = p.nvars();
+        let mut square_free = SquareFree {
+            whole: p.clone(),
+            monomials: Vec::new(),
+            parts: Vec::new(),
+        };
+        if p.is_constant() {
+            return Some(square_free);
         }
+        let mins = p.min_exponents();
+        for (atom, &k) in mins.iter().enumerate() {
+            if k > 0 {
+                let power = u32::try_from(k).ok()?;
+                square_free
+                    .monomials
+                    .push((Poly::atom_power(n, atom, 1), power));
+            }
+        }
+        let rest = p
+            .exact_div(&Poly::from_terms(n, [(mins, Number::one())]), budget)?
+            .normalized();
+        for piece in split_contents(rest, budget)? {
+            square_free.parts.extend(square_free_parts(&piece, budget)?);
+        }
+        Some(square_free)
     }
-    let rest = p
-        .exact_div(&Poly::from_terms(n, [(mins, Number::one())]), budget)?
-        .normalized();
-    for piece in split_contents(rest, budget)? {
-        for (square_free, multiplicity) in square_free_parts(&piece, budget)? {
+
+    /// The factoring to `depth`: these pieces as they are, or each split further by its
+    /// rational roots and small factors; `None` when the budget runs out.
+    pub(crate) fn to_depth(&self, depth: Depth, budget: &mut Budget) -> Option<Factored> {
+        if let Some(c) = self.whole.constant_value() {
+            return Some(Factored {
+                unit: c,
+                factors: Vec::new(),
+            });
+        }
+        let mut factors = self.monomials.clone();
+        for (square_free, multiplicity) in &self.parts {
             if depth == Depth::SquareFree {
-                factors.push((square_free, multiplicity));
+                factors.push((square_free.clone(), *multiplicity));
                 continue;
             }
-            for f in split_rational_roots(&square_free, budget)? {
+            for f in split_rational_roots(square_free, budget)? {
                 for g in split_small_factors(&f, budget)? {
-                    factors.push((g, multiplicity));
+                    factors.push((g, *multiplicity));
                 }
             }
         }
+        let factors = merge(factors);
+        let mut lead_product = Number::one();
+        for (f, k) in &factors {
+            lead_product = lead_product.mul(&f.leading_coeff().pow(&Number::int(i64::from(*k)))?);
+        }
+        // The leading monomial of a product is the product of the leading monomials, so the
+        // leading coefficients alone give the numeric factor.
+        let unit = self.whole.leading_coeff().div(&lead_product)?;
+        Some(Factored { unit, factors })
     }
-    let factors = merge(factors);
-    let mut lead_product = Number::one();
-    for (f, k) in &factors {
-        lead_product = lead_product.mul(&f.leading_coeff().pow(&Number::int(i64::from(*k)))?);
-    }
-    // The leading monomial of a product is the product of the leading monomials, so the
-    // leading coefficients alone give the numeric factor.
-    let unit = p.leading_coeff().div(&lead_product)?;
-    Some(Factored { unit, factors })
 }
 
 /// Sorts the factors and adds the multiplicities of equal ones.

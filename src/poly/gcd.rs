@@ -6,12 +6,33 @@
 //! parts. Every remainder is made primitive again, which keeps coefficients small at the
 //! sizes met in simplification. The recursion depth is at most the number of atoms.
 //!
+//! Most gcds asked for in simplification are `1` (a square-free polynomial and its
+//! derivative, a numerator and denominator with nothing to cancel), and proving that with the
+//! remainder sequence is where its cost lies: multivariate coefficients grow at every step.
+//! So each gcd first looks at an image: both polynomials modulo a prime, every atom but `v`
+//! replaced by a fixed number. When the images are coprime and keep their degree, so are the
+//! polynomials in `v` ([`coprime_in`]), and only the contents are left to compare.
+//!
 //! Results are normalised: coprime integer coefficients, positive leading coefficient.
 
 use super::polynomial::{Budget, Poly};
+use crate::num::{inverse_mod, mul_mod, pow_mod};
 
 /// The greatest common divisor, normalised; `None` when the budget runs out.
 pub(crate) fn gcd(a: &Poly, b: &Poly, budget: &mut Budget) -> Option<Poly> {
+    gcd_with(a, b, budget, Images::Tried)
+}
+
+/// Whether [`gcd`] looks at images first: always, except where tests compare the two ways.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Images {
+    Tried,
+    #[cfg(test)]
+    Skipped,
+}
+
+/// [`gcd`], looking at images first or not.
+pub(crate) fn gcd_with(a: &Poly, b: &Poly, budget: &mut Budget, images: Images) -> Option<Poly> {
     budget.spend(1)?;
     if a.is_zero() {
         return Some(b.normalized());
@@ -34,9 +55,14 @@ pub(crate) fn gcd(a: &Poly, b: &Poly, budget: &mut Budget) -> Option<Poly> {
     };
     let content_a = content_in(a, v, budget)?;
     let content_b = content_in(b, v, budget)?;
-    let common_content = gcd(&content_a, &content_b, budget)?;
+    let common_content = gcd_with(&content_a, &content_b, budget, images)?;
     let mut p = a.exact_div(&content_a, budget)?;
     let mut q = b.exact_div(&content_b, budget)?;
+    if images == Images::Tried
+        && let Some(g) = gcd_from_images(&p, &q, v, budget)
+    {
+        return Some(common_content.mul(&g, budget)?.normalized());
+    }
     if p.degree_in(v) < q.degree_in(v) {
         std::mem::swap(&mut p, &mut q);
     }
@@ -74,8 +100,16 @@ fn monomial_gcd(a: &Poly, b: &Poly) -> Poly {
 
 /// The content of `p` as a polynomial in `v`: the normalised gcd of its coefficients.
 pub(crate) fn content_in(p: &Poly, v: usize, budget: &mut Budget) -> Option<Poly> {
+    let mut coeffs = p.coeffs_in(v);
+    // A constant coefficient makes the content 1 at once; otherwise the smallest
+    // coefficients go first, since the gcd can only shrink and small ones are cheap to
+    // take it with. (The gcd is the same in any order: every result is normalised.)
+    if coeffs.iter().any(Poly::is_constant) {
+        return Some(Poly::one(p.nvars()));
+    }
+    coeffs.sort_by_key(|c| (c.len(), c.total_degree()));
     let mut g = Poly::zero(p.nvars());
-    for c in p.coeffs_in(v) {
+    for c in coeffs {
         g = gcd(&g, &c, budget)?;
         if g.is_constant() && !g.is_zero() {
             return Some(Poly::one(p.nvars()));
@@ -105,4 +139,106 @@ fn pseudo_remainder(p: &Poly, q: &Poly, v: usize, budget: &mut Budget) -> Option
         r = scaled.sub(&cancel);
     }
     Some(r)
+}
+
+/// The prime of the images: `2^61 - 1`, so that an unlucky choice (a leading coefficient or a
+/// resultant that vanishes modulo it) is rare, and products of residues fit in 128 bits.
+const PRIME: u64 = (1 << 61) - 1;
+
+/// The gcd of `p` and `q` (primitive in `v`) when their images settle it: `1` when the
+/// images are coprime, and the one when it divides the other; `None` when the images leave
+/// it open (the caller then runs the exact sequence).
+///
+/// Both are mapped to univariate polynomials over the integers modulo [`PRIME`], every other
+/// atom replaced by a fixed residue. The map is a ring homomorphism on polynomials whose
+/// coefficients' denominators it does not divide, so a common factor `g` of `p` and `q` maps
+/// to a common factor of the images; and when the image of `p` (or `q`) keeps its degree in
+/// `v`, its leading coefficient, a multiple of `g`'s, does not vanish, so `g`'s image keeps
+/// `g`'s degree. Coprime images then mean `g` has degree zero in `v`, and a factor of
+/// degree zero in `v` of a primitive polynomial is a constant. An unlucky image (a lost
+/// degree, a common root modulo the prime) only leaves the question open.
+///
+/// The second case is met all the time in factoring (a polynomial and a multiple of it):
+/// when the images say the gcd has the whole degree of one side, one exact division proves
+/// it.
+fn gcd_from_images(p: &Poly, q: &Poly, v: usize, budget: &mut Budget) -> Option<Poly> {
+    let (image_p, image_q) = (image(p, v)?, image(q, v)?);
+    let (keeps_p, keeps_q) = (keeps_degree(&image_p, p, v), keeps_degree(&image_q, q, v));
+    let degree = univariate_gcd_degree(image_p.clone(), image_q.clone())?;
+    if degree == 0 && (keeps_p || keeps_q) {
+        return Some(Poly::one(p.nvars()));
+    }
+    let whole = |image: &[u64], keeps: bool| keeps && image.len() == degree + 1;
+    if whole(&image_q, keeps_q) && p.exact_div(q, budget).is_some() {
+        return Some(q.normalized());
+    }
+    if whole(&image_p, keeps_p) && q.exact_div(p, budget).is_some() {
+        return Some(p.normalized());
+    }
+    None
+}
+
+/// Whether `image` has `p`'s degree in `v`: its leading coefficient did not vanish.
+fn keeps_degree(image: &[u64], p: &Poly, v: usize) -> bool {
+    usize::try_from(p.degree_in(v)).is_ok_and(|d| image.len() == d + 1)
+}
+
+/// The residue that atom `k` is replaced by in images: fixed, so results do not vary, and
+/// spread over the field so that distinct atoms rarely collide.
+fn point(k: usize) -> u64 {
+    (k as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) % PRIME
+}
+
+/// `p`'s image as dense coefficients modulo [`PRIME`] by power of `v`, trailing zeros
+/// trimmed; `None` when an exponent is negative or the prime divides a denominator.
+fn image(p: &Poly, v: usize) -> Option<Vec<u64>> {
+    let mut coeffs = vec![0u64; usize::try_from(p.degree_in(v)).ok()? + 1];
+    for (mono, c) in p.terms() {
+        let mut value = c.residue(PRIME)?;
+        for (k, &e) in mono.iter().enumerate() {
+            let e = u64::try_from(e).ok()?;
+            if k != v && e > 0 {
+                value = mul_mod(value, pow_mod(point(k), e, PRIME), PRIME);
+            }
+        }
+        let slot = coeffs.get_mut(usize::try_from(mono[v]).ok()?)?;
+        *slot = (*slot + value) % PRIME;
+    }
+    trim(&mut coeffs);
+    Some(coeffs)
+}
+
+/// Drops leading zero coefficients (at the end of the dense vector).
+fn trim(coeffs: &mut Vec<u64>) {
+    while coeffs.last() == Some(&0) {
+        coeffs.pop();
+    }
+}
+
+/// The degree of the gcd of two univariate polynomials modulo [`PRIME`] (Euclid's
+/// algorithm); `None` when both are zero.
+fn univariate_gcd_degree(mut a: Vec<u64>, mut b: Vec<u64>) -> Option<usize> {
+    while !b.is_empty() {
+        reduce(&mut a, &b)?;
+        std::mem::swap(&mut a, &mut b);
+    }
+    a.len().checked_sub(1)
+}
+
+/// Replaces `a` by its remainder modulo `b` (non-zero, trimmed).
+fn reduce(a: &mut Vec<u64>, b: &[u64]) -> Option<()> {
+    let lead_inverse = inverse_mod(*b.last()?, PRIME)?;
+    while a.len() >= b.len() {
+        let Some(&lead) = a.last() else { break };
+        let factor = mul_mod(lead, lead_inverse, PRIME);
+        let shift = a.len() - b.len();
+        for (k, &c) in b.iter().enumerate() {
+            let slot = &mut a[shift + k];
+            *slot = (*slot + PRIME - mul_mod(factor, c, PRIME)) % PRIME;
+        }
+        // The leading coefficient is now zero by construction.
+        a.pop();
+        trim(a);
+    }
+    Some(())
 }

@@ -30,7 +30,7 @@ use crate::expr::Expr;
 use crate::num::Number;
 
 use convert::{Atoms, to_fraction, to_laurent};
-use factor::{Depth, Factored, factor_poly, factor_poly_to};
+use factor::{Depth, Factored, SquareFree, factor_poly};
 use frac::Frac;
 use polynomial::Budget;
 
@@ -126,10 +126,19 @@ pub fn normal_forms(e: &Expr) -> Vec<Expr> {
         forms.push(content_form(&atoms, &f));
         let num_expanded = Factored::whole(f.num());
         let den_expanded = Factored::whole(f.den());
+        // The square-free factorings are the first part of the full ones: computed once,
+        // on a budget of their own, and each depth splits them on another.
+        let mut budget = Budget::new();
+        let num_square_free = SquareFree::of(f.num(), &mut budget);
+        let den_square_free = SquareFree::of(f.den(), &mut budget);
         for depth in [Depth::SquareFree, Depth::Full] {
             let mut budget = Budget::new();
-            let num = factor_poly_to(f.num(), depth, &mut budget);
-            let den = factor_poly_to(f.den(), depth, &mut budget);
+            let num = num_square_free
+                .as_ref()
+                .and_then(|s| s.to_depth(depth, &mut budget));
+            let den = den_square_free
+                .as_ref()
+                .and_then(|s| s.to_depth(depth, &mut budget));
             let pairs = [
                 (num.as_ref(), Some(&den_expanded)),
                 (Some(&num_expanded), den.as_ref()),

@@ -38,6 +38,12 @@ impl Budget {
         Budget { left: WORK_LIMIT }
     }
 
+    /// A budget of `left` units, for tests that bound how much work something takes.
+    #[cfg(test)]
+    pub(crate) fn with_limit(left: u64) -> Budget {
+        Budget { left }
+    }
+
     /// Takes `cost` units, or reports that the budget is exhausted (and stays so).
     pub(crate) fn spend(&mut self, cost: u64) -> Option<()> {
         match self.left.checked_sub(cost) {

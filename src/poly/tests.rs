@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use crate::expr::{Expr, Kind};
 use crate::num::Number;
 
-use super::gcd::gcd;
+use super::gcd::{Images, gcd, gcd_with};
 use super::polynomial::{Budget, Poly};
 use super::{cancel, expand, factor, smallest_normal_form};
 
@@ -314,8 +314,75 @@ fn arb_poly() -> impl Strategy<Value = Poly> {
     })
 }
 
+/// Like [`arb_poly`], with fractions among the coefficients.
+fn arb_rational_poly() -> impl Strategy<Value = Poly> {
+    let term = ((0i32..4, 0i32..3, 0i32..3), -6i64..=6, 1i64..=4);
+    prop::collection::vec(term, 1..=5).prop_map(|terms| {
+        Poly::from_terms(
+            3,
+            terms
+                .into_iter()
+                .filter_map(|((a, b, c), p, q)| Number::ratio(p, q).map(|k| (vec![a, b, c], k))),
+        )
+    })
+}
+
+#[test]
+fn coprime_multivariate_polynomials_are_settled_by_their_images() {
+    // `u^2 + 1` and its derivative in `x`, for `u` of degree 7 in `x` with `y` and `z` in
+    // it: the remainder sequence would grow the coefficients for a long while; the images
+    // prove the gcd is 1 with a few units of work.
+    let u = Poly::from_terms(
+        3,
+        [
+            (vec![7, 0, 0], Number::int(1)),
+            (vec![2, 0, 0], Number::int(7)),
+            (
+                vec![0, 0, 2],
+                Number::ratio(-4, 3).unwrap_or_else(Number::one),
+            ),
+            (vec![1, 0, 0], Number::int(-1)),
+            (vec![0, 1, 0], Number::int(28)),
+            (vec![0, 0, 0], Number::int(-2)),
+        ],
+    );
+    let mut budget = Budget::new();
+    let f = u.mul(&u, &mut budget).map(|sq| sq.add(&Poly::one(3)));
+    let f = f.unwrap_or_else(|| panic!("u^2 + 1 is within the bounds"));
+    let df = f.derivative(0);
+    assert_eq!(
+        gcd(&f, &df, &mut Budget::with_limit(100)),
+        Some(Poly::one(3))
+    );
+    // And a polynomial with a multiple of itself: one exact division.
+    let multiple = f.scale(&Number::int(6));
+    assert_eq!(
+        gcd(&f, &multiple, &mut Budget::with_limit(10_000)),
+        Some(f.normalized())
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn gcds_from_images_agree_with_the_remainder_sequence(
+        a in arb_rational_poly(),
+        b in arb_rational_poly(),
+        c in arb_rational_poly(),
+    ) {
+        let mut budget = Budget::new();
+        let (Some(ac), Some(bc)) = (a.mul(&c, &mut budget), b.mul(&c, &mut budget)) else {
+            return Ok(());
+        };
+        for (p, q) in [(&a, &b), (&ac, &bc), (&ac, &c), (&c, &bc)] {
+            let fast = gcd_with(p, q, &mut Budget::new(), Images::Tried);
+            let exact = gcd_with(p, q, &mut Budget::new(), Images::Skipped);
+            if let (Some(fast), Some(exact)) = (fast, exact) {
+                prop_assert_eq!(fast, exact);
+            }
+        }
+    }
 
     #[test]
     fn forms_preserve_values(e in arb_expr(), point in arb_point()) {
