@@ -278,6 +278,9 @@ impl Number {
             ),
             Repr::Big(value) => (reduce(value.numer())?, reduce(value.denom())?),
         };
+        if denom == 1 {
+            return Some(numer);
+        }
         let inverse = inverse_mod(denom, p)?;
         Some(mul_mod(numer, inverse, p))
     }

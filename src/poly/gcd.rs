@@ -16,7 +16,7 @@
 //! Results are normalised: coprime integer coefficients, positive leading coefficient.
 
 use super::polynomial::{Budget, Poly};
-use crate::num::{inverse_mod, mul_mod, pow_mod};
+use crate::num::inverse_mod;
 
 /// The greatest common divisor, normalised; `None` when the budget runs out.
 pub(crate) fn gcd(a: &Poly, b: &Poly, budget: &mut Budget) -> Option<Poly> {
@@ -53,6 +53,10 @@ pub(crate) fn gcd_with(a: &Poly, b: &Poly, budget: &mut Budget, images: Images) 
         // No atom in common: a common factor would have to be free of every atom.
         return Some(Poly::one(a.nvars()));
     };
+    if images == Images::Tried && coprime_by_images(a, b) {
+        // No contents to compare either: the images answer for every atom at once.
+        return Some(Poly::one(a.nvars()));
+    }
     let content_a = content_in(a, v, budget)?;
     let content_b = content_in(b, v, budget)?;
     let common_content = gcd_with(&content_a, &content_b, budget, images)?;
@@ -178,6 +182,28 @@ fn gcd_from_images(p: &Poly, q: &Poly, v: usize, budget: &mut Budget) -> Option<
     None
 }
 
+/// Whether `a` and `b` are coprime by their images alone: for every atom they share, the
+/// images in that atom prove (as in [`gcd_from_images`]) that a common factor has degree
+/// zero in it; a common factor free of every atom is a number, so the gcd is `1`. This
+/// skips the contents, whose gcds recurse through every atom in turn.
+fn coprime_by_images(a: &Poly, b: &Poly) -> bool {
+    let in_b = b.atoms();
+    a.atoms()
+        .into_iter()
+        .filter(|v| in_b.contains(v))
+        .all(|v| coprime_in(a, b, v))
+}
+
+/// Whether the images of `a` and `b` in `v` prove that a common factor has degree zero in
+/// `v`: they are coprime, and one of them kept its degree.
+fn coprime_in(a: &Poly, b: &Poly, v: usize) -> bool {
+    let (Some(image_a), Some(image_b)) = (image(a, v), image(b, v)) else {
+        return false;
+    };
+    let keeps = keeps_degree(&image_a, a, v) || keeps_degree(&image_b, b, v);
+    keeps && univariate_gcd_degree(image_a, image_b) == Some(0)
+}
+
 /// Whether `image` has `p`'s degree in `v`: its leading coefficient did not vanish.
 fn keeps_degree(image: &[u64], p: &Poly, v: usize) -> bool {
     usize::try_from(p.degree_in(v)).is_ok_and(|d| image.len() == d + 1)
@@ -193,19 +219,45 @@ fn point(k: usize) -> u64 {
 /// trimmed; `None` when an exponent is negative or the prime divides a denominator.
 fn image(p: &Poly, v: usize) -> Option<Vec<u64>> {
     let mut coeffs = vec![0u64; usize::try_from(p.degree_in(v)).ok()? + 1];
+    // The powers of each atom's point that the terms use, computed once.
+    let powers: Vec<Vec<u64>> = (0..p.nvars())
+        .map(|k| {
+            let top = if k == v { 0 } else { p.degree_in(k).max(0) };
+            std::iter::successors(Some(1), |&x| Some(mul(x, point(k))))
+                .take(usize::try_from(top).unwrap_or(0) + 1)
+                .collect()
+        })
+        .collect();
     for (mono, c) in p.terms() {
         let mut value = c.residue(PRIME)?;
         for (k, &e) in mono.iter().enumerate() {
-            let e = u64::try_from(e).ok()?;
-            if k != v && e > 0 {
-                value = mul_mod(value, pow_mod(point(k), e, PRIME), PRIME);
+            if k != v && e != 0 {
+                value = mul(value, *powers.get(k)?.get(usize::try_from(e).ok()?)?);
             }
         }
         let slot = coeffs.get_mut(usize::try_from(mono[v]).ok()?)?;
-        *slot = (*slot + value) % PRIME;
+        *slot = add(*slot, value);
     }
     trim(&mut coeffs);
     Some(coeffs)
+}
+
+/// `a * b` modulo [`PRIME`], for residues: the 122-bit product folded at bit 61 (the prime
+/// is `2^61 - 1`, so `2^61 = 1`), without a 128-bit division.
+fn mul(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    let folded = (product as u64 & PRIME) + (product >> 61) as u64;
+    if folded >= PRIME {
+        folded - PRIME
+    } else {
+        folded
+    }
+}
+
+/// `a + b` modulo [`PRIME`], for residues.
+fn add(a: u64, b: u64) -> u64 {
+    let sum = a + b;
+    if sum >= PRIME { sum - PRIME } else { sum }
 }
 
 /// Drops leading zero coefficients (at the end of the dense vector).
@@ -230,15 +282,38 @@ fn reduce(a: &mut Vec<u64>, b: &[u64]) -> Option<()> {
     let lead_inverse = inverse_mod(*b.last()?, PRIME)?;
     while a.len() >= b.len() {
         let Some(&lead) = a.last() else { break };
-        let factor = mul_mod(lead, lead_inverse, PRIME);
+        let factor = mul(lead, lead_inverse);
         let shift = a.len() - b.len();
         for (k, &c) in b.iter().enumerate() {
             let slot = &mut a[shift + k];
-            *slot = (*slot + PRIME - mul_mod(factor, c, PRIME)) % PRIME;
+            *slot = add(*slot, PRIME - mul(factor, c));
         }
         // The leading coefficient is now zero by construction.
         a.pop();
         trim(a);
     }
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn folded_arithmetic_is_arithmetic_modulo_the_prime(a in 0..PRIME, b in 0..PRIME) {
+            let p = u128::from(PRIME);
+            prop_assert_eq!(u128::from(mul(a, b)), u128::from(a) * u128::from(b) % p);
+            prop_assert_eq!(u128::from(add(a, b)), (u128::from(a) + u128::from(b)) % p);
+        }
+    }
+
+    #[test]
+    fn folding_handles_the_largest_residues() {
+        let top = PRIME - 1;
+        assert_eq!(mul(top, top), 1);
+        assert_eq!(add(top, 1), 0);
+        assert_eq!(mul(top, 0), 0);
+    }
 }
