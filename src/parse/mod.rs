@@ -12,6 +12,7 @@
 //! caller's stack and whatever the build's optimisation level.
 
 mod error;
+mod fast;
 mod grammar;
 mod names;
 mod tokens;
@@ -132,6 +133,9 @@ static DEFAULT_OPTIONS: LazyLock<ParseOptions> = LazyLock::new(ParseOptions::def
 pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError> {
     on_a_stack_for(text, options, || {
         let grammar = Grammar::new(options);
+        if let Some(value) = fast::formula(&grammar, options, text) {
+            return Ok(value);
+        }
         finish(
             text,
             grammar.program(text, "an expression", Grammar::formula),
