@@ -476,10 +476,16 @@ impl<'a, 'o> Grammar<'a, 'o> {
 
     /// The shared node of the integer `n`: small ones are shared by `Expr::int` already,
     /// others are shared within this reading, by value.
+    #[inline]
     pub(super) fn integer(&self, n: i64) -> Expr {
         if n <= MAX_SHARED_INT {
             return Expr::int(n);
         }
+        self.larger_integer(n)
+    }
+
+    /// The node of an integer beyond the shared ones, shared within this reading by value.
+    fn larger_integer(&self, n: i64) -> Expr {
         self.integers
             .borrow_mut()
             .entry(n)
@@ -680,6 +686,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
 
     /// The shared node of the variable named by one ASCII letter other than `e`, read
     /// outside bindings; `text` is its name, asked for only when the node is made.
+    #[inline]
     pub(super) fn letter(&self, letter: u8, text: impl FnOnce() -> &'a str) -> Expr {
         let k = match letter {
             b'a'..=b'z' => usize::from(letter - b'a'),
