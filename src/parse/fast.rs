@@ -210,8 +210,33 @@ impl<'a> Reader<'a, '_, '_> {
         };
         let depth = self.deeper(depth)?;
         self.at += operator;
-        let exponent = self.unary(depth)?;
+        let exponent = match self.integer_exponent() {
+            Some(n) => self.grammar.integer(n),
+            None => self.unary(depth)?,
+        };
         Ok(base.pow(exponent))
+    }
+
+    /// An exponent that is a short integer literal with no `^` after it (`x^2`), read in
+    /// place: what `unary` reads there, without a call. `None` leaves the offset as it was.
+    #[inline(always)]
+    fn integer_exponent(&mut self) -> Option<i64> {
+        let start = self.at;
+        self.skip_space();
+        if let Some(b'0'..=b'9') = self.peek()
+            && let Some(n) = self.small_integer()
+        {
+            self.skip_space();
+            // `2^3^2`: the exponent is a power itself.
+            if !matches!(
+                (self.peek(), self.peek_second()),
+                (Some(b'^'), _) | (Some(b'*'), Some(b'*'))
+            ) {
+                return Some(n);
+            }
+        }
+        self.at = start;
+        None
     }
 
     /// `primary = number | call | name | group`, at a token: a single letter or a short
