@@ -19,7 +19,7 @@
 
 use super::grammar::{Callee, Grammar, Sign, coefficient_bits};
 use super::names::Known;
-use super::tokens::{plain_number, small_integer};
+use super::tokens::plain_number;
 use super::{MAX_PRODUCT_BITS, ParseOptions};
 use crate::expr::{Constant, Expr, SumBuilder};
 
@@ -309,14 +309,12 @@ impl<'a> Reader<'a, '_, '_> {
         Some(value)
     }
 
-    /// `number`, read as the grammar's fast paths read it; any other literal is left to it.
+    /// `number` other than a short integer, read as the grammar's [`plain_number`] reads it;
+    /// any other literal is left to the grammar.
     #[inline(never)]
     fn number(&mut self) -> Read<Expr> {
+        // Not a short integer: [`Reader::small_integer`] has seen to that.
         let rest = self.text.get(self.at..).ok_or(Bail)?;
-        if let Some((digits, n)) = small_integer(rest, self.max_exponent_digits) {
-            self.at += digits;
-            return Ok(self.grammar.integer(n));
-        }
         let (after, n) = plain_number(rest, self.max_exponent_digits).ok_or(Bail)?;
         self.at = self.text.len() - after.len();
         Ok(Expr::num(n))

@@ -132,7 +132,7 @@ impl Slots {
     }
 
     /// The node in slot `k`, made by `make` on first use.
-    #[inline]
+    #[inline(always)]
     fn get(&mut self, k: usize, make: impl FnOnce() -> Expr) -> Expr {
         let Some(slot) = self.index.get_mut(k) else {
             return make();
@@ -686,7 +686,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
 
     /// The shared node of the variable named by one ASCII letter other than `e`, read
     /// outside bindings; `text` is its name, asked for only when the node is made.
-    #[inline]
+    #[inline(always)]
     pub(super) fn letter(&self, letter: u8, text: impl FnOnce() -> &'a str) -> Expr {
         let k = match letter {
             b'a'..=b'z' => usize::from(letter - b'a'),
