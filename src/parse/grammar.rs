@@ -6,6 +6,9 @@
 //! them takes one level of the depth budget first ([`Grammar::deeper`]), so the stack is
 //! bounded by the depth limit whatever the input. Sums and products are loops that collect
 //! their operands and build one canonical node, so a long sum is read in linear time.
+//!
+//! `fast.rs` reads the commonest formulas before these productions do, with the same
+//! constructors in the same order; what it leaves, and every error, is read here.
 
 use std::cell::{Cell, RefCell};
 
