@@ -6,6 +6,9 @@
 //! them takes one level of the depth budget first ([`Grammar::deeper`]), so the stack is
 //! bounded by the depth limit whatever the input. Sums and products are loops that collect
 //! their operands and build one canonical node, so a long sum is read in linear time.
+//!
+//! `fast.rs` reads the commonest formulas before these productions do, with the same
+//! constructors in the same order; what it leaves, and every error, is read here.
 
 use std::cell::{Cell, RefCell};
 
@@ -83,7 +86,7 @@ fn letter_index(name: &str) -> Option<usize> {
 
 /// The sign a term has in its sum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Sign {
+pub(super) enum Sign {
     Plus,
     Minus,
 }
@@ -132,7 +135,7 @@ impl Slots {
     }
 
     /// The node in slot `k`, made by `make` on first use.
-    #[inline]
+    #[inline(always)]
     fn get(&mut self, k: usize, make: impl FnOnce() -> Expr) -> Expr {
         let Some(slot) = self.index.get_mut(k) else {
             return make();
@@ -160,7 +163,7 @@ struct Bound<'a> {
 }
 
 /// What a name followed by `(` applies.
-enum Callee {
+pub(super) enum Callee {
     Known(Known),
     Declared(Symbol),
 }
@@ -476,10 +479,16 @@ impl<'a, 'o> Grammar<'a, 'o> {
 
     /// The shared node of the integer `n`: small ones are shared by `Expr::int` already,
     /// others are shared within this reading, by value.
-    fn integer(&self, n: i64) -> Expr {
+    #[inline]
+    pub(super) fn integer(&self, n: i64) -> Expr {
         if n <= MAX_SHARED_INT {
             return Expr::int(n);
         }
+        self.larger_integer(n)
+    }
+
+    /// The node of an integer beyond the shared ones, shared within this reading by value.
+    fn larger_integer(&self, n: i64) -> Expr {
         self.integers
             .borrow_mut()
             .entry(n)
@@ -655,7 +664,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
     }
 
     /// The function a name calls, if it is one: a known function first, then a declared one.
-    fn callee(&self, text: &str) -> Option<Callee> {
+    pub(super) fn callee(&self, text: &str) -> Option<Callee> {
         Known::from_name(text)
             .map(Callee::Known)
             .or_else(|| self.declared(text).map(Callee::Declared))
@@ -672,15 +681,26 @@ impl<'a, 'o> Grammar<'a, 'o> {
 
     /// Whether a name followed by `(` is a value that multiplies: a bound name, a constant, or
     /// a single letter.
-    fn is_value(&self, text: &str) -> bool {
+    pub(super) fn is_value(&self, text: &str) -> bool {
         self.bindings.borrow().contains_key(text)
             || constant(text).is_some()
             || text.chars().count() == 1
     }
 
+    /// The shared node of the variable named by one ASCII letter other than `e`, read
+    /// outside bindings; `text` is its name, asked for only when the node is made.
+    #[inline(always)]
+    pub(super) fn letter(&self, letter: u8, text: impl FnOnce() -> &'a str) -> Expr {
+        let k = match letter {
+            b'a'..=b'z' => usize::from(letter - b'a'),
+            _ => 26 + usize::from(letter.wrapping_sub(b'A')),
+        };
+        self.slots.borrow_mut().get(k, || Expr::sym(text()))
+    }
+
     /// What a name that is not bound stands for: a constant, or a free variable (the same
     /// shared node at every use).
-    fn unbound_value(&self, word: Span<'a>) -> Expr {
+    pub(super) fn unbound_value(&self, word: Span<'a>) -> Expr {
         let text = word;
         if let Some(c) = constant(text) {
             return Expr::constant(c);
@@ -701,7 +721,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
 
 /// The size of `e`'s numeric coefficient, which a product multiplies with the others':
 /// the bits of the larger of its numerator and denominator.
-fn coefficient_bits(e: &Expr) -> u64 {
+pub(super) fn coefficient_bits(e: &Expr) -> u64 {
     let coefficient = match e.kind() {
         Kind::Num(n) => Some(n),
         Kind::Mul(factors) => factors.first().and_then(Expr::as_num),

@@ -5,6 +5,10 @@
 //! checked by `tests/grammar.rs`. nom stays inside this module: its errors are converted at
 //! the boundary into the owned, positioned [`ParseError`].
 //!
+//! A formula is first read by `fast.rs`, which reads the plainest formulas (ASCII tokens, no
+//! binding, no mistake) in a fraction of the grammar's steps and builds the same value; at
+//! anything else it gives up, and the grammar reads the text from the start.
+//!
 //! **Invariant:** reading is linear in the input and its recursion is bounded by
 //! [`ParseOptions::max_depth`], so no input can overflow the stack or take quadratic time.
 //! An input that could nest deeper than a few levels is read on a thread of its own whose
@@ -12,6 +16,7 @@
 //! caller's stack and whatever the build's optimisation level.
 
 mod error;
+mod fast;
 mod grammar;
 mod names;
 mod tokens;
@@ -129,9 +134,14 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
 static DEFAULT_OPTIONS: LazyLock<ParseOptions> = LazyLock::new(ParseOptions::default);
 
 /// Reads a formula: bindings `name = expression;` and then the formula itself.
+///
+/// The fast reader goes first; the grammar reads whatever it leaves, errors included.
 pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError> {
     on_a_stack_for(text, options, || {
         let grammar = Grammar::new(options);
+        if let Some(value) = fast::formula(&grammar, options, text) {
+            return Ok(value);
+        }
         finish(
             text,
             grammar.program(text, "an expression", Grammar::formula),

@@ -26,23 +26,51 @@ pub(super) enum Known {
 
 impl Known {
     /// Looks a function up by name, aliases included.
+    ///
+    /// One `match` on the text rather than a search of [`Func::ALL`] and [`ALIASES`]: it is
+    /// asked for every name of two letters or more. A test checks that it knows exactly the
+    /// names of those tables, each with its function.
     pub(super) fn from_name(name: &str) -> Option<Known> {
-        // Every known function's name has two letters or more; most names are variables.
-        if name.len() < 2 {
-            return None;
-        }
-        match name {
-            "log" => Some(Known::Log),
-            "sqrt" => Some(Known::Sqrt),
-            _ => Func::from_name(name)
-                .or_else(|| {
-                    ALIASES
-                        .iter()
-                        .find(|(alias, _)| *alias == name)
-                        .map(|&(_, f)| f)
-                })
-                .map(Known::Func),
-        }
+        let f = match name {
+            "log" => return Some(Known::Log),
+            "sqrt" => return Some(Known::Sqrt),
+            "sin" => Func::Sin,
+            "cos" => Func::Cos,
+            "tan" => Func::Tan,
+            "sec" => Func::Sec,
+            "csc" => Func::Csc,
+            "cot" => Func::Cot,
+            "asin" => Func::Asin,
+            "acos" => Func::Acos,
+            "atan" => Func::Atan,
+            "acot" => Func::Acot,
+            "asec" => Func::Asec,
+            "acsc" => Func::Acsc,
+            "sinh" => Func::Sinh,
+            "cosh" => Func::Cosh,
+            "tanh" => Func::Tanh,
+            "sech" => Func::Sech,
+            "csch" => Func::Csch,
+            "coth" => Func::Coth,
+            "asinh" => Func::Asinh,
+            "acosh" => Func::Acosh,
+            "atanh" => Func::Atanh,
+            "acoth" => Func::Acoth,
+            "asech" => Func::Asech,
+            "acsch" => Func::Acsch,
+            "exp" => Func::Exp,
+            "ln" => Func::Ln,
+            "abs" => Func::Abs,
+            "sign" => Func::Sign,
+            "arcsin" => Func::Asin,
+            "arccos" => Func::Acos,
+            "arctan" => Func::Atan,
+            "arccot" => Func::Acot,
+            "arcsec" => Func::Asec,
+            "arccsc" => Func::Acsc,
+            _ => return None,
+        };
+        Some(Known::Func(f))
     }
 
     /// How many arguments it takes, at least and at most.
@@ -144,6 +172,24 @@ mod tests {
             suggest("gamm", ["gamma"].into_iter()).as_deref(),
             Some("gamma")
         );
+    }
+
+    #[test]
+    fn every_function_and_alias_is_known_by_its_name() {
+        for &f in Func::ALL {
+            assert_eq!(
+                Known::from_name(f.name()),
+                Some(Known::Func(f)),
+                "{}",
+                f.name()
+            );
+        }
+        for &(alias, f) in ALIASES {
+            assert_eq!(Known::from_name(alias), Some(Known::Func(f)), "{alias}");
+        }
+        for other in ["", "x", "si", "sinx", "Sin", "arcsinh", "lg", "sqr", "exp2"] {
+            assert_eq!(Known::from_name(other), None, "{other}");
+        }
     }
 
     #[test]

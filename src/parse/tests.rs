@@ -809,3 +809,104 @@ fn the_full_depth_fits_a_small_callers_stack() {
     // The list is no formula: it fails, but by saying so, not by overflowing.
     assert!(results[6].as_ref().is_err_and(|e| e.contains("found `[`")));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The fast reader.
+
+/// What the grammar alone reads `text` as, without the fast reader.
+fn by_the_grammar(text: &str, options: &ParseOptions) -> Result<Expr, ParseError> {
+    let grammar = Grammar::new(options);
+    finish(
+        text,
+        grammar.program(text, "an expression", Grammar::formula),
+    )
+}
+
+/// What the fast reader reads `text` as, if it reads it.
+fn by_the_fast_reader(text: &str, options: &ParseOptions) -> Option<Expr> {
+    fast::formula(&Grammar::new(options), options, text)
+}
+
+#[test]
+fn the_fast_reader_takes_plain_formulas_and_leaves_the_rest() {
+    let options = ParseOptions::default();
+    for text in [
+        "3*x^2 + 5*y - 7",
+        " sin(x)^2 / (1 + x) - 2.5e-3*exp(-x) ",
+        "2x(x+1) - -y + log(x, 2) + f(x) + a(b+c) + pi(x) + e^x + 1.5 + .5",
+        "x^-2^y ** 3 - x y z / 2 sqrt(x)",
+    ] {
+        let fast = by_the_fast_reader(text, &options);
+        assert!(fast.is_some(), "`{text}` left to the grammar");
+        assert!(fast == by_the_grammar(text, &options).ok(), "`{text}`");
+    }
+    // Anything unusual is the grammar's: Unicode, primes, bindings, every mistake.
+    for text in [
+        "θ + 1",
+        "x\u{a0}+ 1",
+        "f'(x)",
+        "u = x; u",
+        "x +",
+        "sin x",
+        "sinn(x)",
+        "x'",
+        "2 3",
+        "1.2.3",
+        "(x",
+        "x)",
+        "sin(x, y)",
+        "log()",
+        "",
+        " ",
+        "1e10001",
+        "x ** * 2",
+    ] {
+        assert!(by_the_fast_reader(text, &options).is_none(), "`{text}`");
+    }
+}
+
+#[test]
+fn the_fast_reader_stops_where_the_grammar_reports_too_deep() {
+    let options = ParseOptions::default().with_max_depth(3);
+    for (text, fits) in [
+        ("((x))", true),
+        ("(((x)))", true),
+        ("((((x))))", false),
+        ("---x", true),
+        ("----x", false),
+        ("x^x^x^x", true),
+        ("x^x^x^x^x", false),
+        ("sin(sin(-x))", true),
+        ("sin(sin(-(x)))", false),
+    ] {
+        assert_eq!(
+            by_the_fast_reader(text, &options).is_some(),
+            fits,
+            "`{text}`"
+        );
+        assert_eq!(by_the_grammar(text, &options).is_ok(), fits, "`{text}`");
+    }
+}
+
+/// Tokens that mostly make formulas, so that many random mixes are read by the fast reader.
+const FORMULA_TOKENS: &[&str] = &[
+    "x", "y", "e", "pi", "f", "2", "10", "0.5", ".5", "2e-3", "1E3", "007", "+", "-", "*", "/",
+    "^", "**", "(", ")", "sin(", "log(", ",", " ", "\t", "\n", "θ", "'",
+];
+
+proptest! {
+    #[test]
+    fn the_fast_reader_agrees_with_the_grammar(
+        picks in proptest::collection::vec(0..FORMULA_TOKENS.len(), 1..30),
+        depth in 1usize..6,
+    ) {
+        let text: String = picks.iter().map(|&k| FORMULA_TOKENS[k]).collect();
+        for options in [ParseOptions::default(), ParseOptions::default().with_max_depth(depth)] {
+            if let Some(fast) = by_the_fast_reader(&text, &options) {
+                let slow = by_the_grammar(&text, &options);
+                prop_assert!(slow.as_ref() == Ok(&fast), "{:?}: {:?} by the grammar", text, slow);
+            }
+            prop_assert_eq!(parse_with(&text, &options), by_the_grammar(&text, &options));
+        }
+    }
+}

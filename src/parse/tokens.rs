@@ -286,7 +286,9 @@ pub(super) fn plain_number(i: Span<'_>, limit: u32) -> Option<(Span<'_>, Number)
     }
     let mantissa = i.get(..mantissa_end)?;
     let exponent = i.get(mantissa_end..end)?.get(1..).unwrap_or_default();
-    if significant_digits(mantissa) > limit as usize || exceeds(exponent, limit) {
+    if significant_digits(mantissa) > limit as usize
+        || (!exponent.is_empty() && exceeds(exponent, limit))
+    {
         return None;
     }
     let value = Number::from_decimal(i.get(..end)?, limit)?;
