@@ -607,9 +607,12 @@ impl Expr {
         Expr::int(1)
     }
 
-    /// A variable.
+    /// A variable. Variables named by one ASCII letter are shared nodes.
     pub fn sym(name: &str) -> Expr {
-        Expr::make(Kind::Sym(Symbol::from(name)))
+        match letter_index(name).and_then(|k| SHARED_LETTERS.get(k)) {
+            Some(shared) => shared.clone(),
+            None => Expr::make(Kind::Sym(Symbol::from(name))),
+        }
     }
 
     /// A variable from an existing symbol.
@@ -863,6 +866,25 @@ static SMALL_INTS: LazyLock<Vec<Expr>> = LazyLock::new(|| {
         .map(|n| Expr::make(Kind::Num(Number::int(n))))
         .collect()
 });
+
+/// The variables `a` to `z` and `A` to `Z`, built once and shared like [`SMALL_INTS`]: most
+/// formulas are in one-letter variables, and every line of a batch would otherwise make its
+/// own `x` (a node and its name, two allocations).
+static SHARED_LETTERS: LazyLock<Vec<Expr>> = LazyLock::new(|| {
+    (b'a'..=b'z')
+        .chain(b'A'..=b'Z')
+        .map(|b| Expr::make(Kind::Sym(Symbol::from(char::from(b).to_string()))))
+        .collect()
+});
+
+/// The place of a one-letter ASCII name in [`SHARED_LETTERS`].
+fn letter_index(name: &str) -> Option<usize> {
+    match name.as_bytes() {
+        [b @ b'a'..=b'z'] => Some(usize::from(b - b'a')),
+        [b @ b'A'..=b'Z'] => Some(26 + usize::from(b - b'A')),
+        _ => None,
+    }
+}
 
 /// The hash of a node from its kind (children contribute their cached hashes): FxHash,
 /// several times faster than SipHash on these short inputs, finished by MurmurHash3's 64-bit

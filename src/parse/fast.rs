@@ -277,10 +277,8 @@ impl<'a> Reader<'a, '_, '_> {
         if letter == b'e' {
             return Ok(Expr::constant(Constant::E));
         }
-        let text = self.text;
-        Ok(self
-            .grammar
-            .letter(letter, || text.get(start..start + 1).unwrap_or_default()))
+        // A shared node: `Expr::sym` keeps one for every ASCII letter.
+        Ok(Expr::sym(self.text.get(start..start + 1).ok_or(Bail)?))
     }
 
     /// The integer literal here when [`small_integer`] reads it (at most 18 digits, no point or
@@ -394,8 +392,13 @@ impl<'a> Reader<'a, '_, '_> {
             None
         };
         self.close_paren()?;
-        let takes_two = matches!(callee, Callee::Known(known) if known.arity().1 >= 2);
-        if second.is_some() && !takes_two {
+        // A wrong number of arguments is the grammar's to report.
+        let arity = match &callee {
+            Callee::Known(known) => known.arity(),
+            Callee::Declared(_) => (1, 1),
+        };
+        let count = 1 + usize::from(second.is_some());
+        if count < arity.0 || count > arity.1 {
             return Err(Bail);
         }
         Ok(match callee {

@@ -71,19 +71,6 @@ impl Infix {
     }
 }
 
-/// The ASCII letters, lower and upper case: the names with a slot of their own.
-const LETTERS: usize = 52;
-
-/// The slot of a name of one ASCII letter.
-#[inline]
-fn letter_index(name: &str) -> Option<usize> {
-    match name.as_bytes() {
-        [b @ b'a'..=b'z'] => Some(usize::from(b - b'a')),
-        [b @ b'A'..=b'Z'] => Some(26 + usize::from(b - b'A')),
-        _ => None,
-    }
-}
-
 /// The sign a term has in its sum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Sign {
@@ -109,51 +96,8 @@ pub(super) struct Grammar<'a, 'o> {
     /// factors on top of its enclosing products', and takes them off when it ends, so that
     /// one allocation serves every product of the input.
     factors: RefCell<Vec<Expr>>,
-    /// The nodes of the most common leaves, found by index rather than by hash.
-    slots: RefCell<Slots>,
     /// The node of each short integer literal beyond the shared ones read so far, by value.
     integers: RefCell<FxHashMap<i64, Expr>>,
-}
-
-/// The nodes of the leaves named by one ASCII letter ([`letter_index`]), each made on first
-/// use.
-///
-/// Each slot holds the node's place in `nodes` plus one (0 when not made yet), so that a
-/// reading clears and drops only the few nodes it made, not a slot for every letter.
-struct Slots {
-    index: [u8; LETTERS],
-    nodes: Vec<Expr>,
-}
-
-impl Slots {
-    /// No node made yet.
-    fn new() -> Slots {
-        Slots {
-            index: [0; LETTERS],
-            nodes: Vec::new(),
-        }
-    }
-
-    /// The node in slot `k`, made by `make` on first use.
-    #[inline(always)]
-    fn get(&mut self, k: usize, make: impl FnOnce() -> Expr) -> Expr {
-        let Some(slot) = self.index.get_mut(k) else {
-            return make();
-        };
-        if let Some(node) = usize::from(*slot)
-            .checked_sub(1)
-            .and_then(|n| self.nodes.get(n))
-        {
-            return node.clone();
-        }
-        let node = make();
-        // At most one node a slot, so their count always fits the slot's byte.
-        if let Ok(place) = u8::try_from(self.nodes.len() + 1) {
-            *slot = place;
-            self.nodes.push(node.clone());
-        }
-        node
-    }
 }
 
 /// A binding read but not yet in force: it takes effect at its `;`.
@@ -176,7 +120,6 @@ impl<'a, 'o> Grammar<'a, 'o> {
             free_uses: RefCell::new(FxHashMap::default()),
             in_binding: Cell::new(false),
             leaves: RefCell::new(FxHashMap::default()),
-            slots: RefCell::new(Slots::new()),
             factors: RefCell::new(Vec::new()),
             integers: RefCell::new(FxHashMap::default()),
         }
@@ -687,17 +630,6 @@ impl<'a, 'o> Grammar<'a, 'o> {
             || text.chars().count() == 1
     }
 
-    /// The shared node of the variable named by one ASCII letter other than `e`, read
-    /// outside bindings; `text` is its name, asked for only when the node is made.
-    #[inline(always)]
-    pub(super) fn letter(&self, letter: u8, text: impl FnOnce() -> &'a str) -> Expr {
-        let k = match letter {
-            b'a'..=b'z' => usize::from(letter - b'a'),
-            _ => 26 + usize::from(letter.wrapping_sub(b'A')),
-        };
-        self.slots.borrow_mut().get(k, || Expr::sym(text()))
-    }
-
     /// What a name that is not bound stands for: a constant, or a free variable (the same
     /// shared node at every use).
     pub(super) fn unbound_value(&self, word: Span<'a>) -> Expr {
@@ -708,8 +640,9 @@ impl<'a, 'o> Grammar<'a, 'o> {
         if self.in_binding.get() {
             self.free_uses.borrow_mut().entry(text).or_insert(word);
         }
-        if let Some(k) = letter_index(text) {
-            return self.slots.borrow_mut().get(k, || Expr::sym(text));
+        if text.len() == 1 {
+            // One letter: `Expr::sym` has a shared node for it.
+            return Expr::sym(text);
         }
         let mut leaves = self.leaves.borrow_mut();
         leaves
