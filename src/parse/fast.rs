@@ -23,6 +23,9 @@ use super::tokens::plain_number;
 use super::{MAX_PRODUCT_BITS, ParseOptions};
 use crate::expr::{Constant, Expr, SumBuilder};
 
+/// The longest run of digits and points the fast reader reads as a number literal.
+const LONG_LITERAL: usize = 1024;
+
 /// The fast reader met something it leaves to the grammar.
 struct Bail;
 
@@ -313,6 +316,16 @@ impl<'a> Reader<'a, '_, '_> {
     fn number(&mut self) -> Read<Expr> {
         // Not a short integer: [`Reader::small_integer`] has seen to that.
         let rest = self.text.get(self.at..).ok_or(Bail)?;
+        // A literal of thousands of digits (`0.000...1`, maybe past the limits) is read by
+        // the grammar alone, not scanned by both readers.
+        let run = rest
+            .bytes()
+            .take(LONG_LITERAL + 1)
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        if run > LONG_LITERAL {
+            return Err(Bail);
+        }
         let (after, n) = plain_number(rest, self.max_exponent_digits).ok_or(Bail)?;
         self.at = self.text.len() - after.len();
         Ok(Expr::num(n))

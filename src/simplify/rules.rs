@@ -74,6 +74,8 @@ pub const RULES: &[Rule] = &[
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "reciprocal-expand",      topic: Trig,       scope: Everywhere, apply: reciprocal_expand },
+    Rule { name: "trig-of-inverse",        topic: Trig,       scope: Everywhere, apply: trig_of_inverse },
+    Rule { name: "hyperbolic-of-inverse",  topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_of_inverse },
     Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_pythagorean },
     Rule { name: "double-angle-sinh",      topic: Hyperbolic, scope: Everywhere, apply: double_angle_sinh },
 ];
@@ -516,4 +518,61 @@ fn reciprocal_expand(e: &Expr) -> Vec<Expr> {
         _ => return Vec::new(),
     };
     vec![expanded]
+}
+
+// ---------------------------------------------------------------------------------------------
+// A function of an inverse function.
+
+/// `sin(asin(u)) = u`, `cos(asin(u)) = sqrt(1 - u^2)`, `cos(atan(u)) = 1/sqrt(1 + u^2)`, ...:
+/// each inverse's range fixes the sign of the root (`asin` and `atan` land where `cos > 0`,
+/// `acos` where `sin >= 0`), so these hold wherever the left side is defined. `sec`, `csc` and
+/// `cot` of an inverse follow through [`reciprocal_expand`]. The other way round
+/// (`asin(sin(u)) = u`) holds only on part of the line, and is not a rule.
+fn trig_of_inverse(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(f, inner) = e.kind() else {
+        return Vec::new();
+    };
+    let Kind::Call(g, u) = inner.kind() else {
+        return Vec::new();
+    };
+    let u = u.clone();
+    // `1 - u^2` and `1 + u^2`, to the power `p/2`.
+    let one_minus = |p: i64| (Expr::one() - u.clone().pow(2)).pow(Expr::ratio(p, 2));
+    let one_plus = |p: i64| (u.clone().pow(2) + 1).pow(Expr::ratio(p, 2));
+    let value = match (f, g) {
+        (Func::Sin, Func::Asin) | (Func::Cos, Func::Acos) | (Func::Tan, Func::Atan) => u,
+        (Func::Cos, Func::Asin) | (Func::Sin, Func::Acos) => one_minus(1),
+        (Func::Tan, Func::Asin) => one_minus(-1) * u,
+        (Func::Tan, Func::Acos) => one_minus(1) / u,
+        (Func::Sin, Func::Atan) => one_plus(-1) * u,
+        (Func::Cos, Func::Atan) => one_plus(-1),
+        _ => return Vec::new(),
+    };
+    vec![value]
+}
+
+/// `sinh(asinh(u)) = u`, `cosh(asinh(u)) = sqrt(1 + u^2)`, `sinh(acosh(u)) = sqrt(u^2 - 1)`,
+/// ...: `acosh` is never negative, so the roots are the right ones wherever the left side is
+/// defined (`acosh` for `u >= 1`, `atanh` for `|u| < 1`).
+fn hyperbolic_of_inverse(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(f, inner) = e.kind() else {
+        return Vec::new();
+    };
+    let Kind::Call(g, u) = inner.kind() else {
+        return Vec::new();
+    };
+    let u = u.clone();
+    let root = |base: Expr, p: i64| base.pow(Expr::ratio(p, 2));
+    let square = u.clone().pow(2);
+    let value = match (f, g) {
+        (Func::Sinh, Func::Asinh) | (Func::Cosh, Func::Acosh) | (Func::Tanh, Func::Atanh) => u,
+        (Func::Cosh, Func::Asinh) => root(square + 1, 1),
+        (Func::Tanh, Func::Asinh) => root(square + 1, -1) * u,
+        (Func::Sinh, Func::Acosh) => root(square - 1, 1),
+        (Func::Tanh, Func::Acosh) => root(square - 1, 1) / u,
+        (Func::Sinh, Func::Atanh) => root(Expr::one() - square.clone(), -1) * u,
+        (Func::Cosh, Func::Atanh) => root(Expr::one() - square, -1),
+        _ => return Vec::new(),
+    };
+    vec![value]
 }
