@@ -24,7 +24,7 @@ pub enum Topic {
     Powers,
     /// `exp` and `ln`.
     ExpLog,
-    /// Circular functions.
+    /// Circular functions, and a function of an inverse function (circular or hyperbolic).
     Trig,
     /// Hyperbolic functions.
     Hyperbolic,
@@ -74,8 +74,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "reciprocal-expand",      topic: Trig,       scope: Everywhere, apply: reciprocal_expand },
-    Rule { name: "trig-of-inverse",        topic: Trig,       scope: Everywhere, apply: trig_of_inverse },
-    Rule { name: "hyperbolic-of-inverse",  topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_of_inverse },
+    Rule { name: "function-of-inverse",    topic: Trig,       scope: Everywhere, apply: function_of_inverse },
     Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_pythagorean },
     Rule { name: "double-angle-sinh",      topic: Hyperbolic, scope: Everywhere, apply: double_angle_sinh },
 ];
@@ -523,56 +522,49 @@ fn reciprocal_expand(e: &Expr) -> Vec<Expr> {
 // ---------------------------------------------------------------------------------------------
 // A function of an inverse function.
 
-/// `sin(asin(u)) = u`, `cos(asin(u)) = sqrt(1 - u^2)`, `cos(atan(u)) = 1/sqrt(1 + u^2)`, ...:
-/// each inverse's range fixes the sign of the root (`asin` and `atan` land where `cos > 0`,
-/// `acos` where `sin >= 0`), so these hold wherever the left side is defined. `sec`, `csc` and
-/// `cot` of an inverse follow through [`reciprocal_expand`]. The other way round
-/// (`asin(sin(u)) = u`) holds only on part of the line, and is not a rule.
-fn trig_of_inverse(e: &Expr) -> Vec<Expr> {
-    let Kind::Call(f, inner) = e.kind() else {
+/// `sin(asin(u)) = u`, `cos(asin(u)) = sqrt(1 - u^2)`, `cos(atan(u)) = 1/sqrt(1 + u^2)`,
+/// `cosh(asinh(u)) = sqrt(1 + u^2)`, ...: each inverse's range fixes the sign of the root
+/// (`asin` and `atan` land where `cos > 0`, `acos` where `sin >= 0`, `acosh` where
+/// `sinh >= 0`), so these hold wherever the left side is defined (`acosh` for `u >= 1`,
+/// `atanh` for `|u| < 1`). `sec`, `csc`, `cot` and their hyperbolic twins of an inverse follow
+/// through [`reciprocal_expand`]. The other way round (`asin(sin(u)) = u`) holds only on part
+/// of the line, and is not a rule.
+fn function_of_inverse(e: &Expr) -> Vec<Expr> {
+    let Some((f, g, u)) = call_of_call(e) else {
         return Vec::new();
     };
-    let Kind::Call(g, u) = inner.kind() else {
-        return Vec::new();
-    };
-    let u = u.clone();
-    // `1 - u^2` and `1 + u^2`, to the power `p/2`.
-    let one_minus = |p: i64| (Expr::one() - u.clone().pow(2)).pow(Expr::ratio(p, 2));
-    let one_plus = |p: i64| (u.clone().pow(2) + 1).pow(Expr::ratio(p, 2));
+    let square = u.clone().pow(2);
     let value = match (f, g) {
         (Func::Sin, Func::Asin) | (Func::Cos, Func::Acos) | (Func::Tan, Func::Atan) => u,
-        (Func::Cos, Func::Asin) | (Func::Sin, Func::Acos) => one_minus(1),
-        (Func::Tan, Func::Asin) => one_minus(-1) * u,
-        (Func::Tan, Func::Acos) => one_minus(1) / u,
-        (Func::Sin, Func::Atan) => one_plus(-1) * u,
-        (Func::Cos, Func::Atan) => one_plus(-1),
+        (Func::Sinh, Func::Asinh) | (Func::Cosh, Func::Acosh) | (Func::Tanh, Func::Atanh) => u,
+        (Func::Cos, Func::Asin) | (Func::Sin, Func::Acos) => half_power(Expr::one() - square, 1),
+        (Func::Tan, Func::Asin) => half_power(Expr::one() - square, -1) * u,
+        (Func::Tan, Func::Acos) => half_power(Expr::one() - square, 1) / u,
+        (Func::Sin, Func::Atan) => half_power(square + 1, -1) * u,
+        (Func::Cos, Func::Atan) => half_power(square + 1, -1),
+        (Func::Cosh, Func::Asinh) => half_power(square + 1, 1),
+        (Func::Tanh, Func::Asinh) => half_power(square + 1, -1) * u,
+        (Func::Sinh, Func::Acosh) => half_power(square - 1, 1),
+        (Func::Tanh, Func::Acosh) => half_power(square - 1, 1) / u,
+        (Func::Sinh, Func::Atanh) => half_power(Expr::one() - square, -1) * u,
+        (Func::Cosh, Func::Atanh) => half_power(Expr::one() - square, -1),
         _ => return Vec::new(),
     };
     vec![value]
 }
 
-/// `sinh(asinh(u)) = u`, `cosh(asinh(u)) = sqrt(1 + u^2)`, `sinh(acosh(u)) = sqrt(u^2 - 1)`,
-/// ...: `acosh` is never negative, so the roots are the right ones wherever the left side is
-/// defined (`acosh` for `u >= 1`, `atanh` for `|u| < 1`).
-fn hyperbolic_of_inverse(e: &Expr) -> Vec<Expr> {
+/// `f(g(u))` as `(f, g, u)`.
+fn call_of_call(e: &Expr) -> Option<(Func, Func, Expr)> {
     let Kind::Call(f, inner) = e.kind() else {
-        return Vec::new();
+        return None;
     };
     let Kind::Call(g, u) = inner.kind() else {
-        return Vec::new();
+        return None;
     };
-    let u = u.clone();
-    let root = |base: Expr, p: i64| base.pow(Expr::ratio(p, 2));
-    let square = u.clone().pow(2);
-    let value = match (f, g) {
-        (Func::Sinh, Func::Asinh) | (Func::Cosh, Func::Acosh) | (Func::Tanh, Func::Atanh) => u,
-        (Func::Cosh, Func::Asinh) => root(square + 1, 1),
-        (Func::Tanh, Func::Asinh) => root(square + 1, -1) * u,
-        (Func::Sinh, Func::Acosh) => root(square - 1, 1),
-        (Func::Tanh, Func::Acosh) => root(square - 1, 1) / u,
-        (Func::Sinh, Func::Atanh) => root(Expr::one() - square.clone(), -1) * u,
-        (Func::Cosh, Func::Atanh) => root(Expr::one() - square, -1),
-        _ => return Vec::new(),
-    };
-    vec![value]
+    Some((*f, *g, u.clone()))
+}
+
+/// `base^(p/2)`.
+fn half_power(base: Expr, p: i64) -> Expr {
+    base.pow(Expr::ratio(p, 2))
 }
