@@ -15,6 +15,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 use std::sync::{Arc, LazyLock};
 
 use crate::num::Number;
@@ -37,7 +38,14 @@ struct Node {
     degree: i32,
     /// Negative numbers in the tree (saturating): the simplifier prefers fewer minus signs.
     minus_signs: u32,
+    /// [`Expr::repetition`], computed on first use ([`UNKNOWN_REPETITION`] until then): the
+    /// simplifier compares the same candidates many times, and each count walks the tree.
+    /// It fits the padding after the fields above, so nodes stay the same size.
+    repetition: AtomicU32,
 }
+
+/// [`Node::repetition`] not computed yet.
+const UNKNOWN_REPETITION: u32 = u32::MAX;
 
 /// The shape of an expression node. Read it with [`Expr::kind`]; build it with the
 /// constructors on [`Expr`].
@@ -225,8 +233,24 @@ impl Expr {
         if self.tree_size() > SMALL {
             return 0;
         }
-        let distinct: rustc_hash::FxHashSet<Expr> = self.postorder().into_iter().collect();
-        self.tree_size().saturating_sub(distinct.len() as u64)
+        let cached = self.0.repetition.load(AtomicOrdering::Relaxed);
+        if cached != UNKNOWN_REPETITION {
+            return u64::from(cached);
+        }
+        // The structurally distinct subexpressions: a subtree met again is not walked again.
+        let mut distinct: rustc_hash::FxHashSet<&Expr> = rustc_hash::FxHashSet::default();
+        let mut todo = vec![self];
+        while let Some(e) = todo.pop() {
+            if distinct.insert(e) {
+                todo.extend((0..).map_while(|i| e.nth_child(i)));
+            }
+        }
+        let repetition = self.tree_size().saturating_sub(distinct.len() as u64);
+        // At most `SMALL`: it fits, and is never the marker. Racing threads store the same.
+        if let Ok(value) = u32::try_from(repetition) {
+            self.0.repetition.store(value, AtomicOrdering::Relaxed);
+        }
+        repetition
     }
 
     /// Nesting depth (a leaf has depth 1).
@@ -566,6 +590,7 @@ impl Expr {
             depth,
             degree,
             minus_signs,
+            repetition: AtomicU32::new(UNKNOWN_REPETITION),
         }))
     }
 

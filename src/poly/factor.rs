@@ -11,6 +11,7 @@
 use crate::num::Number;
 
 use super::gcd::{content_in, gcd};
+use super::modular::{PRIME, add, mul};
 use super::polynomial::{Budget, Mono, Poly};
 
 /// The largest degree at which rational roots are searched for.
@@ -405,8 +406,28 @@ fn unit_mono(n: usize, v: usize) -> Mono {
 }
 
 /// Whether the univariate `f` is zero at `x = root`.
+///
+/// Most candidate roots are not roots, and exact evaluation at `p/q` grows fractions of
+/// hundreds of digits for a polynomial of high degree; so the value modulo a prime comes first:
+/// a root of `f` is a root of its image, and a non-zero residue rules the candidate out. Only
+/// candidates that pass (roots, and rare accidents) are evaluated exactly.
 fn vanishes_at(f: &Poly, v: usize, root: &Number, budget: &mut Budget) -> Option<bool> {
+    budget.spend(1)?;
+    if residue_at(f, v, root).is_some_and(|r| r != 0) {
+        return Some(false);
+    }
     Some(value_at(f, v, root, budget)?.is_zero())
+}
+
+/// The value of the univariate `f` at `x = point` modulo [`PRIME`], by Horner's rule; `None`
+/// when the prime divides a denominator (of a coefficient or of the point).
+fn residue_at(f: &Poly, v: usize, point: &Number) -> Option<u64> {
+    let x = point.residue(PRIME)?;
+    let mut dense = vec![0u64; usize::try_from(f.degree_in(v)).ok()? + 1];
+    for (m, c) in f.terms() {
+        *dense.get_mut(usize::try_from(m[v]).ok()?)? = c.residue(PRIME)?;
+    }
+    Some(dense.iter().rev().fold(0, |acc, &c| add(mul(acc, x), c)))
 }
 
 /// The value of the univariate `f` at `x = point`, by Horner's rule on its coefficients.

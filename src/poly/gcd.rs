@@ -15,8 +15,8 @@
 //!
 //! Results are normalised: coprime integer coefficients, positive leading coefficient.
 
+use super::modular::{PRIME, add, inverse, mul};
 use super::polynomial::{Budget, Poly};
-use crate::num::inverse_mod;
 
 /// The greatest common divisor, normalised; `None` when the budget runs out.
 pub(crate) fn gcd(a: &Poly, b: &Poly, budget: &mut Budget) -> Option<Poly> {
@@ -145,10 +145,6 @@ fn pseudo_remainder(p: &Poly, q: &Poly, v: usize, budget: &mut Budget) -> Option
     Some(r)
 }
 
-/// The prime of the images: `2^61 - 1`, so that an unlucky choice (a leading coefficient or a
-/// resultant that vanishes modulo it) is rare, and products of residues fit in 128 bits.
-const PRIME: u64 = (1 << 61) - 1;
-
 /// The gcd of `p` and `q` (primitive in `v`) when their images settle it: `1` when the
 /// images are coprime, and the one when it divides the other; `None` when the images leave
 /// it open (the caller then runs the exact sequence).
@@ -242,24 +238,6 @@ fn image(p: &Poly, v: usize) -> Option<Vec<u64>> {
     Some(coeffs)
 }
 
-/// `a * b` modulo [`PRIME`], for residues: the 122-bit product folded at bit 61 (the prime
-/// is `2^61 - 1`, so `2^61 = 1`), without a 128-bit division.
-fn mul(a: u64, b: u64) -> u64 {
-    let product = u128::from(a) * u128::from(b);
-    let folded = (product as u64 & PRIME) + (product >> 61) as u64;
-    if folded >= PRIME {
-        folded - PRIME
-    } else {
-        folded
-    }
-}
-
-/// `a + b` modulo [`PRIME`], for residues.
-fn add(a: u64, b: u64) -> u64 {
-    let sum = a + b;
-    if sum >= PRIME { sum - PRIME } else { sum }
-}
-
 /// Drops leading zero coefficients (at the end of the dense vector).
 fn trim(coeffs: &mut Vec<u64>) {
     while coeffs.last() == Some(&0) {
@@ -279,7 +257,7 @@ fn univariate_gcd_degree(mut a: Vec<u64>, mut b: Vec<u64>) -> Option<usize> {
 
 /// Replaces `a` by its remainder modulo `b` (non-zero, trimmed).
 fn reduce(a: &mut Vec<u64>, b: &[u64]) -> Option<()> {
-    let lead_inverse = inverse_mod(*b.last()?, PRIME)?;
+    let lead_inverse = inverse(*b.last()?)?;
     while a.len() >= b.len() {
         let Some(&lead) = a.last() else { break };
         let factor = mul(lead, lead_inverse);
@@ -293,27 +271,4 @@ fn reduce(a: &mut Vec<u64>, b: &[u64]) -> Option<()> {
         trim(a);
     }
     Some(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn folded_arithmetic_is_arithmetic_modulo_the_prime(a in 0..PRIME, b in 0..PRIME) {
-            let p = u128::from(PRIME);
-            prop_assert_eq!(u128::from(mul(a, b)), u128::from(a) * u128::from(b) % p);
-            prop_assert_eq!(u128::from(add(a, b)), (u128::from(a) + u128::from(b)) % p);
-        }
-    }
-
-    #[test]
-    fn folding_handles_the_largest_residues() {
-        let top = PRIME - 1;
-        assert_eq!(mul(top, top), 1);
-        assert_eq!(add(top, 1), 0);
-        assert_eq!(mul(top, 0), 0);
-    }
 }

@@ -22,6 +22,7 @@ mod convert;
 mod factor;
 mod frac;
 mod gcd;
+mod modular;
 mod polynomial;
 #[cfg(test)]
 mod tests;

@@ -221,6 +221,18 @@ fn factor_examples() {
 }
 
 #[test]
+fn rational_roots_among_thousands_of_candidates() {
+    // The constant 105840 has 120 divisors and the leading 210 has 16: nearly two thousand
+    // candidate roots `±p/q`, of which four are roots. The others are ruled out modulo a
+    // prime, without evaluating a degree-28 polynomial exactly at each.
+    let rest = x().pow(24) + 5040;
+    let product = (x() * 2 - 3) * (x() * 5 + 7) * (x() * 3 + 1) * (x() * 7 - 1) * rest.clone();
+    let expanded = expand(&product);
+    let expected = Expr::product([x() * 2 - 3, x() * 3 + 1, x() * 5 + 7, x() * 7 - 1, rest]);
+    assert_eq!(expanded.and_then(|e| factor(&e)), Some(expected));
+}
+
+#[test]
 fn logistic_derivative_sizes() {
     let l4 = l4();
     let d = diff_poly(&l4, "x");
