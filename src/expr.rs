@@ -121,6 +121,12 @@ macro_rules! functions {
                 match self { $(Func::$variant => $name,)* }
             }
 
+            /// Looks a function up by name (`"sin"`), by one `match` (the parser asks for every
+            /// name of two letters or more); `log` and `sqrt` are the parser's business.
+            pub fn from_name(name: &str) -> Option<Func> {
+                match name { $($name => Some(Func::$variant),)* _ => None }
+            }
+
             /// Whether `f(-u) = -f(u)` (odd), `f(-u) = f(u)` (even), or neither.
             fn parity(self) -> Parity {
                 match self { $(Func::$variant => Parity::$parity,)* }
@@ -165,13 +171,6 @@ functions! {
     Ln "ln" Neither,
     Abs "abs" Even,
     Sign "sign" Odd,
-}
-
-impl Func {
-    /// Looks a function up by name (`"sin"`); `log` and `sqrt` are the parser's business.
-    pub fn from_name(name: &str) -> Option<Func> {
-        Func::ALL.iter().copied().find(|f| f.name() == name)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

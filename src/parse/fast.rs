@@ -19,7 +19,7 @@
 
 use super::grammar::{Callee, Grammar, Sign, coefficient_bits};
 use super::names::Known;
-use super::tokens::plain_number;
+use super::tokens::{plain_number, small_integer};
 use super::{MAX_PRODUCT_BITS, ParseOptions};
 use crate::expr::{Constant, Expr, SumBuilder};
 
@@ -285,28 +285,13 @@ impl<'a> Reader<'a, '_, '_> {
     }
 
     /// The integer literal here when [`small_integer`] reads it (at most 18 digits, no point or
-    /// exponent after them, within the limit), read in place; `None` leaves it to
+    /// exponent after them, within the limit), moving past it; `None` leaves it to
     /// [`Reader::number`].
     #[inline(always)]
     fn small_integer(&mut self) -> Option<i64> {
-        let start = self.at;
-        let mut end = start;
-        let mut value = 0i64;
-        let mut leading_zeros = 0usize;
-        while let Some(&b @ b'0'..=b'9') = self.bytes.get(end) {
-            if end - start == 18 {
-                return None;
-            }
-            value = value * 10 + i64::from(b - b'0');
-            leading_zeros += usize::from(value == 0);
-            end += 1;
-        }
-        if matches!(self.bytes.get(end), Some(b'.' | b'e' | b'E'))
-            || end - start - leading_zeros > self.max_exponent_digits as usize
-        {
-            return None;
-        }
-        self.at = end;
+        let rest = self.text.get(self.at..)?;
+        let (length, value) = small_integer(rest, self.max_exponent_digits)?;
+        self.at += length;
         Some(value)
     }
 

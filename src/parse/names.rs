@@ -13,6 +13,14 @@ const ALIASES: &[(&str, Func)] = &[
     ("arccsc", Func::Acsc),
 ];
 
+/// The function an alias names (`arcsin` is `asin`).
+fn alias(name: &str) -> Option<Func> {
+    ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map(|&(_, f)| f)
+}
+
 /// A function the grammar knows by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Known {
@@ -26,51 +34,14 @@ pub(super) enum Known {
 
 impl Known {
     /// Looks a function up by name, aliases included.
-    ///
-    /// One `match` on the text rather than a search of [`Func::ALL`] and [`ALIASES`]: it is
-    /// asked for every name of two letters or more. A test checks that it knows exactly the
-    /// names of those tables, each with its function.
     pub(super) fn from_name(name: &str) -> Option<Known> {
-        let f = match name {
-            "log" => return Some(Known::Log),
-            "sqrt" => return Some(Known::Sqrt),
-            "sin" => Func::Sin,
-            "cos" => Func::Cos,
-            "tan" => Func::Tan,
-            "sec" => Func::Sec,
-            "csc" => Func::Csc,
-            "cot" => Func::Cot,
-            "asin" => Func::Asin,
-            "acos" => Func::Acos,
-            "atan" => Func::Atan,
-            "acot" => Func::Acot,
-            "asec" => Func::Asec,
-            "acsc" => Func::Acsc,
-            "sinh" => Func::Sinh,
-            "cosh" => Func::Cosh,
-            "tanh" => Func::Tanh,
-            "sech" => Func::Sech,
-            "csch" => Func::Csch,
-            "coth" => Func::Coth,
-            "asinh" => Func::Asinh,
-            "acosh" => Func::Acosh,
-            "atanh" => Func::Atanh,
-            "acoth" => Func::Acoth,
-            "asech" => Func::Asech,
-            "acsch" => Func::Acsch,
-            "exp" => Func::Exp,
-            "ln" => Func::Ln,
-            "abs" => Func::Abs,
-            "sign" => Func::Sign,
-            "arcsin" => Func::Asin,
-            "arccos" => Func::Acos,
-            "arctan" => Func::Atan,
-            "arccot" => Func::Acot,
-            "arcsec" => Func::Asec,
-            "arccsc" => Func::Acsc,
-            _ => return None,
-        };
-        Some(Known::Func(f))
+        match name {
+            "log" => Some(Known::Log),
+            "sqrt" => Some(Known::Sqrt),
+            _ => Func::from_name(name)
+                .or_else(|| alias(name))
+                .map(Known::Func),
+        }
     }
 
     /// How many arguments it takes, at least and at most.
