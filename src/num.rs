@@ -456,7 +456,7 @@ impl Number {
         let e = exp.abs().to_u64()?;
         // A first power (a reciprocal, for `-1`) does not grow: any size folds, so that a
         // number printed as `p/q` reads back as the same number.
-        if e > 1 && e.saturating_mul(self.bits()) > MAX_BITS + e {
+        if e > 1 && e.saturating_mul(self.bits()) > MAX_BITS.saturating_add(e) {
             return None;
         }
         let e = u32::try_from(e).ok()?;
@@ -788,6 +788,15 @@ mod tests {
                 let read = Number::from_decimal(&text, 10_000);
                 prop_assert!(read.is_some_and(|n| same(&n, &expected)));
             }
+        }
+
+        #[test]
+        fn the_largest_exponents_are_refused_without_overflow() {
+            // Found by fuzzing: `9999000000^18446744073709551615` overflowed the size check.
+            let huge = Number::from_big(BigRational::from_integer(BigInt::from(u64::MAX)));
+            assert_eq!(Number::int(9_999_000_000).pow(&huge), None);
+            assert_eq!(Number::int(3).pow(&huge.neg()), None);
+            assert_eq!(Number::int(-1).pow(&huge), Some(Number::int(-1)));
         }
 
         #[test]
