@@ -633,12 +633,12 @@ impl From<i64> for Number {
     }
 }
 /// `a * b mod p`, for residues below `p < 2^63`.
-pub(crate) fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
+fn mul_mod(a: u64, b: u64, p: u64) -> u64 {
     (u128::from(a) * u128::from(b) % u128::from(p)) as u64
 }
 
 /// `a^e mod p`, by squaring.
-pub(crate) fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
+fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
     let mut result = 1 % p;
     while e > 0 {
         if e & 1 == 1 {

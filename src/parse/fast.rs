@@ -17,7 +17,7 @@
 //! of which takes a level of the depth budget first, as the grammar's do; it stops where the
 //! grammar would report `TooDeep`.
 
-use super::grammar::{Callee, Grammar, Sign, coefficient_bits};
+use super::grammar::{Callee, Grammar, Sign, coefficient_bits, finish_product};
 use super::names::Known;
 use super::tokens::{plain_number, small_integer};
 use super::{MAX_PRODUCT_BITS, ParseOptions};
@@ -167,17 +167,7 @@ impl<'a> Reader<'a, '_, '_> {
             }
             self.factors.push(factor);
         }
-        // A single factor is canonical already.
-        Ok(match (first, sign) {
-            (Some(single), Sign::Plus) => single,
-            (Some(single), Sign::Minus) => -single,
-            (None, sign) => {
-                if sign == Sign::Minus {
-                    self.factors.push(Expr::int(-1));
-                }
-                Expr::product(self.factors.drain(base..))
-            }
-        })
+        Ok(finish_product(first, sign, &mut self.factors, base))
     }
 
     /// `unary = ( "-" | "+" ) unary | power`: a run of signs in one loop, each one a level of

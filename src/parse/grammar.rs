@@ -78,6 +78,29 @@ pub(super) enum Sign {
     Minus,
 }
 
+/// The term a product makes in its sum: its single factor (`first`, negated for a subtracted
+/// term), or the product of the factors from `base` on in the stack, taken off it; a
+/// subtracted product takes the `-1` into its coefficient as it is built, instead of being
+/// built and then negated (a second node). Both readers end their products here.
+pub(super) fn finish_product(
+    first: Option<Expr>,
+    sign: Sign,
+    factors: &mut Vec<Expr>,
+    base: usize,
+) -> Expr {
+    match (first, sign) {
+        // A single factor is canonical already.
+        (Some(single), Sign::Plus) => single,
+        (Some(single), Sign::Minus) => -single,
+        (None, sign) => {
+            if sign == Sign::Minus {
+                factors.push(Expr::int(-1));
+            }
+            Expr::product(factors.drain(base..))
+        }
+    }
+}
+
 /// The reader of one input: the options, and the bindings made so far.
 pub(super) struct Grammar<'a, 'o> {
     options: &'o ParseOptions,
@@ -283,8 +306,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// `juxtaposed = power`, starting with a name or `(`: implicit multiplication, as tight as
     /// `*`. A number never multiplies implicitly from the right (`x 2` is an error).
     ///
-    /// `sign` is that of the term in its sum: a subtracted product takes the `-1` into its
-    /// coefficient as it is built, instead of being built and then negated (a second node).
+    /// `sign` is that of the term in its sum ([`finish_product`]).
     fn product(&self, i: Span<'a>, depth: usize, sign: Sign) -> PResult<'a, Expr> {
         let base = self.factors.borrow().len();
         let result = self.product_from(i, depth, base, sign);
@@ -338,18 +360,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
             factors.push(factor);
             i = j;
         }
-        // A single factor is canonical already.
-        let value = match (first, sign) {
-            (Some(single), Sign::Plus) => single,
-            (Some(single), Sign::Minus) => -single,
-            (None, sign) => {
-                let mut factors = self.factors.borrow_mut();
-                if sign == Sign::Minus {
-                    factors.push(Expr::int(-1));
-                }
-                Expr::product(factors.drain(base..))
-            }
-        };
+        let value = finish_product(first, sign, &mut self.factors.borrow_mut(), base);
         Ok((i, value))
     }
 

@@ -9,9 +9,11 @@
 //! Most gcds asked for in simplification are `1` (a square-free polynomial and its
 //! derivative, a numerator and denominator with nothing to cancel), and proving that with the
 //! remainder sequence is where its cost lies: multivariate coefficients grow at every step.
-//! So each gcd first looks at an image: both polynomials modulo a prime, every atom but `v`
-//! replaced by a fixed number. When the images are coprime and keep their degree, so are the
-//! polynomials in `v` ([`coprime_in`]), and only the contents are left to compare.
+//! So each gcd first looks at images: both polynomials modulo a prime, every atom but one
+//! replaced by a fixed number ([`gcd_from_images`] says why that is sound). Images coprime in
+//! every shared atom prove the gcd is `1` without computing any content; otherwise, after
+//! the contents, images coprime in `v` leave only the contents to compare, and images that
+//! say one side divides the other are checked by one exact division.
 //!
 //! Results are normalised: coprime integer coefficients, positive leading coefficient.
 
@@ -162,17 +164,14 @@ fn pseudo_remainder(p: &Poly, q: &Poly, v: usize, budget: &mut Budget) -> Option
 /// when the images say the gcd has the whole degree of one side, one exact division proves
 /// it.
 fn gcd_from_images(p: &Poly, q: &Poly, v: usize, budget: &mut Budget) -> Option<Poly> {
-    let (image_p, image_q) = (image(p, v)?, image(q, v)?);
-    let (keeps_p, keeps_q) = (keeps_degree(&image_p, p, v), keeps_degree(&image_q, q, v));
-    let degree = univariate_gcd_degree(image_p.clone(), image_q.clone())?;
-    if degree == 0 && (keeps_p || keeps_q) {
+    let images = ImagePair::of(p, q, v)?;
+    if images.prove_coprime() {
         return Some(Poly::one(p.nvars()));
     }
-    let whole = |image: &[u64], keeps: bool| keeps && image.len() == degree + 1;
-    if whole(&image_q, keeps_q) && p.exact_div(q, budget).is_some() {
+    if images.q_divides_p() && p.exact_div(q, budget).is_some() {
         return Some(q.normalized());
     }
-    if whole(&image_p, keeps_p) && q.exact_div(p, budget).is_some() {
+    if images.p_divides_q() && q.exact_div(p, budget).is_some() {
         return Some(p.normalized());
     }
     None
@@ -187,22 +186,51 @@ fn coprime_by_images(a: &Poly, b: &Poly) -> bool {
     a.atoms()
         .into_iter()
         .filter(|v| in_b.contains(v))
-        .all(|v| coprime_in(a, b, v))
+        .all(|v| ImagePair::of(a, b, v).is_some_and(|images| images.prove_coprime()))
 }
 
-/// Whether the images of `a` and `b` in `v` prove that a common factor has degree zero in
-/// `v`: they are coprime, and one of them kept its degree.
-fn coprime_in(a: &Poly, b: &Poly, v: usize) -> bool {
-    let (Some(image_a), Some(image_b)) = (image(a, v), image(b, v)) else {
-        return false;
-    };
-    let keeps = keeps_degree(&image_a, a, v) || keeps_degree(&image_b, b, v);
-    keeps && univariate_gcd_degree(image_a, image_b) == Some(0)
+/// What the images of two polynomials `p` and `q` in one atom say ([`gcd_from_images`]).
+struct ImagePair {
+    /// The image of `p` (of `q`) kept its degree: its leading coefficient did not vanish.
+    keeps_p: bool,
+    keeps_q: bool,
+    /// The images' degrees, and that of their gcd.
+    degree_p: usize,
+    degree_q: usize,
+    degree_gcd: usize,
 }
 
-/// Whether `image` has `p`'s degree in `v`: its leading coefficient did not vanish.
-fn keeps_degree(image: &[u64], p: &Poly, v: usize) -> bool {
-    usize::try_from(p.degree_in(v)).is_ok_and(|d| image.len() == d + 1)
+impl ImagePair {
+    /// The images of `p` and `q` in `v`; `None` when one cannot be taken or both are zero (a
+    /// zero image keeps no degree, so what it says is never used).
+    fn of(p: &Poly, q: &Poly, v: usize) -> Option<ImagePair> {
+        let (image_p, image_q) = (image(p, v)?, image(q, v)?);
+        let keeps = |image: &[u64], poly: &Poly| {
+            usize::try_from(poly.degree_in(v)).is_ok_and(|d| image.len() == d + 1)
+        };
+        Some(ImagePair {
+            keeps_p: keeps(&image_p, p),
+            keeps_q: keeps(&image_q, q),
+            degree_p: image_p.len().saturating_sub(1),
+            degree_q: image_q.len().saturating_sub(1),
+            degree_gcd: univariate_gcd_degree(image_p, image_q)?,
+        })
+    }
+
+    /// A common factor of `p` and `q` has degree zero in the atom.
+    fn prove_coprime(&self) -> bool {
+        self.degree_gcd == 0 && (self.keeps_p || self.keeps_q)
+    }
+
+    /// The images suggest (an exact division must prove) that `q` divides `p`.
+    fn q_divides_p(&self) -> bool {
+        self.keeps_q && self.degree_gcd == self.degree_q
+    }
+
+    /// The images suggest that `p` divides `q`.
+    fn p_divides_q(&self) -> bool {
+        self.keeps_p && self.degree_gcd == self.degree_p
+    }
 }
 
 /// The residue that atom `k` is replaced by in images: fixed, so results do not vary, and
