@@ -131,7 +131,7 @@ struct MatrixArgs {
 #[derive(clap::Args, Debug, Clone)]
 struct Options {
     /// Differentiate with respect to VAR; repeat for mixed partials (`--wrt x --wrt y`).
-    /// Defaults to `x` if present, else the only free symbol.
+    /// Defaults to `x`; a single formula without `x` is differentiated by its only free symbol.
     #[arg(long, value_name = "VAR")]
     wrt: Vec<String>,
     /// Differentiate N times.
@@ -243,7 +243,11 @@ fn run(cli: Cli) -> ExitCode {
             (Task::Differentiate, source, cli.options)
         }
     };
-    let job = Job::new(task, options);
+    let implied = match source {
+        Source::One(_) => ImpliedVariable::XOrOnlySymbol,
+        Source::Stdin | Source::File(_) => ImpliedVariable::X,
+    };
+    let job = Job::new(task, options, implied);
     match source {
         Source::One(text) => job.one(&text),
         Source::Stdin => job.batch(io::stdin().lock()),
@@ -277,6 +281,8 @@ impl Source {
 struct Job {
     task: Task,
     options: Options,
+    /// The variable when `--wrt` is not given.
+    implied: ImpliedVariable,
     parse: ParseOptions,
     limits: Limits,
 }
@@ -332,8 +338,19 @@ impl LineError {
     }
 }
 
+/// Which variable a formula is differentiated by when `--wrt` does not say.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ImpliedVariable {
+    /// `x` for every line. A batch asks one question of many formulas: a line without `x`
+    /// has the derivative 0, not a derivative by whatever symbol it happens to have.
+    X,
+    /// `x` if the formula has it, else its only free symbol (`deriv 'sin(t)'` is `cos(t)`),
+    /// else an error asking for `--wrt`: one formula typed on the command line.
+    XOrOnlySymbol,
+}
+
 impl Job {
-    fn new(task: Task, options: Options) -> Job {
+    fn new(task: Task, options: Options, implied: ImpliedVariable) -> Job {
         let mut parse = ParseOptions::default();
         for name in &options.functions {
             parse = parse.with_function(name);
@@ -344,6 +361,7 @@ impl Job {
         Job {
             task,
             options,
+            implied,
             parse,
             limits,
         }
@@ -540,7 +558,10 @@ impl Job {
 
     fn differentiate(&self, input: &Expr) -> Result<Expr, LineError> {
         let vars: Vec<Symbol> = if self.options.wrt.is_empty() {
-            vec![default_variable(input)?]
+            vec![match self.implied {
+                ImpliedVariable::X => Symbol::from("x"),
+                ImpliedVariable::XOrOnlySymbol => default_variable(input)?,
+            }]
         } else {
             self.options
                 .wrt

@@ -110,6 +110,22 @@ fn batch_answers_every_line_in_order_past_bad_ones() {
 }
 
 #[test]
+fn batch_lines_are_differentiated_by_x_and_one_formula_by_its_only_symbol() {
+    // A batch is one question asked of many formulas: d/dx for every line, so a line
+    // without x is 0, whatever symbols it has.
+    let out = deriv(&["-"], "sin(t)\na*b\nx^2*y\npi^2\n");
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), "0\n0\n2*x*y\n0\n");
+    let out = deriv(&["--wrt", "t", "-"], "sin(t)\nx*t\n");
+    assert_eq!(stdout(&out), "cos(t)\nx\n");
+    // One formula on the command line: its only symbol when it has no x, else a question.
+    assert_eq!(stdout(&deriv(&["sin(t)"], "")), "cos(t)\n");
+    let out = deriv(&["a*b"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--wrt"));
+}
+
+#[test]
 fn batch_of_good_lines_succeeds_and_text_mode_keeps_lines_aligned() {
     let out = deriv(&["-"], "x^3\nln(x)\n");
     assert!(out.status.success());
