@@ -520,7 +520,7 @@ impl Job {
         let mut stats = Stats::default();
         let clock = Instant::now();
         let input = parse_with(text, &self.parse).map_err(LineError::Parse)?;
-        if let Some(bad) = crate::expr::undefined_subexpression(&input) {
+        if let Some(bad) = crate::eval::undefined_subexpression(&input) {
             return Err(LineError::Other(format!("`{bad}` is undefined")));
         }
         stats.micros[0] = clock.elapsed().as_micros();
@@ -894,7 +894,7 @@ mod numbers {
     /// Parses a formula for the numeric commands: a parse error is rendered with its caret.
     fn read_formula(text: &str) -> Result<Expr, String> {
         let e = parse_with(text, &ParseOptions::default()).map_err(|e| e.to_string())?;
-        match crate::expr::undefined_subexpression(&e) {
+        match crate::eval::undefined_subexpression(&e) {
             Some(bad) => Err(format!("`{bad}` is undefined")),
             None => Ok(e),
         }
@@ -1151,7 +1151,7 @@ mod matrix {
             _ => parse_with(&args.expr, &options).map(|e| vec![e]),
         }
         .map_err(|e| e.to_string())?;
-        if let Some(bad) = list.iter().find_map(crate::expr::undefined_subexpression) {
+        if let Some(bad) = list.iter().find_map(crate::eval::undefined_subexpression) {
             return Err(format!("`{bad}` is undefined"));
         }
         let raw = match kind {

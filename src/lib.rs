@@ -50,7 +50,7 @@ pub use diff::{
 pub use eval::{
     Dual, Env, EvalError, EvalReason, MAX_PRECISION_BITS, Precise, REFERENCE_BITS,
     central_difference, eval, eval_dual, eval_exact, eval_precise, forward_difference,
-    reverse_gradient,
+    reverse_gradient, undefined_subexpression,
 };
 pub use expr::{Constant, Expr, Func, Kind, Symbol, term_order};
 pub use num::Number;

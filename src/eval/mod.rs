@@ -11,6 +11,7 @@
 //! division by zero or an overflow is an [`EvalError`] naming the subexpression that failed,
 //! never a NaN or an infinity in the result.
 
+mod domain;
 mod dual;
 mod exact;
 mod precise;
@@ -21,6 +22,7 @@ use std::collections::HashMap;
 
 use crate::expr::{Expr, Func, Kind, Symbol};
 
+pub use domain::undefined_subexpression;
 pub use dual::{Dual, eval_dual};
 pub use exact::eval_exact;
 pub use precise::{MAX_PRECISION_BITS, Precise, REFERENCE_BITS, eval_precise};
