@@ -31,12 +31,26 @@ pub(crate) enum Mode {
     Rational,
 }
 
+/// How roots of sums are read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Roots {
+    /// `sqrt(u)^k` is a power of the atom `sqrt(u)`, whatever `k`: `(x^2 + 4)^(3/2)` stays one
+    /// factor, as a reader sees it.
+    Opaque,
+    /// Whole powers of the sum come out of the root (`sqrt(u)^3 = u*sqrt(u)`), so that the
+    /// sum meets the same sum elsewhere: see [`is_compound_root`].
+    Reduced,
+}
+
 /// The atoms of one conversion: `(base, root)` stands for `base^(1/root)`, sorted by base so
 /// that indices (and with them every normalisation) depend only on the input.
 #[derive(Debug)]
 pub(crate) struct Atoms {
     list: Vec<(Expr, i64)>,
     index: HashMap<Expr, usize>,
+    /// With [`Roots::Reduced`], the sums under roots that read as polynomials over the
+    /// atoms: factors worth taking out of a result, where they meet their roots.
+    root_sums: Vec<Poly>,
 }
 
 impl Atoms {
@@ -52,6 +66,36 @@ impl Atoms {
             Some((base, root)) => base.clone().pow(Expr::ratio(i64::from(k), *root)),
             None => Expr::one(),
         }
+    }
+
+    /// See [`Atoms::root_sums`].
+    pub(crate) fn root_sums(&self) -> &[Poly] {
+        &self.root_sums
+    }
+
+    /// Whether some atom is a root.
+    pub(crate) fn has_roots(&self) -> bool {
+        self.list.iter().any(|(_, root)| *root > 1)
+    }
+
+    /// Whether some atom is a root of a sum, which [`Roots::Reduced`] reads differently.
+    pub(crate) fn has_roots_of_sums(&self) -> bool {
+        self.list
+            .iter()
+            .any(|(base, root)| *root > 1 && matches!(base.kind(), Kind::Add(_)))
+    }
+
+    /// Whether `e` is the base of an atom that is a root (`u` of `u^(1/2)`).
+    pub(crate) fn is_root_base(&self, e: &Expr) -> bool {
+        self.index
+            .get(e)
+            .and_then(|&i| self.list.get(i))
+            .is_some_and(|(_, root)| *root > 1)
+    }
+
+    /// The root `atom` is taken to (1 for a plain atom).
+    fn root(&self, atom: usize) -> i64 {
+        self.list.get(atom).map_or(1, |(_, root)| *root)
     }
 
     /// A monomial (without coefficient) as an expression.
@@ -135,17 +179,29 @@ impl Shape {
         }
     }
 
-    fn children(&self) -> Vec<Expr> {
+    /// The nodes read before this one: with [`Roots::Reduced`], a root's sum too.
+    fn children(&self, roots: Roots) -> Vec<Expr> {
         match self {
             Shape::Sum(xs) | Shape::Product(xs) => xs.clone(),
             Shape::Power(b, _) | Shape::Reciprocal(b, _) => vec![b.clone()],
+            Shape::Atom(base, exp) if roots == Roots::Reduced && is_compound_root(base, exp) => {
+                vec![base.clone()]
+            }
             Shape::Number(_) | Shape::Atom(..) => Vec::new(),
         }
     }
 }
 
+/// Whether `base^exp` is a root of a sum, whose whole powers are read as powers of the sum
+/// itself: `sqrt(u)^3 = u*sqrt(u)` for `u = x^2 + 4`, so that `3*x^2*sqrt(u)^2 - x^4` is
+/// the polynomial `2*x^4 + 12*x^2` and not one in `x` and an opaque `sqrt(u)`. (Roots of
+/// products are left alone: `((x + 6)/(x + 1))^(3/2)` reads best as it is.)
+fn is_compound_root(base: &Expr, exp: &Number) -> bool {
+    matches!(base.kind(), Kind::Add(_)) && !exp.is_integer()
+}
+
 /// Collects the atoms of `e` and the root each one needs.
-fn collect_atoms(e: &Expr, mode: Mode, budget: &mut Budget) -> Option<Atoms> {
+fn collect_atoms(e: &Expr, mode: Mode, reading: Roots, budget: &mut Budget) -> Option<Atoms> {
     let mut roots: HashMap<Expr, i64> = HashMap::new();
     let mut seen: HashSet<usize> = HashSet::new();
     let mut stack = vec![e.clone()];
@@ -163,7 +219,7 @@ fn collect_atoms(e: &Expr, mode: Mode, budget: &mut Budget) -> Option<Atoms> {
                 return None;
             }
         }
-        stack.extend(shape.children());
+        stack.extend(shape.children(reading));
     }
     let mut list: Vec<(Expr, i64)> = roots.into_iter().collect();
     list.sort();
@@ -172,7 +228,11 @@ fn collect_atoms(e: &Expr, mode: Mode, budget: &mut Budget) -> Option<Atoms> {
         .enumerate()
         .map(|(i, (b, _))| (b.clone(), i))
         .collect();
-    Some(Atoms { list, index })
+    Some(Atoms {
+        list,
+        index,
+        root_sums: Vec::new(),
+    })
 }
 
 fn lcm(a: i64, b: i64) -> i64 {
@@ -229,9 +289,15 @@ impl Algebra for Poly {
     }
 }
 
-/// Reads `e` as an element of `A` over its atoms; `None` past the bounds of `poly`.
-pub(crate) fn convert<A: Algebra>(e: &Expr, mode: Mode, budget: &mut Budget) -> Option<(Atoms, A)> {
-    let atoms = collect_atoms(e, mode, budget)?;
+/// Reads `e` as an element of `A` over its atoms, with the values of the sums under roots
+/// when they were read ([`Roots::Reduced`]); `None` past the bounds of `poly`.
+pub(crate) fn convert<A: Algebra>(
+    e: &Expr,
+    mode: Mode,
+    roots: Roots,
+    budget: &mut Budget,
+) -> Option<(Atoms, A, Vec<A>)> {
+    let atoms = collect_atoms(e, mode, roots, budget)?;
     let n = atoms.len();
     let mut values: HashMap<usize, A> = HashMap::new();
     let mut stack = vec![(e.clone(), false)];
@@ -243,7 +309,7 @@ pub(crate) fn convert<A: Algebra>(e: &Expr, mode: Mode, budget: &mut Budget) -> 
         if !ready {
             stack.push((node.clone(), true));
             let pending = shape
-                .children()
+                .children(roots)
                 .into_iter()
                 .filter(|c| !values.contains_key(&c.id()));
             stack.extend(pending.map(|c| (c, false)));
@@ -254,7 +320,14 @@ pub(crate) fn convert<A: Algebra>(e: &Expr, mode: Mode, budget: &mut Budget) -> 
             Shape::Number(c) => A::constant(n, &c),
             Shape::Atom(base, exp) => {
                 let (atom, k) = atoms.locate(&base, &exp)?;
-                A::atom(n, atom, k)
+                let whole = match roots {
+                    Roots::Reduced => values.get(&base.id()),
+                    Roots::Opaque => None,
+                };
+                match whole {
+                    Some(whole) => root_power(n, (atom, atoms.root(atom)), k, whole, budget)?,
+                    None => A::atom(n, atom, k),
+                }
             }
             Shape::Sum(xs) => {
                 let mut acc = A::constant(n, &Number::zero());
@@ -279,15 +352,55 @@ pub(crate) fn convert<A: Algebra>(e: &Expr, mode: Mode, budget: &mut Budget) -> 
         values.insert(node.id(), value);
     }
     let value = values.remove(&e.id())?;
-    Some((atoms, value))
+    let sums = atoms
+        .list
+        .iter()
+        .filter(|(base, root)| *root > 1 && matches!(base.kind(), Kind::Add(_)))
+        .filter_map(|(base, _)| values.remove(&base.id()))
+        .collect();
+    Some((atoms, value, sums))
+}
+
+/// `atom^k` where `atom = u^(1/root)` and `whole` is `u` read in the algebra: `u^q * atom^r`
+/// with `k = q*root + r` and `|r| < root` of the sign of `k` (so `1/sqrt(u)` stays as it is
+/// rather than become `sqrt(u)/u`). Equal wherever `atom` is defined (there `atom^root = u`).
+/// When `u` has no reciprocal in the algebra (a Laurent polynomial), a negative `q` keeps
+/// `atom^k` as it is.
+fn root_power<A: Algebra>(
+    n: usize,
+    (atom, root): (usize, i64),
+    k: i32,
+    whole: &A,
+    budget: &mut Budget,
+) -> Option<A> {
+    let root = i32::try_from(root).ok()?;
+    let (q, r) = (k / root, k % root);
+    let part = match q {
+        0 => return Some(A::atom(n, atom, k)),
+        q if q > 0 => whole.power(q.unsigned_abs(), budget)?,
+        q => match whole.reciprocal(budget) {
+            Some(inverse) => inverse.power(q.unsigned_abs(), budget)?,
+            None => return Some(A::atom(n, atom, k)),
+        },
+    };
+    part.times(&A::atom(n, atom, r), budget)
 }
 
 /// `e` as a Laurent polynomial over its atoms.
 pub(crate) fn to_laurent(e: &Expr, budget: &mut Budget) -> Option<(Atoms, Poly)> {
-    convert(e, Mode::Laurent, budget)
+    let (atoms, p, _) = convert(e, Mode::Laurent, Roots::Opaque, budget)?;
+    Some((atoms, p))
 }
 
 /// `e` as a reduced fraction of polynomials over its atoms.
-pub(crate) fn to_fraction(e: &Expr, budget: &mut Budget) -> Option<(Atoms, Frac)> {
-    convert(e, Mode::Rational, budget)
+pub(crate) fn to_fraction(e: &Expr, roots: Roots, budget: &mut Budget) -> Option<(Atoms, Frac)> {
+    let (mut atoms, f, sums) = convert::<Frac>(e, Mode::Rational, roots, budget)?;
+    atoms.root_sums = sums
+        .into_iter()
+        .filter_map(|s| {
+            let inverse = s.den().constant_value()?.recip()?;
+            Some(s.num().scale(&inverse))
+        })
+        .collect();
+    Some((atoms, f))
 }

@@ -30,7 +30,7 @@ mod tests;
 use crate::expr::Expr;
 use crate::num::Number;
 
-use convert::{Atoms, to_fraction, to_laurent};
+use convert::{Atoms, Roots, to_fraction, to_laurent};
 use factor::{Depth, Factored, SquareFree, factor_poly};
 use frac::Frac;
 use polynomial::Budget;
@@ -63,7 +63,7 @@ pub fn expand(e: &Expr) -> Option<Expr> {
 /// ```
 pub fn cancel(e: &Expr) -> Option<Expr> {
     let mut budget = Budget::new();
-    let (atoms, f) = to_fraction(e, &mut budget)?;
+    let (atoms, f) = to_fraction(e, Roots::Opaque, &mut budget)?;
     Some(expanded_form(&atoms, &f))
 }
 
@@ -88,7 +88,7 @@ pub fn together(e: &Expr) -> Option<Expr> {
 /// ```
 pub fn factor(e: &Expr) -> Option<Expr> {
     let mut budget = Budget::new();
-    let (atoms, f) = to_fraction(e, &mut budget)?;
+    let (atoms, f) = to_fraction(e, Roots::Opaque, &mut budget)?;
     let num = factor_poly(f.num(), &mut budget)?;
     let den = factor_poly(f.den(), &mut budget)?;
     Some(Expr::product([
@@ -112,53 +112,68 @@ pub fn smallest_normal_form(e: &Expr) -> Expr {
 
 /// Every normal form of `e` this module knows, equal in value to `e`: [`expand`], [`cancel`]
 /// (also with the numerator's content pulled out), and factored forms (numerator,
-/// denominator or both; square-free only and as far as possible). Sorted by
-/// [`Expr::simpler`], without duplicates; empty for a leaf. Each form has its own work
-/// budget, so the whole call is bounded by a few times one of them; a form past its budget
-/// is left out.
+/// denominator or both; square-free only and as far as possible). When `e` has roots of
+/// sums, each fraction form comes twice: with the roots as they are, and with whole powers
+/// of the sums taken out of them (`3*x^2/sqrt(u) - x^4/u^(3/2)` for `u = x^2 + 4` is
+/// `2*x^2*(x^2 + 6)/u^(3/2)` only then; `x^4*u^(5/2)` reads best with `u^(3/2)` kept).
+/// Sorted by [`Expr::simpler`], without duplicates; empty for a leaf. Each form has its own
+/// work budget, so the whole call is bounded by a few times one of them; a form past its
+/// budget is left out.
 pub fn normal_forms(e: &Expr) -> Vec<Expr> {
     if is_atomic(e) {
         return Vec::new();
     }
     let mut forms: Vec<Expr> = expand(e).into_iter().collect();
-    let mut budget = Budget::new();
-    if let Some((atoms, f)) = to_fraction(e, &mut budget) {
-        forms.push(expanded_form(&atoms, &f));
-        forms.push(content_form(&atoms, &f));
-        let num_expanded = Factored::whole(f.num());
-        let den_expanded = Factored::whole(f.den());
-        // The square-free factorings are the first part of the full ones: computed once,
-        // on a budget of their own, and each depth splits them on another.
+    for roots in [Roots::Opaque, Roots::Reduced] {
         let mut budget = Budget::new();
-        let num_square_free = SquareFree::of(f.num(), &mut budget);
-        let den_square_free = SquareFree::of(f.den(), &mut budget);
-        for depth in [Depth::SquareFree, Depth::Full] {
-            let mut budget = Budget::new();
-            let num = num_square_free
-                .as_ref()
-                .and_then(|s| s.to_depth(depth, &mut budget));
-            let den = den_square_free
-                .as_ref()
-                .and_then(|s| s.to_depth(depth, &mut budget));
-            let pairs = [
-                (num.as_ref(), Some(&den_expanded)),
-                (Some(&num_expanded), den.as_ref()),
-                (num.as_ref(), den.as_ref()),
-            ];
-            for (n, d) in pairs {
-                if let (Some(n), Some(d)) = (n, d) {
-                    let den = factored_expr(&atoms, d).recip();
-                    forms.push(Expr::product([factored_expr(&atoms, n), den.clone()]));
-                    if let Some(n) = sign_absorbed(n) {
-                        forms.push(Expr::product([factored_expr(&atoms, &n), den]));
-                    }
-                }
-            }
+        let Some((atoms, f)) = to_fraction(e, roots, &mut budget) else {
+            continue;
+        };
+        if roots == Roots::Reduced && !atoms.has_roots_of_sums() {
+            break;
         }
+        fraction_forms(&atoms, &f, &mut forms);
     }
     forms.sort_by(Expr::simpler);
     forms.dedup();
     forms
+}
+
+/// The forms of the fraction `f`: expanded, with its content pulled out, and factored.
+fn fraction_forms(atoms: &Atoms, f: &Frac, forms: &mut Vec<Expr>) {
+    forms.push(expanded_form(atoms, f));
+    forms.push(content_form(atoms, f));
+    let num_expanded = Factored::whole(f.num());
+    let den_expanded = Factored::whole(f.den());
+    // The square-free factorings are the first part of the full ones: computed once,
+    // on a budget of their own, and each depth splits them on another.
+    let mut budget = Budget::new();
+    let num_square_free = SquareFree::of(f.num(), &mut budget);
+    let den_square_free = SquareFree::of(f.den(), &mut budget);
+    for depth in [Depth::SquareFree, Depth::Full] {
+        let mut budget = Budget::new();
+        let num = num_square_free
+            .as_ref()
+            .and_then(|s| s.to_depth(depth, &mut budget));
+        let den = den_square_free
+            .as_ref()
+            .and_then(|s| s.to_depth(depth, &mut budget));
+        let pairs = [
+            (num.as_ref(), Some(&den_expanded)),
+            (Some(&num_expanded), den.as_ref()),
+            (num.as_ref(), den.as_ref()),
+        ];
+        for (n, d) in pairs {
+            if let (Some(n), Some(d)) = (n, d) {
+                let (n, d) = (&root_sums_out(atoms, n), &root_sums_out(atoms, d));
+                let den = factored_expr(atoms, d).recip();
+                forms.push(Expr::product([factored_expr(atoms, n), den.clone()]));
+                if let Some(n) = sign_absorbed(n) {
+                    forms.push(Expr::product([factored_expr(atoms, &n), den]));
+                }
+            }
+        }
+    }
 }
 
 /// Whether `e` is a leaf, which every normal form returns unchanged.
@@ -200,11 +215,65 @@ fn sign_absorbed(f: &Factored) -> Option<Factored> {
     })
 }
 
+/// `f` with the sums under roots ([`Atoms::root_sums`]) divided out of its factors as often
+/// as they go: `9*x^4 - 13*x^2 + 4` is `(1 - x^2)*(4 - 9*x^2)` next to `sqrt(1 - x^2)`, and
+/// the product collects `(1 - x^2)^(3/2)`. Unchanged past the budget.
+fn root_sums_out(atoms: &Atoms, f: &Factored) -> Factored {
+    let sums = atoms.root_sums();
+    if sums.is_empty() {
+        return f.clone();
+    }
+    let mut budget = Budget::new();
+    let mut out = Factored {
+        unit: f.unit.clone(),
+        factors: Vec::new(),
+    };
+    for (p, k) in &f.factors {
+        let mut rest = p.clone();
+        for u in sums {
+            while rest.total_degree() >= u.total_degree() {
+                match rest.exact_div(u, &mut budget) {
+                    Some(q) => {
+                        out.factors.push((u.clone(), *k));
+                        rest = q;
+                    }
+                    None => break,
+                }
+            }
+        }
+        match rest
+            .constant_value()
+            .and_then(|c| c.pow(&Number::int(i64::from(*k))))
+        {
+            Some(c) => out.unit = out.unit.mul(&c),
+            None => out.factors.push((rest, *k)),
+        }
+    }
+    out
+}
+
 /// `unit * product(factor^k)` as an expression.
+///
+/// A factor whose negation is the base of a root among the atoms is written as that base
+/// (the unit taking the sign for an odd power), so that the two collect:
+/// `(x^2 - 1)*sqrt(1 - x^2)` is `-(1 - x^2)^(3/2)`.
 fn factored_expr(atoms: &Atoms, factored: &Factored) -> Expr {
-    let powers = factored
-        .factors
-        .iter()
-        .map(|(f, k)| atoms.poly_expr(f).pow(i64::from(*k)));
-    Expr::product(std::iter::once(Expr::num(factored.unit.clone())).chain(powers))
+    let mut unit = factored.unit.clone();
+    let mut powers = Vec::with_capacity(factored.factors.len() + 1);
+    let roots = atoms.has_roots();
+    for (f, k) in &factored.factors {
+        let negated = roots.then(|| atoms.poly_expr(&f.scale(&Number::int(-1))));
+        let base = match negated {
+            Some(negated) if atoms.is_root_base(&negated) => {
+                if k % 2 == 1 {
+                    unit = unit.neg();
+                }
+                negated
+            }
+            _ => atoms.poly_expr(f),
+        };
+        powers.push(base.pow(i64::from(*k)));
+    }
+    powers.push(Expr::num(unit));
+    Expr::product(powers)
 }

@@ -9,7 +9,7 @@ use crate::num::Number;
 
 use super::gcd::{Images, gcd, gcd_with};
 use super::polynomial::{Budget, Poly};
-use super::{cancel, expand, factor, smallest_normal_form};
+use super::{cancel, expand, factor, normal_forms, smallest_normal_form};
 
 fn x() -> Expr {
     Expr::sym("x")
@@ -277,6 +277,27 @@ fn smallest_picks_the_smallest_form() {
         (x() - 1).pow(2) * 2
     );
     assert_eq!(smallest_normal_form(&x()), x());
+}
+
+#[test]
+fn whole_powers_come_out_of_roots_of_sums() {
+    // d/dx x^3/sqrt(x^2 + 4): the sum under the root meets the same sum in the numerator.
+    let u = x().pow(2) + 4;
+    let d = int(3) * x().pow(2) * u.clone().pow(Expr::ratio(-1, 2))
+        - x().pow(4) * u.clone().pow(Expr::ratio(-3, 2));
+    let best = int(2) * x().pow(2) * (x().pow(2) + 6) * u.clone().pow(Expr::ratio(-3, 2));
+    assert_eq!(smallest_normal_form(&d), best);
+    // A factor that is the sum (up to sign) collects with its root: x^3*(4 - 9*x^2)*w^(3/2).
+    let w = int(1) - x().pow(2);
+    let d = int(4) * x().pow(3) * w.clone().pow(Expr::ratio(5, 2))
+        - int(5) * x().pow(5) * w.clone().pow(Expr::ratio(3, 2));
+    let forms = normal_forms(&d);
+    let collected = x().pow(3) * (int(4) - int(9) * x().pow(2)) * w.pow(Expr::ratio(3, 2));
+    assert!(
+        forms.contains(&collected),
+        "{}",
+        forms.iter().map(show).collect::<Vec<_>>().join("; ")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
