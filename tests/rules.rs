@@ -11,6 +11,10 @@ const XS: &[f64] = &[-2.3, -1.1, -0.4, 0.3, 0.9, 1.7, 2.6];
 
 /// Inputs that make each rule fire at least once.
 const TRIGGERS: &[&str] = &[
+    "exp(x) + exp(-x)",
+    "x*exp(x^2) - x*exp(-x^2) + 1",
+    "(exp(x) - exp(-x))/(exp(x) + exp(-x))",
+    "3*exp(2*x) + 3*exp(-2*x) + exp(x)",
     "(x^2 - 4)/(x + 2)",
     "x^3 - x",
     "1/(x - 2) - 1/(x + 2)",

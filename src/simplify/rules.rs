@@ -77,6 +77,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "function-of-inverse",    topic: Trig,       scope: Everywhere, apply: function_of_inverse },
     Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_pythagorean },
     Rule { name: "double-angle-sinh",      topic: Hyperbolic, scope: Everywhere, apply: double_angle_sinh },
+    Rule { name: "exp-to-hyperbolic",      topic: Hyperbolic, scope: Everywhere, apply: exp_to_hyperbolic },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -347,6 +348,76 @@ fn double_angle_sin(e: &Expr) -> Vec<Expr> {
 /// `sinh(u)*cosh(u) = sinh(2u)/2` inside a product.
 fn double_angle_sinh(e: &Expr) -> Vec<Expr> {
     double_angle(e, Func::Sinh, Func::Cosh, Func::Sinh)
+}
+
+/// `a*exp(u) + a*exp(-u) = 2*a*cosh(u)` and `a*exp(u) - a*exp(-u) = 2*a*sinh(u)` for two
+/// terms of a sum with the same cofactor `a` (true for every real `u`): with
+/// `sinh(u)/cosh(u) = tanh(u)` this is how `d/dx ln(exp(x) + exp(-x))` becomes `tanh(x)`.
+fn exp_to_hyperbolic(e: &Expr) -> Vec<Expr> {
+    let Kind::Add(terms) = e.kind() else {
+        return Vec::new();
+    };
+    let split: Vec<Option<(Expr, Expr)>> = terms.iter().map(exp_and_cofactor).collect();
+    let mut used = vec![false; terms.len()];
+    let mut out = Vec::with_capacity(terms.len());
+    for (i, first) in split.iter().enumerate() {
+        let Some((u, a)) = first.as_ref().filter(|_| !used[i]) else {
+            continue;
+        };
+        let minus_u = -u;
+        let partner = split
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find_map(|(j, second)| {
+                let (v, b) = second.as_ref().filter(|_| !used[j])?;
+                if *v != minus_u {
+                    return None;
+                }
+                match () {
+                    () if b == a => Some((j, Func::Cosh)),
+                    () if *b == -a => Some((j, Func::Sinh)),
+                    () => None,
+                }
+            });
+        if let Some((j, f)) = partner {
+            used[i] = true;
+            used[j] = true;
+            out.push(Expr::int(2) * a * Expr::call(f, u.clone()));
+        }
+    }
+    if out.is_empty() {
+        return Vec::new();
+    }
+    let others = terms
+        .iter()
+        .zip(&used)
+        .filter(|(_, used)| !**used)
+        .map(|(t, _)| t.clone());
+    vec![Expr::sum(others.chain(out))]
+}
+
+/// A term `a*exp(u)` as `(u, a)`.
+fn exp_and_cofactor(term: &Expr) -> Option<(Expr, Expr)> {
+    let argument = |f: &Expr| match f.kind() {
+        Kind::Call(Func::Exp, u) => Some(u.clone()),
+        _ => None,
+    };
+    match term.kind() {
+        Kind::Mul(factors) => {
+            let (i, u) = factors
+                .iter()
+                .enumerate()
+                .find_map(|(i, f)| Some((i, argument(f)?)))?;
+            let rest = factors
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != i)
+                .map(|(_, f)| f.clone());
+            Some((u, Expr::product(rest)))
+        }
+        _ => Some((argument(term)?, Expr::one())),
+    }
 }
 
 fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
