@@ -11,6 +11,10 @@ const XS: &[f64] = &[-2.3, -1.1, -0.4, 0.3, 0.9, 1.7, 2.6];
 
 /// Inputs that make each rule fire at least once.
 const TRIGGERS: &[&str] = &[
+    "2^(3*x)",
+    "(2/3)^(2*x*y) + 5^(2*sin(x))",
+    "x^2 - (4 - x)",
+    "3*(x - 2*y) + sin(x) - (2/3)*(cos(x) + x^2)",
     "exp(x) + exp(-x)",
     "x*exp(x^2) - x*exp(-x^2) + 1",
     "(exp(x) - exp(-x))/(exp(x) + exp(-x))",

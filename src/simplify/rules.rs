@@ -60,8 +60,10 @@ use Topic::*;
 #[rustfmt::skip]
 pub const RULES: &[Rule] = &[
     Rule { name: "rational-normal-form",   topic: Algebra,    scope: PolynomialBoundaries, apply: rational_normal_forms },
+    Rule { name: "sum-of-scaled-sums",     topic: Algebra,    scope: Everywhere, apply: sum_of_scaled_sums },
     Rule { name: "sqrt-of-square",         topic: Powers,     scope: Everywhere, apply: root_of_even_power },
     Rule { name: "power-of-positive",      topic: Powers,     scope: Everywhere, apply: power_of_positive_power },
+    Rule { name: "number-base-power",      topic: Powers,     scope: Everywhere, apply: number_base_power },
     Rule { name: "abs-of-signed",          topic: Powers,     scope: Everywhere, apply: abs_of_signed },
     Rule { name: "abs-even-power",         topic: Powers,     scope: Everywhere, apply: abs_even_power },
     Rule { name: "sign-times-abs",         topic: Powers,     scope: Everywhere, apply: sign_times_abs },
@@ -89,6 +91,35 @@ fn rational_normal_forms(e: &Expr) -> Vec<Expr> {
         _ => return Vec::new(),
     }
     poly::normal_forms(e)
+}
+
+/// A term `c*(a + b)` of a sum (a number times a sum) joins the sum as `c*a + c*b`:
+/// `x^2 - (4 - x)` is `x^2 + x - 4`. The normal forms see this only where a polynomial
+/// region begins; a sum that is one factor of a product of functions is not such a place.
+fn sum_of_scaled_sums(e: &Expr) -> Vec<Expr> {
+    let Kind::Add(terms) = e.kind() else {
+        return Vec::new();
+    };
+    let scaled_sum = |t: &Expr| match t.kind() {
+        Kind::Mul(fs) => match &fs[..] {
+            [c, sum] if c.as_num().is_some() && matches!(sum.kind(), Kind::Add(_)) => {
+                Some((c.clone(), sum.clone()))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    if !terms.iter().any(|t| scaled_sum(t).is_some()) {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(terms.len() + 2);
+    for t in terms.iter() {
+        match scaled_sum(t) {
+            Some((c, sum)) => out.extend(sum.child_vec().into_iter().map(|u| &c * &u)),
+            None => out.push(t.clone()),
+        }
+    }
+    vec![Expr::sum(out)]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,6 +158,29 @@ fn power_of_positive_power(e: &Expr) -> Vec<Expr> {
         _ => Vec::new(),
     }
 }
+
+/// `b^(k*u) = (b^k)^u` for a positive number `b` and a whole `k >= 2`: `2^(3*x)` is `8^x`
+/// (true for every real `u` because `b > 0`). Only where `b^k` is short to write
+/// ([`SHORT_POWER`] characters): `10^(400*x)` stays as it is.
+fn number_base_power(e: &Expr) -> Vec<Expr> {
+    let Kind::Pow(base, exponent) = e.kind() else {
+        return Vec::new();
+    };
+    let Some(b) = base.as_num().filter(|b| b.is_positive()) else {
+        return Vec::new();
+    };
+    let (k, u) = exponent.split_coeff();
+    if !k.is_integer() || k.to_i64().is_none_or(|k| k < 2) {
+        return Vec::new();
+    }
+    match b.pow(&k) {
+        Some(power) if power.to_string().len() <= SHORT_POWER => vec![Expr::num(power).pow(u)],
+        _ => Vec::new(),
+    }
+}
+
+/// The longest `b^k` that [`number_base_power`] writes out, in characters.
+const SHORT_POWER: usize = 6;
 
 fn abs_of_signed(e: &Expr) -> Vec<Expr> {
     let Kind::Call(Func::Abs, u) = e.kind() else {
