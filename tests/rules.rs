@@ -11,6 +11,8 @@ const XS: &[f64] = &[-2.3, -1.1, -0.4, 0.3, 0.9, 1.7, 2.6];
 
 /// Inputs that make each rule fire at least once.
 const TRIGGERS: &[&str] = &[
+    "cosh(x) - sinh(x)",
+    "x*sinh(x^2) + x*cosh(x^2) + 1",
     "2^(3*x)",
     "(2/3)^(2*x*y) + 5^(2*sin(x))",
     "x^2 - (4 - x)",
@@ -88,6 +90,13 @@ const TRIGGERS: &[&str] = &[
     "sinh(atanh(x/3))",
     "cosh(atanh(x/3))",
     "tanh(atanh(x/3))",
+    "csc(acos(x/3))",
+    "cot(acos(x/3))",
+    "sec(asin(x/3))",
+    "cot(atan(x))",
+    "coth(asinh(x))",
+    "sech(atanh(x/3))",
+    "csch(acosh(x^2 + 2))",
     // Expanded, this loses 1.5e-9 to cancellation in f64 at x = 0.3: round-off, not a bug.
     "1/(x^3*(x - 1/3)^6)",
 ];

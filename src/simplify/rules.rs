@@ -80,6 +80,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_pythagorean },
     Rule { name: "double-angle-sinh",      topic: Hyperbolic, scope: Everywhere, apply: double_angle_sinh },
     Rule { name: "exp-to-hyperbolic",      topic: Hyperbolic, scope: Everywhere, apply: exp_to_hyperbolic },
+    Rule { name: "hyperbolic-to-exp",      topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_to_exp },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -408,36 +409,80 @@ fn double_angle_sinh(e: &Expr) -> Vec<Expr> {
 /// terms of a sum with the same cofactor `a` (true for every real `u`): with
 /// `sinh(u)/cosh(u) = tanh(u)` this is how `d/dx ln(exp(x) + exp(-x))` becomes `tanh(x)`.
 fn exp_to_hyperbolic(e: &Expr) -> Vec<Expr> {
+    combine_pairs(
+        e,
+        |f| f == Func::Exp,
+        |(_, u, a), (_, v, b)| {
+            if *v != -u {
+                return None;
+            }
+            let f = match () {
+                () if b == a => Func::Cosh,
+                () if *b == -a => Func::Sinh,
+                () => return None,
+            };
+            Some(Expr::int(2) * a * Expr::call(f, u.clone()))
+        },
+    )
+}
+
+/// `a*cosh(u) + a*sinh(u) = a*exp(u)` and `a*cosh(u) - a*sinh(u) = a*exp(-u)` for two terms
+/// of a sum (true for every real `u`): `d/dx sinh(x)*exp(-x)` is `exp(-2*x)`.
+fn hyperbolic_to_exp(e: &Expr) -> Vec<Expr> {
+    combine_pairs(
+        e,
+        |f| matches!(f, Func::Cosh | Func::Sinh),
+        |first, second| {
+            let ((_, u, a), (_, v, b)) = match (first.0, second.0) {
+                (Func::Cosh, Func::Sinh) => (first, second),
+                (Func::Sinh, Func::Cosh) => (second, first),
+                _ => return None,
+            };
+            if v != u {
+                return None;
+            }
+            let sign = match () {
+                () if b == a => 1,
+                () if *b == -a => -1,
+                () => return None,
+            };
+            Some(a * Expr::call(Func::Exp, Expr::int(sign) * u))
+        },
+    )
+}
+
+/// A term `a*f(u)` of a sum, split as `(f, u, a)`.
+type CallTerm = (Func, Expr, Expr);
+
+/// Replaces pairs of terms of a sum, each `a*f(u)` for an `f` that `calls` accepts, by what
+/// `combine` makes of them (every pair it accepts, each term in one pair at most).
+fn combine_pairs(
+    e: &Expr,
+    calls: impl Fn(Func) -> bool,
+    combine: impl Fn(&CallTerm, &CallTerm) -> Option<Expr>,
+) -> Vec<Expr> {
     let Kind::Add(terms) = e.kind() else {
         return Vec::new();
     };
-    let split: Vec<Option<(Expr, Expr)>> = terms.iter().map(exp_and_cofactor).collect();
+    let split: Vec<Option<CallTerm>> = terms.iter().map(|t| call_and_cofactor(t, &calls)).collect();
     let mut used = vec![false; terms.len()];
     let mut out = Vec::with_capacity(terms.len());
     for (i, first) in split.iter().enumerate() {
-        let Some((u, a)) = first.as_ref().filter(|_| !used[i]) else {
+        let Some(first) = first.as_ref().filter(|_| !used[i]) else {
             continue;
         };
-        let minus_u = -u;
         let partner = split
             .iter()
             .enumerate()
             .skip(i + 1)
             .find_map(|(j, second)| {
-                let (v, b) = second.as_ref().filter(|_| !used[j])?;
-                if *v != minus_u {
-                    return None;
-                }
-                match () {
-                    () if b == a => Some((j, Func::Cosh)),
-                    () if *b == -a => Some((j, Func::Sinh)),
-                    () => None,
-                }
+                let second = second.as_ref().filter(|_| !used[j])?;
+                Some((j, combine(first, second)?))
             });
-        if let Some((j, f)) = partner {
+        if let Some((j, combined)) = partner {
             used[i] = true;
             used[j] = true;
-            out.push(Expr::int(2) * a * Expr::call(f, u.clone()));
+            out.push(combined);
         }
     }
     if out.is_empty() {
@@ -451,26 +496,29 @@ fn exp_to_hyperbolic(e: &Expr) -> Vec<Expr> {
     vec![Expr::sum(others.chain(out))]
 }
 
-/// A term `a*exp(u)` as `(u, a)`.
-fn exp_and_cofactor(term: &Expr) -> Option<(Expr, Expr)> {
-    let argument = |f: &Expr| match f.kind() {
-        Kind::Call(Func::Exp, u) => Some(u.clone()),
+/// A term `a*f(u)` as `(f, u, a)`, for the first factor `f(u)` with `calls(f)`.
+fn call_and_cofactor(term: &Expr, calls: impl Fn(Func) -> bool) -> Option<CallTerm> {
+    let call = |x: &Expr| match x.kind() {
+        Kind::Call(f, u) if calls(*f) => Some((*f, u.clone())),
         _ => None,
     };
     match term.kind() {
         Kind::Mul(factors) => {
-            let (i, u) = factors
+            let (i, (f, u)) = factors
                 .iter()
                 .enumerate()
-                .find_map(|(i, f)| Some((i, argument(f)?)))?;
+                .find_map(|(i, x)| Some((i, call(x)?)))?;
             let rest = factors
                 .iter()
                 .enumerate()
                 .filter(|&(k, _)| k != i)
-                .map(|(_, f)| f.clone());
-            Some((u, Expr::product(rest)))
+                .map(|(_, x)| x.clone());
+            Some((f, u, Expr::product(rest)))
         }
-        _ => Some((argument(term)?, Expr::one())),
+        _ => {
+            let (f, u) = call(term)?;
+            Some((f, u, Expr::one()))
+        }
     }
 }
 
@@ -651,13 +699,31 @@ fn reciprocal_expand(e: &Expr) -> Vec<Expr> {
 /// `cosh(asinh(u)) = sqrt(1 + u^2)`, ...: each inverse's range fixes the sign of the root
 /// (`asin` and `atan` land where `cos > 0`, `acos` where `sin >= 0`, `acosh` where
 /// `sinh >= 0`), so these hold wherever the left side is defined (`acosh` for `u >= 1`,
-/// `atanh` for `|u| < 1`). `sec`, `csc`, `cot` and their hyperbolic twins of an inverse follow
-/// through [`reciprocal_expand`]. The other way round (`asin(sin(u)) = u`) holds only on part
+/// `atanh` for `|u| < 1`), and one over them for `sec`, `csc`, `cot` and their hyperbolic
+/// twins. The other way round (`asin(sin(u)) = u`) holds only on part
 /// of the line, and is not a rule.
 fn function_of_inverse(e: &Expr) -> Vec<Expr> {
     let Some((f, g, u)) = call_of_call(e) else {
         return Vec::new();
     };
+    // `sec`, `csc`, `cot` (and the hyperbolic ones) of an inverse: one over the value of the
+    // reciprocal function, defined wherever the left side is (there the reciprocal is not 0).
+    // Directly, since the two steps through `reciprocal_expand` may lose the middle form.
+    let reciprocal = match f {
+        Func::Sec => Some(Func::Cos),
+        Func::Csc => Some(Func::Sin),
+        Func::Cot => Some(Func::Tan),
+        Func::Sech => Some(Func::Cosh),
+        Func::Csch => Some(Func::Sinh),
+        Func::Coth => Some(Func::Tanh),
+        _ => None,
+    };
+    if let Some(r) = reciprocal {
+        return function_of_inverse(&Expr::call(r, Expr::call(g, u)))
+            .into_iter()
+            .map(Expr::recip)
+            .collect();
+    }
     let square = u.clone().pow(2);
     let value = match (f, g) {
         (Func::Sin, Func::Asin) | (Func::Cos, Func::Acos) | (Func::Tan, Func::Atan) => u,
