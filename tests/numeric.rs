@@ -262,6 +262,13 @@ fn random_case(f: &Expr, px: f64, py: f64) -> Option<Result<(), String>> {
     let symbolic = eval(&d, &env).ok()?;
     let dual = eval_dual(f, &env, "x").map(|d| d.eps);
     let reverse = reverse_gradient(f, &env, &["x"]).map(|(_, g)| g[0]);
+    // An intermediate that rounds to the end of a domain in f64 (`tanh(23.8)` is 1.0, so
+    // `asin` of it has no slope) stops the AD evaluators at a point where the function is
+    // smooth: not a point where they can be compared.
+    let at_rounded_end = |r: &Result<f64, deriv::EvalError>| matches!(r, Err(e) if e.reason == deriv::EvalReason::NotDifferentiable);
+    if at_rounded_end(&dual) || at_rounded_end(&reverse) {
+        return None;
+    }
     let check = || -> Result<(), String> {
         let dual = dual.map_err(|e| format!("dual failed: {:?}", e.reason))?;
         let reverse = reverse.map_err(|e| format!("reverse failed: {:?}", e.reason))?;

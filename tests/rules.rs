@@ -101,6 +101,17 @@ const TRIGGERS: &[&str] = &[
     "1/(x^3*(x - 1/3)^6)",
 ];
 
+/// Whether `a` and `b` have the same value at `env` when evaluated with 256 bits (or are
+/// both undefined there).
+fn agree_precisely(a: &Expr, b: &Expr, env: &Env) -> bool {
+    let precise = |f: &Expr| eval_precise(f, env, 256).map(|v| v.to_f64());
+    match (precise(a), precise(b)) {
+        (Ok(a), Ok(b)) => (a - b).abs() <= 1e-12 * (1.0 + a.abs()),
+        (Err(_), Err(_)) => true,
+        _ => false,
+    }
+}
+
 /// Checks every output of every rule on `e`; returns the names of the rules that fired.
 fn check_rules_on(e: &Expr) -> Vec<&'static str> {
     let mut fired = Vec::new();
@@ -118,6 +129,10 @@ fn check_rules_on(e: &Expr) -> Vec<&'static str> {
                     // Floating-point overflow in an intermediate (`sinh(sinh(20))` in
                     // `tanh = sinh/cosh`) says nothing about the rule.
                     Err(err) if err.reason == EvalReason::NonFinite => continue,
+                    // Next to a pole, round-off can make one form 0 in f64 and not the
+                    // other (at x = -0.4, y = 0.7, `x + 2*y + sign(x)` is -1.1e-16 in f64 and
+                    // `2*y^2 + x*y + y*sign(x)` exactly 0): decide at 256 bits.
+                    Err(_) if agree_precisely(e, &output, &env) => continue,
                     Err(err) => panic!(
                         "{}: {e} => {output}: defined before, not after at x = {x}: {err}",
                         rule.name
@@ -129,11 +144,9 @@ fn check_rules_on(e: &Expr) -> Vec<&'static str> {
                 // Round-off, or a wrong rule? An expanded form can lose many digits to
                 // cancellation near a pole (`1/(x^3*(x - 1/3)^6)` at 0.3, expanded, is off by
                 // 1.5e-9 in f64): decide at 256 bits, where both forms keep 60 digits.
-                let precise = |f: &Expr| eval_precise(f, &env, 256).map(|v| v.to_f64());
-                let (before, after) = (precise(e), precise(&output));
                 assert!(
-                    matches!((&before, &after), (Ok(b), Ok(a)) if (b - a).abs() <= 1e-12 * (1.0 + b.abs())),
-                    "{}: {e} => {output}: {before:?} != {after:?} at x = {x} (256 bits)",
+                    agree_precisely(e, &output, &env),
+                    "{}: {e} => {output}: {before} != {after} at x = {x}, also at 256 bits",
                     rule.name
                 );
             }
