@@ -73,6 +73,15 @@ impl Atoms {
         &self.root_sums
     }
 
+    /// For each atom, whether [`super::collected_form`] groups terms by it: every atom but
+    /// symbols and constants.
+    pub(crate) fn collected_by(&self) -> Vec<bool> {
+        self.list
+            .iter()
+            .map(|(base, _)| !matches!(base.kind(), Kind::Sym(_) | Kind::Const(_)))
+            .collect()
+    }
+
     /// Whether some atom is a root.
     pub(crate) fn has_roots(&self) -> bool {
         self.list.iter().any(|(_, root)| *root > 1)

@@ -31,9 +31,9 @@ use crate::expr::Expr;
 use crate::num::Number;
 
 use convert::{Atoms, Roots, to_fraction, to_laurent};
-use factor::{Depth, Factored, SquareFree, factor_poly};
+use factor::{Depth, Factored, SquareFree, factor_poly, factor_poly_to};
 use frac::Frac;
-use polynomial::Budget;
+use polynomial::{Budget, Mono, Poly};
 
 /// The fully expanded form: products and positive integer powers of sums distributed, like
 /// terms collected. Negative powers of sums stay as atoms (`(x + 1)^-1`); negative powers of
@@ -158,6 +158,10 @@ fn fraction_forms(atoms: &Atoms, f: &Frac, forms: &mut Vec<Expr>) {
         let den = den_square_free
             .as_ref()
             .and_then(|s| s.to_depth(depth, &mut budget));
+        if depth == Depth::Full {
+            let den = root_sums_out(atoms, den.as_ref().unwrap_or(&den_expanded));
+            forms.extend(collected_form(atoms, f.num(), &den));
+        }
         let pairs = [
             (num.as_ref(), Some(&den_expanded)),
             (Some(&num_expanded), den.as_ref()),
@@ -213,6 +217,49 @@ fn sign_absorbed(f: &Factored) -> Option<Factored> {
         unit: f.unit.neg(),
         factors,
     })
+}
+
+/// The most groups [`collected_form`] makes: past it, the form reads worse than expanded.
+const MAX_GROUPS: usize = 6;
+
+/// `num` collected by its atoms that are not symbols or constants (calls, powers with a
+/// symbolic exponent), each coefficient factored (square-free), with the common numeric and
+/// monomial factor in front, over `den`: `x^2*cos(x) - x*cos(x) + 2*x*sin(x) - sin(x)` is
+/// `x*(x - 1)*cos(x) + (2*x - 1)*sin(x)`. `None` without such atoms, with one group or more
+/// than [`MAX_GROUPS`], or past the budget.
+fn collected_form(atoms: &Atoms, num: &Poly, den: &Factored) -> Option<Expr> {
+    let by = atoms.collected_by();
+    if !by.contains(&true) || !by.contains(&false) {
+        return None;
+    }
+    let content = num.content();
+    let inverse = content.recip()?;
+    let common = num.min_exponents();
+    let mut groups: std::collections::BTreeMap<Mono, Vec<(Mono, Number)>> = Default::default();
+    for (mono, c) in num.terms() {
+        let (mut key, mut rest) = (vec![0; mono.len()], vec![0; mono.len()]);
+        for (i, (k, least)) in mono.iter().zip(&common).enumerate() {
+            let slot = if by[i] { &mut key } else { &mut rest };
+            slot[i] = k - least;
+        }
+        groups.entry(key).or_default().push((rest, c.mul(&inverse)));
+    }
+    if groups.len() < 2 || groups.len() > MAX_GROUPS {
+        return None;
+    }
+    let mut budget = Budget::new();
+    let mut terms = Vec::with_capacity(groups.len());
+    for (key, group) in groups {
+        let coefficient = Poly::from_terms(num.nvars(), group);
+        let factored = factor_poly_to(&coefficient, Depth::SquareFree, &mut budget)?;
+        terms.push(factored_expr(atoms, &factored) * atoms.monomial_expr(&key));
+    }
+    Some(Expr::product([
+        Expr::num(content),
+        atoms.monomial_expr(&common),
+        Expr::sum(terms),
+        factored_expr(atoms, den).recip(),
+    ]))
 }
 
 /// `f` with the sums under roots ([`Atoms::root_sums`]) divided out of its factors as often

@@ -300,6 +300,23 @@ fn whole_powers_come_out_of_roots_of_sums() {
     );
 }
 
+#[test]
+fn forms_collect_by_functions() {
+    let (c, s) = (x().cos(), x().sin());
+    let e = x().pow(2) * c.clone() - x() * c.clone() + int(2) * x() * s.clone() - s.clone();
+    let collected = x() * (x() - 1) * c.clone() + (int(2) * x() - 1) * s.clone();
+    let forms = normal_forms(&e);
+    assert!(
+        forms.contains(&collected),
+        "{}",
+        forms.iter().map(show).collect::<Vec<_>>().join("; ")
+    );
+    // The common factor goes in front: x^2*(3*cos(x) - x*sin(x)).
+    let e = int(3) * x().pow(2) * c.clone() - x().pow(3) * s.clone();
+    let collected = x().pow(2) * (int(3) * c - x() * s);
+    assert!(normal_forms(&e).contains(&collected));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Properties.
 
