@@ -51,6 +51,8 @@ pub(crate) struct Atoms {
     /// With [`Roots::Reduced`], the sums under roots that read as polynomials over the
     /// atoms: factors worth taking out of a result, where they meet their roots.
     root_sums: Vec<Poly>,
+    /// See [`Atoms::took_powers_out`].
+    took_powers_out: bool,
 }
 
 impl Atoms {
@@ -82,16 +84,17 @@ impl Atoms {
             .collect()
     }
 
-    /// Whether some atom is a root.
-    pub(crate) fn has_roots(&self) -> bool {
-        self.list.iter().any(|(_, root)| *root > 1)
-    }
-
-    /// Whether some atom is a root of a sum, which [`Roots::Reduced`] reads differently.
+    /// Whether some atom is a root of a sum.
     pub(crate) fn has_roots_of_sums(&self) -> bool {
         self.list
             .iter()
             .any(|(base, root)| *root > 1 && matches!(base.kind(), Kind::Add(_)))
+    }
+
+    /// Whether the reading took a whole power of a sum out of its root, so that it differs
+    /// from the [`Roots::Opaque`] one.
+    pub(crate) fn took_powers_out(&self) -> bool {
+        self.took_powers_out
     }
 
     /// Whether `e` is the base of an atom that is a root (`u` of `u^(1/2)`).
@@ -241,6 +244,7 @@ fn collect_atoms(e: &Expr, mode: Mode, reading: Roots, budget: &mut Budget) -> O
         list,
         index,
         root_sums: Vec::new(),
+        took_powers_out: false,
     })
 }
 
@@ -306,7 +310,7 @@ pub(crate) fn convert<A: Algebra>(
     roots: Roots,
     budget: &mut Budget,
 ) -> Option<(Atoms, A, Vec<A>)> {
-    let atoms = collect_atoms(e, mode, roots, budget)?;
+    let mut atoms = collect_atoms(e, mode, roots, budget)?;
     let n = atoms.len();
     let mut values: HashMap<usize, A> = HashMap::new();
     let mut stack = vec![(e.clone(), false)];
@@ -333,9 +337,13 @@ pub(crate) fn convert<A: Algebra>(
                     Roots::Reduced => values.get(&base.id()),
                     Roots::Opaque => None,
                 };
+                let root = atoms.root(atom);
                 match whole {
-                    Some(whole) => root_power(n, (atom, atoms.root(atom)), k, whole, budget)?,
-                    None => A::atom(n, atom, k),
+                    Some(whole) if i64::from(k).abs() >= root => {
+                        atoms.took_powers_out = true;
+                        root_power(n, (atom, root), k, whole, budget)?
+                    }
+                    _ => A::atom(n, atom, k),
                 }
             }
             Shape::Sum(xs) => {

@@ -124,16 +124,26 @@ pub fn normal_forms(e: &Expr) -> Vec<Expr> {
         return Vec::new();
     }
     let mut forms: Vec<Expr> = expand(e).into_iter().collect();
-    for roots in [Roots::Opaque, Roots::Reduced] {
+    // The second reading only where the first met a root of a sum, and its forms only where
+    // it read one differently.
+    let mut budget = Budget::new();
+    let Some((atoms, f)) = to_fraction(e, Roots::Opaque, &mut budget) else {
+        return sorted(forms);
+    };
+    fraction_forms(&atoms, &f, &mut forms);
+    if atoms.has_roots_of_sums() {
         let mut budget = Budget::new();
-        let Some((atoms, f)) = to_fraction(e, roots, &mut budget) else {
-            continue;
-        };
-        if roots == Roots::Reduced && !atoms.has_roots_of_sums() {
-            break;
+        if let Some((atoms, f)) = to_fraction(e, Roots::Reduced, &mut budget)
+            && atoms.took_powers_out()
+        {
+            fraction_forms(&atoms, &f, &mut forms);
         }
-        fraction_forms(&atoms, &f, &mut forms);
     }
+    sorted(forms)
+}
+
+/// `forms` sorted by [`Expr::simpler`], without duplicates.
+fn sorted(mut forms: Vec<Expr>) -> Vec<Expr> {
     forms.sort_by(Expr::simpler);
     forms.dedup();
     forms
@@ -307,7 +317,7 @@ fn root_sums_out(atoms: &Atoms, f: &Factored) -> Factored {
 fn factored_expr(atoms: &Atoms, factored: &Factored) -> Expr {
     let mut unit = factored.unit.clone();
     let mut powers = Vec::with_capacity(factored.factors.len() + 1);
-    let roots = atoms.has_roots();
+    let roots = atoms.has_roots_of_sums();
     for (f, k) in &factored.factors {
         let negated = roots.then(|| atoms.poly_expr(&f.scale(&Number::int(-1))));
         let base = match negated {
