@@ -258,15 +258,27 @@ fn collected_form(atoms: &Atoms, num: &Poly, den: &Factored) -> Option<Expr> {
         return None;
     }
     let mut budget = Budget::new();
-    let mut terms = Vec::with_capacity(groups.len());
-    for (key, group) in groups {
-        let coefficient = Poly::from_terms(num.nvars(), group);
-        let factored = factor_poly_to(&coefficient, Depth::SquareFree, &mut budget)?;
+    let coefficients: Vec<(Mono, Poly)> = groups
+        .into_iter()
+        .map(|(key, group)| (key, Poly::from_terms(num.nvars(), group)))
+        .collect();
+    // The coefficients' common factor goes in front too: `(5*x + 2)^2*((5*x + 2)*cosh(x) +
+    // 15*sinh(x))`, not `(5*x + 2)^3*cosh(x) + 15*(5*x + 2)^2*sinh(x)`.
+    let mut shared = coefficients[0].1.clone();
+    for (_, c) in &coefficients[1..] {
+        shared = gcd::gcd(&shared, c, &mut budget)?;
+    }
+    let mut terms = Vec::with_capacity(coefficients.len());
+    for (key, coefficient) in coefficients {
+        let rest = coefficient.exact_div(&shared, &mut budget)?;
+        let factored = factor_poly_to(&rest, Depth::SquareFree, &mut budget)?;
         terms.push(factored_expr(atoms, &factored) * atoms.monomial_expr(&key));
     }
+    let shared = factor_poly_to(&shared, Depth::SquareFree, &mut budget)?;
     Some(Expr::product([
         Expr::num(content),
         atoms.monomial_expr(&common),
+        factored_expr(atoms, &shared),
         Expr::sum(terms),
         factored_expr(atoms, den).recip(),
     ]))

@@ -313,7 +313,12 @@ fn forms_collect_by_functions() {
     );
     // The common factor goes in front: x^2*(3*cos(x) - x*sin(x)).
     let e = int(3) * x().pow(2) * c.clone() - x().pow(3) * s.clone();
-    let collected = x().pow(2) * (int(3) * c - x() * s);
+    let collected = x().pow(2) * (int(3) * c.clone() - x() * s.clone());
+    assert!(normal_forms(&e).contains(&collected));
+    // And the coefficients' common polynomial factor: (x + 2)^2*((x + 2)*cos(x) + 3*sin(x)).
+    let p = x() + 2;
+    let e = p.clone().pow(3) * c.clone() + int(3) * p.clone().pow(2) * s.clone();
+    let collected = p.clone().pow(2) * (p * c + int(3) * s);
     assert!(normal_forms(&e).contains(&collected));
 }
 
