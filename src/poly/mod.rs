@@ -232,6 +232,11 @@ fn sign_absorbed(f: &Factored) -> Option<Factored> {
 /// The most groups [`collected_form`] makes: past it, the form reads worse than expanded.
 const MAX_GROUPS: usize = 6;
 
+/// The most terms a numerator [`collected_form`] collects: the gcds and divisions it takes
+/// grow fast with the terms, and a numerator this long does not read well collected either
+/// (on generated multivariate derivatives, collecting all of them cost a fifth more time).
+const MAX_COLLECTED_TERMS: usize = 24;
+
 /// `num` collected by its atoms that are not symbols or constants (calls, powers with a
 /// symbolic exponent), each coefficient factored (square-free), with the common numeric and
 /// monomial factor in front, over `den`: `x^2*cos(x) - x*cos(x) + 2*x*sin(x) - sin(x)` is
@@ -239,7 +244,7 @@ const MAX_GROUPS: usize = 6;
 /// than [`MAX_GROUPS`], or past the budget.
 fn collected_form(atoms: &Atoms, num: &Poly, den: &Factored) -> Option<Expr> {
     let by = atoms.collected_by();
-    if !by.contains(&true) || !by.contains(&false) {
+    if !by.contains(&true) || !by.contains(&false) || num.len() > MAX_COLLECTED_TERMS {
         return None;
     }
     let content = num.content();
@@ -271,16 +276,44 @@ fn collected_form(atoms: &Atoms, num: &Poly, den: &Factored) -> Option<Expr> {
     let mut terms = Vec::with_capacity(coefficients.len());
     for (key, coefficient) in coefficients {
         let rest = coefficient.exact_div(&shared, &mut budget)?;
-        let factored = factor_poly_to(&rest, Depth::SquareFree, &mut budget)?;
-        terms.push(factored_expr(atoms, &factored) * atoms.monomial_expr(&key));
+        terms.push(coefficient_expr(atoms, &rest, &mut budget)? * atoms.monomial_expr(&key));
     }
-    let shared = factor_poly_to(&shared, Depth::SquareFree, &mut budget)?;
     Some(Expr::product([
         Expr::num(content),
         atoms.monomial_expr(&common),
-        factored_expr(atoms, &shared),
+        coefficient_expr(atoms, &shared, &mut budget)?,
         Expr::sum(terms),
         factored_expr(atoms, den).recip(),
+    ]))
+}
+
+/// A coefficient of [`collected_form`]: factored (square-free) when it is in one atom, where
+/// that is cheap and reads best (`x*(x - 1)`); otherwise with its numeric and monomial
+/// factors in front only, since square-free factoring of a polynomial in several symbols
+/// costs gcds of its derivatives, and collected forms are made for every normal form.
+fn coefficient_expr(atoms: &Atoms, p: &Poly, budget: &mut Budget) -> Option<Expr> {
+    if p.atoms().len() <= 1 {
+        let factored = factor_poly_to(p, Depth::SquareFree, budget)?;
+        return Some(factored_expr(atoms, &factored));
+    }
+    let content = p.content();
+    let monomial = p.min_exponents();
+    let inverse = content.recip()?;
+    let rest = Poly::from_terms(
+        p.nvars(),
+        p.terms().map(|(m, c)| {
+            let m = m
+                .iter()
+                .zip(&monomial)
+                .map(|(k, least)| k - least)
+                .collect();
+            (m, c.mul(&inverse))
+        }),
+    );
+    Some(Expr::product([
+        Expr::num(content),
+        atoms.monomial_expr(&monomial),
+        atoms.poly_expr(&rest),
     ]))
 }
 
