@@ -247,17 +247,15 @@ fn collected_form(atoms: &Atoms, num: &Poly, den: &Factored) -> Option<Expr> {
     if !by.contains(&true) || !by.contains(&false) || num.len() > MAX_COLLECTED_TERMS {
         return None;
     }
-    let content = num.content();
-    let inverse = content.recip()?;
-    let common = num.min_exponents();
+    let (content, common, primitive) = num.common_factors()?;
     let mut groups: std::collections::BTreeMap<Mono, Vec<(Mono, Number)>> = Default::default();
-    for (mono, c) in num.terms() {
+    for (mono, c) in primitive.terms() {
         let (mut key, mut rest) = (vec![0; mono.len()], vec![0; mono.len()]);
-        for (i, (k, least)) in mono.iter().zip(&common).enumerate() {
+        for (i, k) in mono.iter().enumerate() {
             let slot = if by[i] { &mut key } else { &mut rest };
-            slot[i] = k - least;
+            slot[i] = *k;
         }
-        groups.entry(key).or_default().push((rest, c.mul(&inverse)));
+        groups.entry(key).or_default().push((rest, c.clone()));
     }
     if groups.len() < 2 || groups.len() > MAX_GROUPS {
         return None;
@@ -296,20 +294,7 @@ fn coefficient_expr(atoms: &Atoms, p: &Poly, budget: &mut Budget) -> Option<Expr
         let factored = factor_poly_to(p, Depth::SquareFree, budget)?;
         return Some(factored_expr(atoms, &factored));
     }
-    let content = p.content();
-    let monomial = p.min_exponents();
-    let inverse = content.recip()?;
-    let rest = Poly::from_terms(
-        p.nvars(),
-        p.terms().map(|(m, c)| {
-            let m = m
-                .iter()
-                .zip(&monomial)
-                .map(|(k, least)| k - least)
-                .collect();
-            (m, c.mul(&inverse))
-        }),
-    );
+    let (content, monomial, rest) = p.common_factors()?;
     Some(Expr::product([
         Expr::num(content),
         atoms.monomial_expr(&monomial),

@@ -406,6 +406,27 @@ impl Poly {
         mins.unwrap_or_else(|| vec![0; self.nvars])
     }
 
+    /// `self` as `content * monomial * rest`: the [`Poly::content`], the
+    /// [`Poly::min_exponents`], and what is left; `None` for zero.
+    pub(crate) fn common_factors(&self) -> Option<(Number, Mono, Poly)> {
+        let content = self.content();
+        let inverse = content.recip()?;
+        let monomial = self.min_exponents();
+        let rest = self.terms.iter().map(|(m, c)| {
+            let m = m
+                .iter()
+                .zip(&monomial)
+                .map(|(k, least)| k - least)
+                .collect();
+            (m, c.mul(&inverse))
+        });
+        let rest = Poly {
+            nvars: self.nvars,
+            terms: rest.collect(),
+        };
+        Some((content, monomial, rest))
+    }
+
     /// The rational content, signed like the leading coefficient, so that
     /// `self / content()` has coprime integer coefficients and a positive leading one.
     pub(crate) fn content(&self) -> Number {
