@@ -35,7 +35,7 @@ const SAMPLE_POINTS: [i64; 13] = [0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6];
 
 /// `unit * product(factor^multiplicity)`; every factor is normalised (coprime integer
 /// coefficients, positive leading coefficient) and the factors are sorted and distinct.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub(crate) struct Factored {
     /// The numeric factor.
     pub(crate) unit: Number,

@@ -153,8 +153,8 @@ fn sorted(mut forms: Vec<Expr>) -> Vec<Expr> {
 fn fraction_forms(atoms: &Atoms, f: &Frac, forms: &mut Vec<Expr>) {
     forms.push(expanded_form(atoms, f));
     forms.push(content_form(atoms, f));
-    let num_expanded = Factored::whole(f.num());
-    let den_expanded = Factored::whole(f.den());
+    let num_expanded = root_sums_out(atoms, Factored::whole(f.num()));
+    let den_expanded = root_sums_out(atoms, Factored::whole(f.den()));
     // The square-free factorings are the first part of the full ones: computed once,
     // on a budget of their own, and each depth splits them on another.
     let mut budget = Budget::new();
@@ -164,13 +164,15 @@ fn fraction_forms(atoms: &Atoms, f: &Frac, forms: &mut Vec<Expr>) {
         let mut budget = Budget::new();
         let num = num_square_free
             .as_ref()
-            .and_then(|s| s.to_depth(depth, &mut budget));
+            .and_then(|s| s.to_depth(depth, &mut budget))
+            .map(|n| root_sums_out(atoms, n));
         let den = den_square_free
             .as_ref()
-            .and_then(|s| s.to_depth(depth, &mut budget));
+            .and_then(|s| s.to_depth(depth, &mut budget))
+            .map(|d| root_sums_out(atoms, d));
         if depth == Depth::Full {
-            let den = root_sums_out(atoms, den.as_ref().unwrap_or(&den_expanded));
-            forms.extend(collected_form(atoms, f.num(), &den));
+            let den = den.as_ref().unwrap_or(&den_expanded);
+            forms.extend(collected_form(atoms, f.num(), den));
         }
         let pairs = [
             (num.as_ref(), Some(&den_expanded)),
@@ -179,7 +181,6 @@ fn fraction_forms(atoms: &Atoms, f: &Frac, forms: &mut Vec<Expr>) {
         ];
         for (n, d) in pairs {
             if let (Some(n), Some(d)) = (n, d) {
-                let (n, d) = (&root_sums_out(atoms, n), &root_sums_out(atoms, d));
                 let den = factored_expr(atoms, d).recip();
                 forms.push(Expr::product([factored_expr(atoms, n), den.clone()]));
                 if let Some(n) = sign_absorbed(n) {
@@ -304,24 +305,24 @@ fn coefficient_expr(atoms: &Atoms, p: &Poly, budget: &mut Budget) -> Option<Expr
 
 /// `f` with the sums under roots ([`Atoms::root_sums`]) divided out of its factors as often
 /// as they go: `9*x^4 - 13*x^2 + 4` is `(1 - x^2)*(4 - 9*x^2)` next to `sqrt(1 - x^2)`, and
-/// the product collects `(1 - x^2)^(3/2)`. Unchanged past the budget.
-fn root_sums_out(atoms: &Atoms, f: &Factored) -> Factored {
+/// the product collects `(1 - x^2)^(3/2)`. Past the budget it divides no further (what it
+/// took out is exact); without such sums `f` comes back as it is.
+fn root_sums_out(atoms: &Atoms, f: Factored) -> Factored {
     let sums = atoms.root_sums();
     if sums.is_empty() {
-        return f.clone();
+        return f;
     }
     let mut budget = Budget::new();
     let mut out = Factored {
-        unit: f.unit.clone(),
+        unit: f.unit,
         factors: Vec::new(),
     };
-    for (p, k) in &f.factors {
-        let mut rest = p.clone();
+    for (mut rest, k) in f.factors {
         for u in sums {
             while rest.total_degree() >= u.total_degree() {
                 match rest.exact_div(u, &mut budget) {
                     Some(q) => {
-                        out.factors.push((u.clone(), *k));
+                        out.factors.push((u.clone(), k));
                         rest = q;
                     }
                     None => break,
@@ -330,10 +331,10 @@ fn root_sums_out(atoms: &Atoms, f: &Factored) -> Factored {
         }
         match rest
             .constant_value()
-            .and_then(|c| c.pow(&Number::int(i64::from(*k))))
+            .and_then(|c| c.pow(&Number::int(i64::from(k))))
         {
             Some(c) => out.unit = out.unit.mul(&c),
-            None => out.factors.push((rest, *k)),
+            None => out.factors.push((rest, k)),
         }
     }
     out
