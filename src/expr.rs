@@ -1355,61 +1355,6 @@ fn max_depth<'a>(xs: impl IntoIterator<Item = &'a Expr>) -> u32 {
         .saturating_add(1)
 }
 
-/// Whether `node` is undefined for every value of the symbols by its form alone, whatever
-/// its children are: `1/0` (`0^-1`), `ln(0)`, `ln(-2)`, `(-1)^(1/2)`, `cot(0)`, `tan(pi/2)`,
-/// `atanh(1)`. Construction keeps these unevaluated; `eval::undefined_subexpression` finds
-/// them (and the constants outside a function's domain, which need evaluating).
-pub(crate) fn undefined_by_form(node: &Expr) -> bool {
-    match node.kind() {
-        Kind::Pow(b, x) => match (b.as_num(), x.as_num()) {
-            (Some(b), Some(x)) => {
-                (b.is_zero() && x.is_negative()) || (b.is_negative() && !x.is_integer())
-            }
-            (Some(b), None) => b.is_zero() && x.is_negative_term(),
-            _ => false,
-        },
-        Kind::Call(f, a) => at_a_pole(*f, a),
-        _ => false,
-    }
-}
-
-/// `f(a)` where `a` is exactly a pole of `f` or outside its domain, read from the form of
-/// `a`: a number, or a rational multiple of `pi` for the circular functions.
-fn at_a_pole(f: Func, a: &Expr) -> bool {
-    use Func::*;
-    if let Some(n) = a.as_num() {
-        let unit = n.abs().is_one();
-        return match f {
-            Ln => !n.is_positive(),
-            Cot | Csc | Coth | Csch | Acsch => n.is_zero(),
-            Atanh | Acoth => unit,
-            _ => false,
-        };
-    }
-    let Some(q) = pi_multiple(a) else {
-        return false;
-    };
-    // tan and sec have poles at odd multiples of pi/2; cot and csc at multiples of pi.
-    let twice = q.mul(&Number::int(2));
-    match f {
-        Tan | Sec => twice.is_integer() && !q.is_integer(),
-        Cot | Csc => q.is_integer(),
-        _ => false,
-    }
-}
-
-/// `q` when `e` is `q*pi` for a rational `q`.
-fn pi_multiple(e: &Expr) -> Option<Number> {
-    match e.kind() {
-        Kind::Const(Constant::Pi) => Some(Number::one()),
-        Kind::Mul(xs) => match &xs[..] {
-            [q, pi] if matches!(pi.kind(), Kind::Const(Constant::Pi)) => q.as_num().cloned(),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Operators, so Rust code reads like the formula: `x.clone().sin() * x.pow(2)`.
 

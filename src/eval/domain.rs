@@ -2,24 +2,28 @@
 //!
 //! The canonical constructors keep `1/0`, `ln(-2)` or `asin(pi)` unevaluated, and a
 //! derivative can lose them (`d/dx cot(x - x)` is `-csc(0)^2*0 = 0`), so the command line asks
-//! first. Two kinds are found: forms undefined as they stand (`crate::expr::undefined_by_form`:
-//! `0^-1`, `cot(0)`, `tan(pi/2)`), and constants outside a function's real domain, which take
-//! evaluating (`asin(pi)`, `acos(sinh(1))`, `ln(1 - e)`, `sqrt(2 - pi)`).
-//!
-//! A constant is refused only when it is outside the domain by a clear margin at
-//! [`REFERENCE_BITS`] of precision: `asin(sqrt(2)*cos(pi/4))`, exactly `asin(1)`, is kept,
-//! whatever rounding makes of it. Poles (`cot(pi - pi)`-like values that are zero only
-//! mathematically) cannot be told from small numbers by evaluating, so only their exact
-//! forms are refused.
+//! first. Two kinds are found, both read from the one table of real functions the evaluators
+//! share (`table.rs`), so the domains are written down once:
+//! - forms undefined as they stand: a number to a power that has no real value (`0^-1`,
+//!   `(-1)^(1/2)`), a function at an integer where the table has no value (`ln(0)`,
+//!   `cot(0)`, `atanh(1)`: integers are exact in `f64`), and the circular functions at
+//!   their poles written as multiples of `pi` (`tan(pi/2)`, `csc(2*pi)`);
+//! - constants outside a function's real domain, which take evaluating (`asin(pi)`,
+//!   `acos(sinh(1))`, `ln(1 - e)`, `sqrt(2 - pi)`). The walk evaluates constants in `f64`;
+//!   where that finds no value, the argument is evaluated again with [`REFERENCE_BITS`] and
+//!   the constant is refused only when the table has no value a [`MARGIN`] either side of
+//!   it: `asin(sqrt(2)*cos(pi/4))`, exactly `asin(1)`, is kept whatever rounding makes of
+//!   it. Poles (`cot(pi - pi)`-like values that are zero only mathematically) cannot be told
+//!   from small numbers by evaluating, so only their exact forms are refused.
 
-use std::collections::HashMap;
+use super::table::{apply, power};
+use super::{Env, REFERENCE_BITS, Values, eval_precise, node_value};
+use crate::expr::{Constant, Expr, Func, Kind};
+use crate::num::Number;
 
-use super::{Env, REFERENCE_BITS, eval_precise};
-use crate::expr::{Expr, Func, Kind, undefined_by_form};
-
-/// How far outside a domain a constant must be, relative to the domain's end, to be refused.
-/// Far above the error of a [`REFERENCE_BITS`] evaluation, far below any value a formula
-/// means to be outside.
+/// How far outside a domain a constant must be to be refused. Far above the error of a
+/// [`REFERENCE_BITS`] evaluation, far below any distance a formula means to be outside
+/// (the ends of the real functions' domains are at 0 and 1 in size).
 const MARGIN: f64 = 1e-9;
 
 /// The first subexpression (children before parents) that is undefined for every value of
@@ -33,66 +37,92 @@ const MARGIN: f64 = 1e-9;
 /// assert_eq!(bad("asin(x) + acos(1/sqrt(2))"), None);
 /// ```
 pub fn undefined_subexpression(e: &Expr) -> Option<Expr> {
-    let mut constant: HashMap<usize, bool> = HashMap::new();
+    // The f64 values of the constant nodes seen so far; a node is constant when it has a
+    // value here, so a symbol anywhere below keeps it (and its parents) out.
+    let mut constants: Values<f64> = Values::default();
     for node in e.postorder() {
-        let is_constant = match node.kind() {
-            Kind::Num(_) | Kind::Const(_) => true,
-            Kind::Sym(_) | Kind::Undef { .. } => false,
-            _ => node
-                .child_vec()
-                .iter()
-                .all(|c| constant.get(&c.id()).copied().unwrap_or(false)),
-        };
-        if undefined_by_form(&node) || (is_constant && constant_outside_domain(&node)) {
+        if undefined_as_written(&node) {
             return Some(node);
         }
-        constant.insert(node.id(), is_constant);
+        let children = node.child_vec();
+        if matches!(node.kind(), Kind::Sym(_) | Kind::Undef { .. })
+            || !children.iter().all(|c| constants.contains_key(&c.id()))
+        {
+            continue;
+        }
+        let value = node_value(
+            &node,
+            |c| constants.get(&c.id()).copied().unwrap_or(f64::NAN),
+            |_| None,
+        );
+        match value {
+            Ok(v) if v.is_finite() => {
+                constants.insert(node.id(), v);
+            }
+            Err(_) if clearly_outside(&node) => return Some(node),
+            _ => {}
+        }
     }
     None
 }
 
-/// Whether a constant `node` is a function of a value clearly outside the function's real
-/// domain, or a negative value to a fractional power.
-fn constant_outside_domain(node: &Expr) -> bool {
+/// Whether `node` is undefined by its form alone (see the module documentation).
+fn undefined_as_written(node: &Expr) -> bool {
     match node.kind() {
-        Kind::Call(f, a) => has_domain_ends(*f) && value_of(a).is_some_and(|v| outside(*f, v)),
-        Kind::Pow(b, x) => {
-            x.as_num().is_some_and(|x| !x.is_integer()) && value_of(b).is_some_and(|v| v < -MARGIN)
-        }
+        Kind::Pow(b, x) => match (b.as_num(), x.as_num()) {
+            (Some(b), Some(x)) => {
+                (b.is_zero() && x.is_negative()) || (b.is_negative() && !x.is_integer())
+            }
+            (Some(b), None) => b.is_zero() && x.is_negative_term(),
+            _ => false,
+        },
+        Kind::Call(f, a) => match a.as_num().filter(|n| n.is_integer()) {
+            Some(n) => n.to_i64().is_some_and(|k| apply(*f, k as f64).is_none()),
+            None => at_a_pole_of_pi(*f, a),
+        },
         _ => false,
     }
 }
 
-/// The value of a constant, or `None` when it has none (the caller's children are checked
-/// first, so that is an overflow, not a domain error).
-fn value_of(constant: &Expr) -> Option<f64> {
-    eval_precise(constant, &Env::new(), REFERENCE_BITS)
-        .ok()
-        .map(|v| v.to_f64())
-}
-
-/// Whether [`outside`] can refuse a value for `f` (so its argument is worth evaluating).
-fn has_domain_ends(f: Func) -> bool {
-    use Func::*;
-    matches!(
-        f,
-        Asin | Acos | Asec | Acsc | Acosh | Atanh | Acoth | Asech | Ln
-    )
-}
-
-/// Whether `v` is outside the real domain of `f` by more than [`MARGIN`].
-fn outside(f: Func, v: f64) -> bool {
-    use Func::*;
-    let above = |end: f64| v > end + MARGIN;
-    let below = |end: f64| v < end - MARGIN;
+/// `tan` and `sec` at odd multiples of `pi/2`, `cot` and `csc` at multiples of `pi`, with the
+/// multiple written exactly (`pi`, `3*pi/2`).
+fn at_a_pole_of_pi(f: Func, a: &Expr) -> bool {
+    let multiple = match a.kind() {
+        Kind::Const(Constant::Pi) => Number::one(),
+        Kind::Mul(xs) => match &xs[..] {
+            [q, pi] if matches!(pi.kind(), Kind::Const(Constant::Pi)) => match q.as_num() {
+                Some(q) => q.clone(),
+                None => return false,
+            },
+            _ => return false,
+        },
+        _ => return false,
+    };
+    let twice = multiple.mul(&Number::int(2));
     match f {
-        Asin | Acos => above(1.0) || below(-1.0),
-        Asec | Acsc => below(1.0) && above(-1.0),
-        Acosh => below(1.0),
-        Atanh => above(1.0) || below(-1.0),
-        Acoth => below(1.0) && above(-1.0),
-        Asech => below(0.0) || above(1.0),
-        Ln => below(0.0),
+        Func::Tan | Func::Sec => twice.is_integer() && !multiple.is_integer(),
+        Func::Cot | Func::Csc => multiple.is_integer(),
+        _ => false,
+    }
+}
+
+/// Whether a constant `node` (a call or a power) that has no `f64` value is outside the
+/// real domain by more than [`MARGIN`]: no value either side of its argument, or of its
+/// base, evaluated with [`REFERENCE_BITS`].
+fn clearly_outside(node: &Expr) -> bool {
+    let value = |e: &Expr| {
+        eval_precise(e, &Env::new(), REFERENCE_BITS)
+            .ok()
+            .map(|v| v.to_f64())
+    };
+    let either_side =
+        |v: f64, defined: &dyn Fn(f64) -> bool| !defined(v - MARGIN) && !defined(v + MARGIN);
+    match node.kind() {
+        Kind::Call(f, a) => value(a).is_some_and(|v| either_side(v, &|t| apply(*f, t).is_some())),
+        Kind::Pow(b, x) => match (value(b), value(x)) {
+            (Some(b), Some(x)) => either_side(b, &|t| power(t, x).is_ok()),
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -123,6 +153,8 @@ mod tests {
             ("atanh(1) + x", "atanh(1)"),
             ("acoth(-1)", "acoth(1)"),
             ("coth(0)*x", "coth(0)"),
+            ("csch(0) + x", "csch(0)"),
+            ("acsch(0)*x", "acsch(0)"),
         ] {
             assert_eq!(culprit(text).as_deref(), Some(bad), "{text}");
         }
@@ -139,6 +171,8 @@ mod tests {
             ("acosh(cos(1)) + x", "acosh(cos(1))"),
             ("asec(1/2)*x", "asec(1/2)"),
             ("atanh(pi/2)", "atanh(pi/2)"),
+            ("asech(2)*x", "asech(2)"),
+            ("acoth(1/2) + x", "acoth(1/2)"),
         ] {
             assert_eq!(culprit(text).as_deref(), Some(bad), "{text}");
         }
@@ -160,6 +194,9 @@ mod tests {
             "asin(x - 40)",
             "ln(x - 5)",
             "(-8)^2*x",
+            "asech(1)*x",
+            "acsc(-1)*x",
+            "exp(1000)*x",
         ] {
             assert_eq!(culprit(text), None, "{text}");
         }

@@ -88,7 +88,7 @@ impl Atoms {
     pub(crate) fn has_roots_of_sums(&self) -> bool {
         self.list
             .iter()
-            .any(|(base, root)| *root > 1 && matches!(base.kind(), Kind::Add(_)))
+            .any(|(base, root)| is_root_of_sum(base, *root))
     }
 
     /// Whether the reading took a whole power of a sum out of its root, so that it differs
@@ -97,12 +97,12 @@ impl Atoms {
         self.took_powers_out
     }
 
-    /// Whether `e` is the base of an atom that is a root (`u` of `u^(1/2)`).
+    /// Whether `e` is a sum under a root among the atoms (`u` of `u^(1/2)`).
     pub(crate) fn is_root_base(&self, e: &Expr) -> bool {
         self.index
             .get(e)
             .and_then(|&i| self.list.get(i))
-            .is_some_and(|(_, root)| *root > 1)
+            .is_some_and(|(base, root)| is_root_of_sum(base, *root))
     }
 
     /// The root `atom` is taken to (1 for a plain atom).
@@ -210,6 +210,12 @@ impl Shape {
 /// products are left alone: `((x + 6)/(x + 1))^(3/2)` reads best as it is.)
 fn is_compound_root(base: &Expr, exp: &Number) -> bool {
     matches!(base.kind(), Kind::Add(_)) && !exp.is_integer()
+}
+
+/// Whether the atom `base^(1/root)` is a root of a sum, which [`Roots::Reduced`] reads
+/// differently ([`is_compound_root`] for the atom table).
+fn is_root_of_sum(base: &Expr, root: i64) -> bool {
+    root > 1 && matches!(base.kind(), Kind::Add(_))
 }
 
 /// Collects the atoms of `e` and the root each one needs.
@@ -372,7 +378,7 @@ pub(crate) fn convert<A: Algebra>(
     let sums = atoms
         .list
         .iter()
-        .filter(|(base, root)| *root > 1 && matches!(base.kind(), Kind::Add(_)))
+        .filter(|(base, root)| is_root_of_sum(base, *root))
         .filter_map(|(base, _)| values.remove(&base.id()))
         .collect();
     Some((atoms, value, sums))

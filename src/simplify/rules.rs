@@ -110,15 +110,19 @@ fn sum_of_scaled_sums(e: &Expr) -> Vec<Expr> {
         },
         _ => None,
     };
-    if !terms.iter().any(|t| scaled_sum(t).is_some()) {
-        return Vec::new();
-    }
     let mut out = Vec::with_capacity(terms.len() + 2);
+    let mut joined = false;
     for t in terms.iter() {
         match scaled_sum(t) {
-            Some((c, sum)) => out.extend(sum.child_vec().into_iter().map(|u| &c * &u)),
+            Some((c, sum)) => {
+                joined = true;
+                out.extend(sum.child_vec().into_iter().map(|u| &c * &u));
+            }
             None => out.push(t.clone()),
         }
+    }
+    if !joined {
+        return Vec::new();
     }
     vec![Expr::sum(out)]
 }
@@ -416,10 +420,9 @@ fn exp_to_hyperbolic(e: &Expr) -> Vec<Expr> {
             if *v != -u {
                 return None;
             }
-            let f = match () {
-                () if b == a => Func::Cosh,
-                () if *b == -a => Func::Sinh,
-                () => return None,
+            let f = match same_or_opposite(a, b)? {
+                1 => Func::Cosh,
+                _ => Func::Sinh,
             };
             Some(Expr::int(2) * a * Expr::call(f, u.clone()))
         },
@@ -441,14 +444,21 @@ fn hyperbolic_to_exp(e: &Expr) -> Vec<Expr> {
             if v != u {
                 return None;
             }
-            let sign = match () {
-                () if b == a => 1,
-                () if *b == -a => -1,
-                () => return None,
-            };
+            let sign = same_or_opposite(a, b)?;
             Some(a * Expr::call(Func::Exp, Expr::int(sign) * u))
         },
     )
+}
+
+/// `1` when `b` is `a`, `-1` when it is `-a`: how the cofactors of a pair of terms relate.
+fn same_or_opposite(a: &Expr, b: &Expr) -> Option<i64> {
+    if b == a {
+        Some(1)
+    } else if *b == -a {
+        Some(-1)
+    } else {
+        None
+    }
 }
 
 /// A term `a*f(u)` of a sum, split as `(f, u, a)`.
