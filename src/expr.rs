@@ -37,7 +37,9 @@ struct Node {
     /// Polynomial degree in all symbols (0 for anything not polynomial); orders sum terms.
     degree: i32,
     /// Negative numbers in the tree (saturating): the simplifier prefers fewer minus signs.
-    minus_signs: u32,
+    minus_signs: u16,
+    /// Bits of the numbers in the tree (saturating): see [`Expr::simpler`].
+    number_bits: u16,
     /// [`Expr::repetition`], computed on first use ([`UNKNOWN_REPETITION`] until then): the
     /// simplifier compares the same candidates many times, and each count walks the tree.
     /// It fits the padding after the fields above, so nodes stay the same size.
@@ -210,18 +212,31 @@ impl Expr {
 
     /// Negative numbers in the expression as a tree (saturating): `x - 1` has one.
     pub fn minus_signs(&self) -> u32 {
-        self.0.minus_signs
+        u32::from(self.0.minus_signs)
     }
 
     /// Which of two equal expressions a person would rather read: the smaller tree, then fewer
-    /// minus signs (`1 - x^2` rather than `-(x^2 - 1)`), then less repetition, then the
-    /// canonical order. The simplifier and the normal forms choose by it.
+    /// minus signs (`1 - x^2` rather than `-(x^2 - 1)`), then less repetition, then fewer
+    /// 64-bit words of numbers, then the canonical order. The simplifier and the normal forms
+    /// choose by it.
+    ///
+    /// For each value of the steps before the canonical order there are finitely many
+    /// expressions (over given symbols), so no endless chain of ever "simpler" forms exists,
+    /// which the simplifier's analysis needs to settle: without the numbers' words, forms of
+    /// one size with ever larger exponents (`cos(x)^(2^k + 1)*sec(x)^(2^k)`) would each come
+    /// before the last in the canonical order.
     pub fn simpler(&self, other: &Expr) -> Ordering {
         self.tree_size()
             .cmp(&other.tree_size())
             .then_with(|| self.minus_signs().cmp(&other.minus_signs()))
             .then_with(|| self.repetition().cmp(&other.repetition()))
+            .then_with(|| self.number_words().cmp(&other.number_words()))
             .then_with(|| self.cmp(other))
+    }
+
+    /// The numbers' bits in 64-bit words, rounded down: only large numbers count.
+    fn number_words(&self) -> u16 {
+        self.0.number_bits / 64
     }
 
     /// Nodes written more than once in the tree (tree size minus distinct subexpressions), for small
@@ -303,6 +318,19 @@ impl Expr {
             Kind::Add(xs) | Kind::Mul(xs) => xs.to_vec(),
             Kind::Pow(b, e) => vec![b.clone(), e.clone()],
             Kind::Call(_, a) | Kind::Undef { arg: a, .. } => vec![a.clone()],
+        }
+    }
+
+    /// The same node with each child replaced by `child(c)`, rebuilt with the canonical
+    /// constructors (so the result is canonical whatever the replacements are).
+    pub fn map_children(&self, child: impl Fn(&Expr) -> Expr) -> Expr {
+        match self.kind() {
+            Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => self.clone(),
+            Kind::Add(terms) => Expr::sum(terms.iter().map(&child)),
+            Kind::Mul(factors) => Expr::product(factors.iter().map(&child)),
+            Kind::Pow(base, exp) => child(base).pow(child(exp)),
+            Kind::Call(f, arg) => Expr::call(*f, child(arg)),
+            Kind::Undef { name, order, arg } => Expr::undef(name.clone(), *order, child(arg)),
         }
     }
 
@@ -581,6 +609,7 @@ impl Expr {
             depth,
             degree,
             minus_signs,
+            number_bits,
         } = Metrics::of(&kind);
         Expr(Arc::new(Node {
             kind,
@@ -589,6 +618,7 @@ impl Expr {
             depth,
             degree,
             minus_signs,
+            number_bits,
             repetition: AtomicU32::new(UNKNOWN_REPETITION),
         }))
     }
@@ -1278,21 +1308,27 @@ struct Metrics {
     tree_size: u64,
     depth: u32,
     degree: i32,
-    minus_signs: u32,
+    minus_signs: u16,
+    number_bits: u16,
 }
 
 impl Metrics {
     fn of(kind: &Kind) -> Metrics {
-        let leaf = |degree, minus_signs| Metrics {
+        let leaf = |degree, minus_signs, number_bits| Metrics {
             tree_size: 1,
             depth: 1,
             degree,
             minus_signs,
+            number_bits,
         };
         match kind {
-            Kind::Num(n) => leaf(0, u32::from(n.is_negative())),
-            Kind::Const(_) => leaf(0, 0),
-            Kind::Sym(_) => leaf(1, 0),
+            Kind::Num(n) => leaf(
+                0,
+                u16::from(n.is_negative()),
+                u16::try_from(n.bits()).unwrap_or(u16::MAX),
+            ),
+            Kind::Const(_) => leaf(0, 0, 0),
+            Kind::Sym(_) => leaf(1, 0, 0),
             Kind::Add(xs) => Metrics::of_list(xs, |d, x| d.max(x)),
             Kind::Mul(xs) => Metrics::of_list(xs, i32::saturating_add),
             Kind::Pow(b, e) => {
@@ -1311,6 +1347,7 @@ impl Metrics {
                         Some(_) => b.0.minus_signs,
                         None => b.0.minus_signs.saturating_add(e.0.minus_signs),
                     },
+                    number_bits: b.0.number_bits.saturating_add(e.0.number_bits),
                 }
             }
             Kind::Call(_, a) | Kind::Undef { arg: a, .. } => Metrics {
@@ -1318,6 +1355,7 @@ impl Metrics {
                 depth: a.0.depth.saturating_add(1),
                 degree: 0,
                 minus_signs: a.0.minus_signs,
+                number_bits: a.0.number_bits,
             },
         }
     }
@@ -1330,12 +1368,14 @@ impl Metrics {
             depth: 0,
             degree: 0,
             minus_signs: 0,
+            number_bits: 0,
         };
         for x in xs {
             m.tree_size = m.tree_size.saturating_add(x.0.tree_size);
             m.depth = m.depth.max(x.0.depth);
             m.degree = degree(m.degree, x.0.degree);
             m.minus_signs = m.minus_signs.saturating_add(x.0.minus_signs);
+            m.number_bits = m.number_bits.saturating_add(x.0.number_bits);
         }
         m.depth = m.depth.saturating_add(1);
         m

@@ -39,7 +39,12 @@ pub fn to_cse(e: &Expr, limits: &PrintLimits) -> Result<String, TooLarge> {
         if replaced.contains_key(&class) {
             continue;
         }
-        let rebuilt = rebuild(node, |c| replaced.get(&classes.of(c)).cloned());
+        let rebuilt = node.map_children(|c| {
+            replaced
+                .get(&classes.of(c))
+                .cloned()
+                .unwrap_or_else(|| c.clone())
+        });
         if uses.get(&class).copied().unwrap_or(0) > 1 && !is_leaf(node) {
             count += 1;
             let name = format!("{prefix}{count}");
@@ -140,20 +145,6 @@ impl Classes {
 /// Numbers, constants and symbols print shorter than any name for them.
 fn is_leaf(e: &Expr) -> bool {
     matches!(e.kind(), Kind::Num(_) | Kind::Const(_) | Kind::Sym(_))
-}
-
-/// `node` with each child replaced by what `replaced` holds for it (a name or a rebuilt
-/// subterm). Post-order guarantees the children are there.
-fn rebuild(node: &Expr, replaced: impl Fn(&Expr) -> Option<Expr>) -> Expr {
-    let get = |c: &Expr| replaced(c).unwrap_or_else(|| c.clone());
-    match node.kind() {
-        Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => node.clone(),
-        Kind::Add(terms) => Expr::sum(terms.iter().map(get)),
-        Kind::Mul(factors) => Expr::product(factors.iter().map(get)),
-        Kind::Pow(base, exp) => get(base).pow(get(exp)),
-        Kind::Call(f, arg) => Expr::call(*f, get(arg)),
-        Kind::Undef { name, order, arg } => Expr::undef(name.clone(), *order, get(arg)),
-    }
 }
 
 /// A name prefix `p` such that no free symbol of `e` is `p` followed by digits.

@@ -114,6 +114,23 @@ impl Math {
     }
 }
 
+impl Math {
+    /// The e-node of `node`, given the e-class of each child (`None` if a child has none).
+    pub fn of_node(node: &Expr, class: impl Fn(&Expr) -> Option<Id>) -> Option<Math> {
+        let classes = |xs: &[Expr]| xs.iter().map(&class).collect::<Option<Box<[Id]>>>();
+        Some(match node.kind() {
+            Kind::Num(n) => Math::Num(n.clone()),
+            Kind::Const(c) => Math::Const(*c),
+            Kind::Sym(s) => Math::Sym(s.clone()),
+            Kind::Add(xs) => Math::Add(classes(xs)?),
+            Kind::Mul(xs) => Math::Mul(classes(xs)?),
+            Kind::Pow(b, e) => Math::Pow([class(b)?, class(e)?]),
+            Kind::Call(f, a) => Math::Call(*f, [class(a)?]),
+            Kind::Undef { name, order, arg } => Math::Undef(name.clone(), *order, [class(arg)?]),
+        })
+    }
+}
+
 /// Adds every node of `expr` to an e-graph, each shared subexpression once, and returns the
 /// e-class of the root. Iterative: safe for any depth.
 pub fn add_expr<N: egg::Analysis<Math>>(egraph: &mut egg::EGraph<Math, N>, expr: &Expr) -> Id {
@@ -128,16 +145,9 @@ pub fn add_expr_with_ids<N: egg::Analysis<Math>>(
     let mut ids: HashMap<usize, Id> = HashMap::new();
     let mut root = None;
     for node in expr.postorder() {
-        let child = |e: &Expr| ids[&e.id()];
-        let enode = match node.kind() {
-            Kind::Num(n) => Math::Num(n.clone()),
-            Kind::Const(c) => Math::Const(*c),
-            Kind::Sym(s) => Math::Sym(s.clone()),
-            Kind::Add(xs) => Math::Add(xs.iter().map(child).collect()),
-            Kind::Mul(xs) => Math::Mul(xs.iter().map(child).collect()),
-            Kind::Pow(b, e) => Math::Pow([child(b), child(e)]),
-            Kind::Call(f, a) => Math::Call(*f, [child(a)]),
-            Kind::Undef { name, order, arg } => Math::Undef(name.clone(), *order, [child(arg)]),
+        // Post-order: every child has its class already.
+        let Some(enode) = Math::of_node(&node, |c| ids.get(&c.id()).copied()) else {
+            continue;
         };
         let id = egraph.add(enode);
         ids.insert(node.id(), id);

@@ -64,6 +64,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "sqrt-of-square",         topic: Powers,     scope: Everywhere, apply: root_of_even_power },
     Rule { name: "power-of-positive",      topic: Powers,     scope: Everywhere, apply: power_of_positive_power },
     Rule { name: "number-base-power",      topic: Powers,     scope: Everywhere, apply: number_base_power },
+    Rule { name: "negated-base",           topic: Powers,     scope: Everywhere, apply: negated_base },
     Rule { name: "abs-of-signed",          topic: Powers,     scope: Everywhere, apply: abs_of_signed },
     Rule { name: "abs-even-power",         topic: Powers,     scope: Everywhere, apply: abs_even_power },
     Rule { name: "sign-times-abs",         topic: Powers,     scope: Everywhere, apply: sign_times_abs },
@@ -75,10 +76,12 @@ pub const RULES: &[Rule] = &[
     Rule { name: "double-angle-sin",       topic: Trig,       scope: Everywhere, apply: double_angle_sin },
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
+    Rule { name: "sin-cos-monomial",       topic: Trig,       scope: Everywhere, apply: sin_cos_monomials },
     Rule { name: "reciprocal-expand",      topic: Trig,       scope: Everywhere, apply: reciprocal_expand },
     Rule { name: "function-of-inverse",    topic: Trig,       scope: Everywhere, apply: function_of_inverse },
     Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_pythagorean },
     Rule { name: "double-angle-sinh",      topic: Hyperbolic, scope: Everywhere, apply: double_angle_sinh },
+    Rule { name: "sinh-cosh-monomial",     topic: Hyperbolic, scope: Everywhere, apply: sinh_cosh_monomials },
     Rule { name: "exp-to-hyperbolic",      topic: Hyperbolic, scope: Everywhere, apply: exp_to_hyperbolic },
     Rule { name: "hyperbolic-to-exp",      topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_to_exp },
 ];
@@ -182,6 +185,40 @@ fn number_base_power(e: &Expr) -> Vec<Expr> {
         Some(power) if power.to_string().len() <= SHORT_POWER => vec![Expr::num(power).pow(u)],
         _ => Vec::new(),
     }
+}
+
+/// `u^n * (-u)^a = (-1)^n * (-u)^(n + a)` for a whole `n`, in a product: `u^n = (-1)^n *
+/// (-u)^n`, and whole powers join any other power of the same base wherever that power is
+/// defined (a real power of a negative base is not), so `x^2*sqrt(-x) = (-x)^(5/2)` and
+/// `(x - 1)^2*(1 - x)^(3/2) = (1 - x)^(7/2)`. The power with the whole exponent is the one
+/// that moves, so each pair is offered once (twice when both exponents are whole).
+fn negated_base(e: &Expr) -> Vec<Expr> {
+    let Kind::Mul(factors) = e.kind() else {
+        return Vec::new();
+    };
+    let parts: Vec<(Expr, Expr)> = factors.iter().map(Expr::split_pow).collect();
+    let mut out = Vec::new();
+    for (i, (base, n)) in parts.iter().enumerate() {
+        let Some(n) = n.as_num().filter(|n| n.is_integer()) else {
+            continue;
+        };
+        if base.as_num().is_some() {
+            continue;
+        }
+        let negated = -base;
+        let Some(j) = parts.iter().position(|(other, _)| *other == negated) else {
+            continue;
+        };
+        let sign = Expr::int(-1).pow(Expr::num(n.clone()));
+        let rest = factors
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != i && k != j)
+            .map(|(_, f)| f.clone());
+        let joined = negated.pow(Expr::num(n.clone()) + &parts[j].1);
+        out.push(Expr::product(rest.chain([sign, joined])));
+    }
+    out
 }
 
 /// The longest `b^k` that [`number_base_power`] writes out, in characters.
@@ -352,7 +389,8 @@ fn hyperbolic_pythagorean(e: &Expr) -> Vec<Expr> {
 }
 
 /// In a sum (or a lone term), replaces `from(u)^n` by `from(u)^(n-2) * (a + s*to(u)^2)` and
-/// distributes.
+/// distributes. `from(u)^n` may be written with the reciprocal function: `1/tan(u)^2` is
+/// `cot(u)^2` (equal where `tan(u)` is defined and not 0, which is where the term is defined).
 fn substitute_square(e: &Expr, from: Func, to: Func, a: i64, s: i64) -> Option<Expr> {
     let terms: Vec<Expr> = match e.kind() {
         Kind::Add(ts) => ts.to_vec(),
@@ -368,13 +406,11 @@ fn substitute_square(e: &Expr, from: Func, to: Func, a: i64, s: i64) -> Option<E
         let mut replacement = None;
         for f in factors {
             if replacement.is_none()
-                && let Kind::Pow(base, n) = f.kind()
-                && let Kind::Call(g, u) = base.kind()
-                && *g == from
-                && n.as_num().and_then(Number::to_i64).is_some_and(|n| n >= 2)
+                && let Some((u, n)) = power_of(&f, from)
+                && n >= 2
             {
                 replacement = Some(Expr::int(a) + Expr::int(s) * Expr::call(to, u.clone()).pow(2));
-                out.push(base.clone().pow(n - 2));
+                out.push(Expr::call(from, u).pow(n - 2));
                 continue;
             }
             out.push(f);
@@ -391,6 +427,34 @@ fn substitute_square(e: &Expr, from: Func, to: Func, a: i64, s: i64) -> Option<E
     changed.then_some(result)
 }
 
+/// Pairs of functions each one over the other.
+#[rustfmt::skip]
+const RECIPROCALS: [(Func, Func); 6] = [
+    (Func::Cos, Func::Sec), (Func::Sin, Func::Csc), (Func::Tan, Func::Cot),
+    (Func::Cosh, Func::Sech), (Func::Sinh, Func::Csch), (Func::Tanh, Func::Coth),
+];
+
+/// The function that is one over `f`, if any (`sec` for `cos`, `cos` for `sec`).
+fn reciprocal_of(f: Func) -> Option<Func> {
+    RECIPROCALS.iter().find_map(|&(a, b)| match f {
+        _ if f == a => Some(b),
+        _ if f == b => Some(a),
+        _ => None,
+    })
+}
+
+/// `factor` read as `f(u)^n` for a whole `n`: written so, or as `g(u)^(-n)` with `g` one
+/// over `f`.
+fn power_of(factor: &Expr, f: Func) -> Option<(Expr, i64)> {
+    let (base, n) = factor.split_pow();
+    let n = n.as_num()?.to_i64()?;
+    match base.kind() {
+        Kind::Call(g, u) if *g == f => Some((u.clone(), n)),
+        Kind::Call(g, u) if Some(*g) == reciprocal_of(f) => Some((u.clone(), n.checked_neg()?)),
+        _ => None,
+    }
+}
+
 /// `m * (a + b + ...) = m*a + m*b + ...`.
 fn distribute(m: Expr, sum: &Expr) -> Expr {
     match sum.kind() {
@@ -399,12 +463,12 @@ fn distribute(m: Expr, sum: &Expr) -> Expr {
     }
 }
 
-/// `sin(u)*cos(u) = sin(2u)/2` inside a product.
+/// `sin(u)*cos(u) = sin(2u)/2` inside a product, and so for equal integer powers of both.
 fn double_angle_sin(e: &Expr) -> Vec<Expr> {
     double_angle(e, Func::Sin, Func::Cos, Func::Sin)
 }
 
-/// `sinh(u)*cosh(u) = sinh(2u)/2` inside a product.
+/// `sinh(u)*cosh(u) = sinh(2u)/2` inside a product, and so for equal integer powers of both.
 fn double_angle_sinh(e: &Expr) -> Vec<Expr> {
     double_angle(e, Func::Sinh, Func::Cosh, Func::Sinh)
 }
@@ -532,27 +596,45 @@ fn call_and_cofactor(term: &Expr, calls: impl Fn(Func) -> bool) -> Option<CallTe
     }
 }
 
+/// `f(u)^n * g(u)^n` in a product, for a whole `n`, becomes `(double(2u)/2)^n`: the identity
+/// `f(u)*g(u) = double(2u)/2` raised to a whole power, so it holds wherever the left side is
+/// defined (`1/(sinh(x)*cosh(x)) = 2/sinh(2*x)`). Unequal powers are left alone:
+/// `sinh(x)^2*cosh(x)` reads better than `sinh(x)*sinh(2*x)/2`.
 fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
     };
+    /// The function, argument and whole exponent of `sin(u)^n` (`n` may be 1).
+    fn whole_power_of_call(x: &Expr) -> Option<(Func, &Expr, Number)> {
+        let (base, exp) = match x.kind() {
+            Kind::Pow(base, exp) => (base, exp.as_num()?.clone()),
+            _ => (x, Number::one()),
+        };
+        match base.kind() {
+            Kind::Call(h, u) if exp.is_integer() => Some((*h, u, exp)),
+            _ => None,
+        }
+    }
     for (i, fi) in factors.iter().enumerate() {
-        let Kind::Call(h, u) = fi.kind() else {
+        let Some((h, u, n)) = whole_power_of_call(fi) else {
             continue;
         };
-        if *h != f {
+        if h != f {
             continue;
         }
-        let partner = Expr::call(g, u.clone());
-        if let Some(j) = factors.iter().position(|x| *x == partner) {
-            let rest = factors
-                .iter()
-                .enumerate()
-                .filter(|&(k, _)| k != i && k != j)
-                .map(|(_, x)| x.clone());
-            let doubled = Expr::call(double, Expr::int(2) * u) * Expr::ratio(1, 2);
-            return vec![Expr::product(rest.chain([doubled]))];
-        }
+        let partner = factors
+            .iter()
+            .position(|x| whole_power_of_call(x).is_some_and(|(k, v, m)| (k, v, &m) == (g, u, &n)));
+        let Some(j) = partner else {
+            continue;
+        };
+        let rest = factors
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != i && k != j)
+            .map(|(_, x)| x.clone());
+        let doubled = (Expr::call(double, Expr::int(2) * u) * Expr::ratio(1, 2)).pow(Expr::num(n));
+        return vec![Expr::product(rest.chain([doubled]))];
     }
     Vec::new()
 }
@@ -591,8 +673,9 @@ fn power_reduction(e: &Expr) -> Vec<Expr> {
     vec![Expr::sum(terms.iter().map(reduce).collect::<Vec<_>>())]
 }
 
-/// `sin/cos = tan`, `cos/sin = cot`, `1/cos = sec`, `1/sin = csc` and their hyperbolic
-/// twins, on the factors of a product.
+/// `sin/cos = tan`, `cos/sin = cot` and their hyperbolic twins, and one over a function is
+/// its [`RECIPROCALS`] partner (`1/cos = sec`, `1/tan = cot`, `1/sec = cos`), on the factors
+/// of a product (each defined wherever the left side is).
 fn quotients_to_named(e: &Expr) -> Vec<Expr> {
     let factors: Vec<Expr> = match e.kind() {
         Kind::Mul(fs) => fs.to_vec(),
@@ -610,11 +693,7 @@ fn quotients_to_named(e: &Expr) -> Vec<Expr> {
             out.push(r);
         }
     }
-    #[rustfmt::skip]
-    let reciprocals = [
-        (Func::Cos, Func::Sec), (Func::Sin, Func::Csc),
-        (Func::Cosh, Func::Sech), (Func::Sinh, Func::Csch),
-    ];
+    let reciprocals = RECIPROCALS.iter().flat_map(|&(a, b)| [(a, b), (b, a)]);
     for (f, reciprocal) in reciprocals {
         let mut changed = false;
         let new = factors.iter().map(|x| match x.kind() {
@@ -638,6 +717,143 @@ fn quotients_to_named(e: &Expr) -> Vec<Expr> {
         }
     }
     out
+}
+
+/// The six circular functions as powers of `sin` and `cos`: `tan = sin^1 * cos^-1`, ...
+#[rustfmt::skip]
+const CIRCULAR: Family = Family {
+    sin: Func::Sin, cos: Func::Cos, tan: Func::Tan, cot: Func::Cot, sec: Func::Sec, csc: Func::Csc,
+};
+
+/// The six hyperbolic functions, read as [`CIRCULAR`] reads the circular ones.
+#[rustfmt::skip]
+const HYPERBOLIC: Family = Family {
+    sin: Func::Sinh, cos: Func::Cosh, tan: Func::Tanh, cot: Func::Coth, sec: Func::Sech, csc: Func::Csch,
+};
+
+/// Six functions that are products of powers of two of them.
+struct Family {
+    sin: Func,
+    cos: Func,
+    tan: Func,
+    cot: Func,
+    sec: Func,
+    csc: Func,
+}
+
+impl Family {
+    /// `f` as exponents of `sin` and `cos`: `tan` is `(1, -1)`.
+    fn exponents(&self, f: Func) -> Option<(i64, i64)> {
+        let table = [
+            (self.sin, (1, 0)),
+            (self.cos, (0, 1)),
+            (self.tan, (1, -1)),
+            (self.cot, (-1, 1)),
+            (self.sec, (0, -1)),
+            (self.csc, (-1, 0)),
+        ];
+        table.iter().find(|(g, _)| *g == f).map(|&(_, e)| e)
+    }
+
+    /// `sin(u)^a * cos(u)^b` written with the named functions: `tan` (or `cot`) for the part
+    /// where the signs differ, then `sin`/`csc` or `cos`/`sec` for the rest, all with positive
+    /// exponents (`sin^3 * cos^-1 = tan * sin^2`, `sin^-1 * cos^-2 = csc * sec^2`).
+    fn named(&self, u: &Expr, a: i64, b: i64) -> Expr {
+        let power = |f: Func, n: i64| Expr::call(f, u.clone()).pow(n);
+        let quotient = match (a.signum(), b.signum()) {
+            (1, -1) => power(self.tan, a.min(-b)),
+            (-1, 1) => power(self.cot, b.min(-a)),
+            _ => Expr::one(),
+        };
+        let (a, b) = match (a.signum(), b.signum()) {
+            (1, -1) => (a - a.min(-b), b + a.min(-b)),
+            (-1, 1) => (a + b.min(-a), b - b.min(-a)),
+            _ => (a, b),
+        };
+        let sin_part = if a >= 0 {
+            power(self.sin, a)
+        } else {
+            power(self.csc, -a)
+        };
+        let cos_part = if b >= 0 {
+            power(self.cos, b)
+        } else {
+            power(self.sec, -b)
+        };
+        quotient * sin_part * cos_part
+    }
+}
+
+/// `tan(u)^2 * sec(u)^-2 = sin(u)^2`, `sec(u)^2/tan(u)^2 = csc(u)^2`: in a product, the
+/// factors that are whole powers of functions of one family and one argument, read as
+/// powers of `sin` and `cos`, become `sin^a*cos^b` and its [`Family::named`] form. Each
+/// function equals its power of `sin` and `cos` where it is defined, and a negative total
+/// power of `sin` (or `cos`) comes from a factor that is undefined where `sin` (or `cos`) is
+/// 0, so the result is defined wherever the product is.
+fn monomials(e: &Expr, family: &Family) -> Vec<Expr> {
+    let Kind::Mul(factors) = e.kind() else {
+        return Vec::new();
+    };
+    let read = |factor: &Expr| -> Option<(Expr, i64, i64)> {
+        let (base, n) = factor.split_pow();
+        let n = n.as_num()?.to_i64()?;
+        let Kind::Call(f, u) = base.kind() else {
+            return None;
+        };
+        let (a, b) = family.exponents(*f)?;
+        Some((u.clone(), a.checked_mul(n)?, b.checked_mul(n)?))
+    };
+    let read: Vec<Option<(Expr, i64, i64)>> = factors.iter().map(read).collect();
+    let mut out = Vec::new();
+    let mut done: Vec<&Expr> = Vec::new();
+    for (u, _, _) in read.iter().flatten() {
+        if done.contains(&u) {
+            continue;
+        }
+        done.push(u);
+        let members = || {
+            read.iter()
+                .enumerate()
+                .filter_map(|(i, r)| r.as_ref().filter(|(v, _, _)| v == u).map(|r| (i, r)))
+        };
+        if members().count() < 2 {
+            continue;
+        }
+        let sum = |n: i64, m: i64| n.checked_add(m);
+        let totals = members().try_fold((0i64, 0i64), |(a, b), (_, (_, x, y))| {
+            Some((sum(a, *x)?, sum(b, *y)?))
+        });
+        let Some((a, b)) = totals else {
+            continue;
+        };
+        let rest: Vec<Expr> = factors
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !members().any(|(j, _)| j == *i))
+            .map(|(_, f)| f.clone())
+            .collect();
+        let plain =
+            Expr::call(family.sin, u.clone()).pow(a) * Expr::call(family.cos, u.clone()).pow(b);
+        for form in [plain, family.named(u, a, b)] {
+            let product = Expr::product(rest.iter().cloned().chain([form]));
+            // Only where it pays: an equal-sized form would change which of two ties the
+            // answer shows, and cost e-graph nodes, for nothing.
+            if product.tree_size() < e.tree_size() {
+                out.push(product);
+            }
+        }
+    }
+    out
+}
+
+/// [`monomials`] of the circular functions.
+fn sin_cos_monomials(e: &Expr) -> Vec<Expr> {
+    monomials(e, &CIRCULAR)
+}
+
+/// [`monomials`] of the hyperbolic functions.
+fn sinh_cosh_monomials(e: &Expr) -> Vec<Expr> {
+    monomials(e, &HYPERBOLIC)
 }
 
 /// In `factors`, `num(u)^a * den(u)^(-b)` with `a, b > 0` becomes
