@@ -223,6 +223,8 @@ fn undefined_values_are_named() {
         ("log(x, 1)", "`1/0` is undefined"),
         ("sqrt(-1)", "`sqrt(-1)` is undefined"),
         ("x + ln(-1)", "`ln(-1)` is undefined"),
+        ("ln(-x^2 - 1)", "`ln(-x^2 - 1)` is undefined"),
+        ("x*(-x^2 - 2)^(3/2)", "`(-x^2 - 2)^(3/2)` is undefined"),
     ];
     for (text, message) in cases {
         check(text, &["--", text], Vec::new(), fails(message));

@@ -16,6 +16,7 @@
 //!   it. Poles (`cot(pi - pi)`-like values that are zero only mathematically) cannot be told
 //!   from small numbers by evaluating, so only their exact forms are refused.
 
+use super::range::{Range, node_range};
 use super::table::{apply, power};
 use super::{Env, REFERENCE_BITS, Values, eval_precise, node_value};
 use crate::expr::{Constant, Expr, Func, Kind};
@@ -40,10 +41,12 @@ pub fn undefined_subexpression(e: &Expr) -> Option<Expr> {
     // The f64 values of the constant nodes seen so far; a node is constant when it has a
     // value here, so a symbol anywhere below keeps it (and its parents) out.
     let mut constants: Values<f64> = Values::default();
+    let mut ranges: Values<Range> = Values::default();
     for node in e.postorder() {
-        if undefined_as_written(&node) {
+        if undefined_as_written(&node) || nowhere_in_range(&node, &ranges) {
             return Some(node);
         }
+        ranges.insert(node.id(), node_range(&node, &ranges));
         let children = node.child_vec();
         if matches!(node.kind(), Kind::Sym(_) | Kind::Undef { .. })
             || !children.iter().all(|c| constants.contains_key(&c.id()))
@@ -64,6 +67,50 @@ pub fn undefined_subexpression(e: &Expr) -> Option<Expr> {
         }
     }
     None
+}
+
+/// Whether `node`, a function of an argument or a number power of a base, has no value for
+/// any value its argument (or base) takes, by the argument's [`Range`]: `ln(-x^2 - 1)`,
+/// `asin(x^4 + 3)`, `(-x^2 - 2)^(3/2)`.
+///
+/// Every domain in the function table ends at `-1`, `0` or `1` (a test checks it), so on
+/// each piece of the line between and at those points a function is defined everywhere or
+/// nowhere, and one point of each piece the range meets (widened by [`MARGIN`]) decides.
+fn nowhere_in_range(node: &Expr, ranges: &Values<Range>) -> bool {
+    let range = |c: &Expr| ranges.get(&c.id()).copied().unwrap_or(Range::ALL);
+    match node.kind() {
+        Kind::Call(f, a) => nowhere_on(range(a), |t| apply(*f, t).is_some()),
+        Kind::Pow(b, x) => match x.as_num().filter(|x| !x.is_integer()) {
+            Some(x) => nowhere_on(range(b), |t| power(t, x.to_f64()).is_ok()),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// The pieces of the line cut at `-1`, `0` and `1`, each with a point in it.
+const PIECES: [(f64, f64, f64); 7] = [
+    (f64::NEG_INFINITY, -1.0, -2.0),
+    (-1.0, -1.0, -1.0),
+    (-1.0, 0.0, -0.5),
+    (0.0, 0.0, 0.0),
+    (0.0, 1.0, 0.5),
+    (1.0, 1.0, 1.0),
+    (1.0, f64::INFINITY, 2.0),
+];
+
+/// Whether `defined` fails at the point of every piece that `r`, widened by [`MARGIN`],
+/// meets (an open piece when it overlaps its inside, a point piece when it holds it).
+fn nowhere_on(r: Range, defined: impl Fn(f64) -> bool) -> bool {
+    let (lo, hi) = (r.lo - MARGIN, r.hi + MARGIN);
+    PIECES.iter().all(|&(start, end, point)| {
+        let meets = if start == end {
+            lo <= start && start <= hi
+        } else {
+            lo < end && hi > start
+        };
+        !meets || !defined(point)
+    })
 }
 
 /// Whether `node` is undefined by its form alone (see the module documentation).
@@ -179,6 +226,47 @@ mod tests {
     }
 
     #[test]
+    fn formulas_without_a_real_value_anywhere_are_found() {
+        for (text, bad) in [
+            ("ln(-x^2 - 1)", "ln(-x^2 - 1)"),
+            ("x + ln((-x^2 - 2)^(3/2))", "(-x^2 - 2)^(3/2)"),
+            ("asin(exp(9) + x^4)", "asin(x^4 + exp(9))"),
+            ("acosh(-cosh(x))*y", "acosh(-cosh(x))"),
+            ("sqrt(-exp(x) - y^2 - 1)", "sqrt(-y^2 - exp(x) - 1)"),
+            ("atanh(2 + x^2)", "atanh(x^2 + 2)"),
+            ("ln(sin(x) - 2)", "ln(sin(x) - 2)"),
+        ] {
+            assert_eq!(culprit(text).as_deref(), Some(bad), "{text}");
+        }
+    }
+
+    /// The pieces argument of [`nowhere_on`]: on each piece between and at `-1`, `0`, `1`,
+    /// every function of the table (and a real power) is defined everywhere or nowhere.
+    #[test]
+    fn every_domain_ends_at_minus_one_zero_or_one() {
+        for &f in Func::ALL {
+            for &(start, end, point) in &PIECES {
+                let expected = apply(f, point).is_some();
+                let (a, b) = (start.max(-50.0), end.min(50.0));
+                for k in 0..=200 {
+                    let t = match start == end {
+                        true => start,
+                        false => a + (b - a) * f64::from(k) / 200.0,
+                    };
+                    if start != end && (t <= start || t >= end) {
+                        continue;
+                    }
+                    // The circular functions' poles are single points inside the pieces.
+                    if matches!(f, Func::Tan | Func::Sec | Func::Cot | Func::Csc) {
+                        continue;
+                    }
+                    assert_eq!(apply(f, t).is_some(), expected, "{f:?} at {t}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn defined_inputs_and_domain_ends_pass() {
         for text in [
             "x",
@@ -197,6 +285,14 @@ mod tests {
             "asech(1)*x",
             "acsc(-1)*x",
             "exp(1000)*x",
+            "asin(x^2 - 1)",
+            "ln(x^2)",
+            "acosh(cosh(x))",
+            "sqrt(-x^2)*y",
+            "asin(sin(x) + 1)",
+            "atanh(tanh(x))",
+            "(x - 3)^(1/2) + ln(-x)",
+            "asin(exp(-x^2))",
         ] {
             assert_eq!(culprit(text), None, "{text}");
         }

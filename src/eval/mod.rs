@@ -15,6 +15,7 @@ mod domain;
 mod dual;
 mod exact;
 mod precise;
+mod range;
 mod reverse;
 mod table;
 
