@@ -256,7 +256,7 @@ impl Expr {
         let mut todo = vec![self];
         while let Some(e) = todo.pop() {
             if distinct.insert(e) {
-                todo.extend((0..).map_while(|i| e.nth_child(i)));
+                todo.extend(e.children());
             }
         }
         let repetition = self.tree_size().saturating_sub(distinct.len() as u64);
@@ -299,6 +299,11 @@ impl Expr {
             }
         }
         order
+    }
+
+    /// The children, in the order of [`Expr::child_vec`], without collecting them.
+    pub fn children(&self) -> impl Iterator<Item = &Expr> {
+        (0..).map_while(|i| self.nth_child(i))
     }
 
     /// The `i`-th child, in the order of [`Expr::child_vec`].

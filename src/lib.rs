@@ -63,4 +63,5 @@ pub use poly::{cancel, expand, factor, smallest_normal_form, together};
 pub use print::{Format, PrintLimits, TooLarge, to_cse, to_latex, to_text};
 pub use simplify::{
     Limits, RULES, Report, Rule, Scope, Simplified, Step, StopReason, Topic, simplify,
+    write_out_inverses,
 };

@@ -928,7 +928,7 @@ fn reciprocal_expand(e: &Expr) -> Vec<Expr> {
 /// `atanh` for `|u| < 1`), and one over them for `sec`, `csc`, `cot` and their hyperbolic
 /// twins. The other way round (`asin(sin(u)) = u`) holds only on part
 /// of the line, and is not a rule.
-fn function_of_inverse(e: &Expr) -> Vec<Expr> {
+pub(super) fn function_of_inverse(e: &Expr) -> Vec<Expr> {
     let Some((f, g, u)) = call_of_call(e) else {
         return Vec::new();
     };
