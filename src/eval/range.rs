@@ -140,10 +140,9 @@ pub(crate) fn node_range(node: &Expr, ranges: &Values<Range>) -> Range {
             .map(of)
             .fold(Range::new(1.0, 1.0), Range::mul),
         Kind::Pow(base, exp) => match exp.as_num() {
-            Some(n) => match n.to_i64().filter(|_| n.is_integer()) {
-                Some(k) => of(base).whole_power(k),
-                None => of(base).real_power(n.to_f64()),
-            },
+            // A whole exponent beyond `i64` may be odd or even: nothing is sure.
+            Some(n) if n.is_integer() => n.to_i64().map_or(Range::ALL, |k| of(base).whole_power(k)),
+            Some(n) => of(base).real_power(n.to_f64()),
             None if of(base).lo > 0.0 => Range::new(0.0, f64::INFINITY),
             None => Range::ALL,
         },
@@ -227,5 +226,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_whole_exponent_beyond_i64_proves_nothing() {
+        // Odd or even? `x^(10^20 + 1)` is negative for negative `x`.
+        let e = parse("x^100000000000000000001").expect("parses");
+        let mut ranges: Values<Range> = Values::default();
+        for node in e.postorder() {
+            let r = node_range(&node, &ranges);
+            ranges.insert(node.id(), r);
+        }
+        assert_eq!(ranges[&e.id()], Range::ALL);
     }
 }
