@@ -392,39 +392,41 @@ fn hyperbolic_pythagorean(e: &Expr) -> Vec<Expr> {
 /// distributes. `from(u)^n` may be written with the reciprocal function: `1/tan(u)^2` is
 /// `cot(u)^2` (equal where `tan(u)` is defined and not 0, which is where the term is defined).
 fn substitute_square(e: &Expr, from: Func, to: Func, a: i64, s: i64) -> Option<Expr> {
-    let terms: Vec<Expr> = match e.kind() {
-        Kind::Add(ts) => ts.to_vec(),
-        _ => return None,
+    let Kind::Add(terms) = e.kind() else {
+        return None;
     };
-    let mut changed = false;
+    let factors_of = |t: &Expr| match t.kind() {
+        Kind::Mul(fs) => fs.to_vec(),
+        _ => vec![t.clone()],
+    };
+    let squared = |f: &Expr| power_of(f, from).is_some_and(|(_, n)| n >= 2);
+    // Most sums have no such square: answer them without building anything.
+    if !terms.iter().any(|t| match t.kind() {
+        Kind::Mul(fs) => fs.iter().any(squared),
+        _ => squared(t),
+    }) {
+        return None;
+    }
     let new_terms = terms.iter().map(|t| {
-        let factors: Vec<Expr> = match t.kind() {
-            Kind::Mul(fs) => fs.to_vec(),
-            _ => vec![t.clone()],
-        };
-        let mut out = Vec::with_capacity(factors.len());
+        let mut out = Vec::new();
         let mut replacement = None;
-        for f in factors {
+        for f in factors_of(t) {
             if replacement.is_none()
                 && let Some((u, n)) = power_of(&f, from)
                 && n >= 2
             {
                 replacement = Some(Expr::int(a) + Expr::int(s) * Expr::call(to, u.clone()).pow(2));
-                out.push(Expr::call(from, u).pow(n - 2));
+                out.push(Expr::call(from, u.clone()).pow(n - 2));
                 continue;
             }
             out.push(f);
         }
         match replacement {
-            Some(r) => {
-                changed = true;
-                distribute(Expr::product(out), &r)
-            }
+            Some(r) => distribute(Expr::product(out), &r),
             None => t.clone(),
         }
     });
-    let result = Expr::sum(new_terms.collect::<Vec<_>>());
-    changed.then_some(result)
+    Some(Expr::sum(new_terms.collect::<Vec<_>>()))
 }
 
 /// Pairs of functions each one over the other.
@@ -445,12 +447,14 @@ fn reciprocal_of(f: Func) -> Option<Func> {
 
 /// `factor` read as `f(u)^n` for a whole `n`: written so, or as `g(u)^(-n)` with `g` one
 /// over `f`.
-fn power_of(factor: &Expr, f: Func) -> Option<(Expr, i64)> {
-    let (base, n) = factor.split_pow();
-    let n = n.as_num()?.to_i64()?;
+fn power_of(factor: &Expr, f: Func) -> Option<(&Expr, i64)> {
+    let (base, n) = match factor.kind() {
+        Kind::Pow(base, n) => (base, n.as_num()?.to_i64()?),
+        _ => (factor, 1),
+    };
     match base.kind() {
-        Kind::Call(g, u) if *g == f => Some((u.clone(), n)),
-        Kind::Call(g, u) if Some(*g) == reciprocal_of(f) => Some((u.clone(), n.checked_neg()?)),
+        Kind::Call(g, u) if *g == f => Some((u, n)),
+        Kind::Call(g, u) if Some(*g) == reciprocal_of(f) => Some((u, n.checked_neg()?)),
         _ => None,
     }
 }
@@ -694,7 +698,18 @@ fn quotients_to_named(e: &Expr) -> Vec<Expr> {
         }
     }
     let reciprocals = RECIPROCALS.iter().flat_map(|&(a, b)| [(a, b), (b, a)]);
+    let over = |x: &Expr, f: Func| match x.kind() {
+        Kind::Pow(base, n) => {
+            matches!(base.kind(), Kind::Call(g, _) if *g == f)
+                && n.as_num()
+                    .is_some_and(|n| n.is_negative() && n.is_integer())
+        }
+        _ => false,
+    };
     for (f, reciprocal) in reciprocals {
+        if !factors.iter().any(|x| over(x, f)) {
+            continue;
+        }
         let mut changed = false;
         let new = factors.iter().map(|x| match x.kind() {
             Kind::Pow(base, n)
