@@ -307,7 +307,7 @@ impl Expr {
     }
 
     /// The `i`-th child, in the order of [`Expr::child_vec`].
-    fn nth_child(&self, i: usize) -> Option<&Expr> {
+    pub(crate) fn nth_child(&self, i: usize) -> Option<&Expr> {
         match self.kind() {
             Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => None,
             Kind::Add(xs) | Kind::Mul(xs) => xs.get(i),
@@ -337,6 +337,13 @@ impl Expr {
             Kind::Call(f, arg) => Expr::call(*f, child(arg)),
             Kind::Undef { name, order, arg } => Expr::undef(name.clone(), *order, child(arg)),
         }
+    }
+
+    /// Whether the node is held more than once (by several parents, or also outside the
+    /// expression): a walk may meet it again, so work on it is worth remembering. A node held
+    /// only by its parent is met only through that parent.
+    pub fn is_shared(&self) -> bool {
+        Arc::strong_count(&self.0) > 1
     }
 
     /// A stable identity for memo tables: the node's address. Two live expressions with the

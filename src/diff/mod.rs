@@ -237,19 +237,58 @@ impl Budget {
 }
 
 /// One derivative of `e`, memoised per DAG node.
+///
+/// A walk in post-order with the children's derivatives on a stack: a node held only by its
+/// parent is reached once, through it, so only shared nodes need the memo (and products,
+/// which [`shared_subproduct`] looks up from above). Each node's size is spent from the
+/// budget as it is finished.
 fn derivative(e: &Expr, var: &str, budget: &mut Budget) -> Result<Expr, PassError> {
-    let nodes = e.postorder();
-    budget.spend(nodes.iter().map(size_of_node).sum())?;
-    // Keyed by node identity; `nodes` keeps every key alive for the whole pass.
-    let mut memo: FxHashMap<usize, Expr> =
-        FxHashMap::with_capacity_and_hasher(nodes.len(), Default::default());
-    for node in &nodes {
-        // Children come before their parent in post-order, so every lookup succeeds.
-        let d_of = |child: &Expr| memo.get(&child.id()).cloned().unwrap_or_else(Expr::zero);
-        let d = node_derivative(node, var, d_of, budget)?;
-        memo.insert(node.id(), d);
+    // Derivatives of finished nodes whose parent is not finished yet, in order.
+    let mut done: Vec<Expr> = Vec::new();
+    // Keyed by node identity; `e` keeps every key alive for the whole pass.
+    let mut memo: FxHashMap<usize, Expr> = FxHashMap::default();
+    // Each entry: a node and the index of its next child to visit.
+    let mut stack: Vec<(&Expr, usize)> = vec![(e, 0)];
+    while let Some((node, next)) = stack.last_mut() {
+        let node: &Expr = node;
+        if let Some(child) = node.nth_child(*next) {
+            *next += 1;
+            let memoised = child.is_shared().then(|| memo.get(&child.id())).flatten();
+            match memoised {
+                Some(d) => done.push(d.clone()),
+                None => stack.push((child, 0)),
+            }
+            continue;
+        }
+        let first = done.len() - *next;
+        stack.pop();
+        budget.spend(size_of_node(node))?;
+        let known = Known {
+            children: &done[first..],
+            memo: &memo,
+        };
+        let d = node_derivative(node, var, &known, budget)?;
+        done.truncate(first);
+        if node.is_shared() || matches!(node.kind(), Kind::Mul(_)) {
+            memo.insert(node.id(), d.clone());
+        }
+        done.push(d);
     }
-    Ok(memo.remove(&e.id()).unwrap_or_else(Expr::zero))
+    Ok(done.pop().unwrap_or_else(Expr::zero))
+}
+
+/// The derivatives a node's rule may use: its children's, in order, and those of the shared
+/// nodes and products finished so far.
+struct Known<'a> {
+    children: &'a [Expr],
+    memo: &'a FxHashMap<usize, Expr>,
+}
+
+impl Known<'_> {
+    /// The derivative of the `i`-th child.
+    fn child(&self, i: usize) -> Expr {
+        self.children.get(i).cloned().unwrap_or_else(Expr::zero)
+    }
 }
 
 /// The size a node adds to its DAG: itself, its child links, and the 64-bit words of its
@@ -267,31 +306,36 @@ fn size_of_node(node: &Expr) -> usize {
     1usize.saturating_add(links).saturating_add(words)
 }
 
-/// The derivative of one node, given its children's derivatives through `d`.
+/// The derivative of one node, given its children's derivatives.
 fn node_derivative(
     node: &Expr,
     var: &str,
-    d: impl Fn(&Expr) -> Expr,
+    d: &Known,
     budget: &mut Budget,
 ) -> Result<Expr, PassError> {
     let result = match node.kind() {
         Kind::Num(_) | Kind::Const(_) => Expr::zero(),
         Kind::Sym(s) => Expr::int(i64::from(&**s == var)),
-        Kind::Add(terms) => {
-            let derivatives: Vec<Expr> = terms.iter().map(&d).filter(|t| !t.is_int(0)).collect();
+        Kind::Add(_) => {
+            let derivatives: Vec<Expr> = d
+                .children
+                .iter()
+                .filter(|t| !t.is_int(0))
+                .cloned()
+                .collect();
             budget.spend(derivatives.len() + 1)?;
             Expr::sum(derivatives)
         }
-        Kind::Mul(factors) => match shared_subproduct(node, factors) {
-            Some(split) => split_product_rule(split, &d, budget)?,
-            None => product_rule(factors, &d, budget)?,
+        Kind::Mul(factors) => match shared_subproduct(node, factors, d) {
+            Some(split) => split_product_rule(split, budget)?,
+            None => product_rule(factors, d.children, budget)?,
         },
         Kind::Pow(base, exp) => {
             budget.spend(8)?;
-            power_rule(node, base, exp, &d(base), &d(exp))
+            power_rule(node, base, exp, &d.child(0), &d.child(1))
         }
         Kind::Call(f, u) => {
-            let du = d(u);
+            let du = d.child(0);
             if du.is_int(0) {
                 return Ok(du);
             }
@@ -299,7 +343,7 @@ fn node_derivative(
             derivative_of(*f, u) * du
         }
         Kind::Undef { name, order, arg } => {
-            let du = d(arg);
+            let du = d.child(0);
             if du.is_int(0) {
                 return Ok(du);
             }
@@ -313,15 +357,15 @@ fn node_derivative(
     Ok(result)
 }
 
-/// `(u_1 * ... * u_n)' = sum over i of u_i' * (the product of the other factors)`.
+/// `(u_1 * ... * u_n)' = sum over i of u_i' * (the product of the other factors)`, given
+/// each factor's derivative.
 fn product_rule(
     factors: &[Expr],
-    d: impl Fn(&Expr) -> Expr,
+    derivatives: &[Expr],
     budget: &mut Budget,
 ) -> Result<Expr, PassError> {
     let mut terms = Vec::new();
-    for (i, factor) in factors.iter().enumerate() {
-        let df = d(factor);
+    for (i, df) in derivatives.iter().enumerate() {
         if df.is_int(0) {
             continue;
         }
@@ -331,7 +375,7 @@ fn product_rule(
             .enumerate()
             .filter(|&(j, _)| j != i)
             .map(|(_, g)| g.clone());
-        terms.push(Expr::product(others.chain([df])));
+        terms.push(Expr::product(others.chain([df.clone()])));
     }
     budget.spend(terms.len() + 1)?;
     Ok(Expr::sum(terms))
@@ -342,7 +386,9 @@ fn product_rule(
 struct SplitProduct {
     coeff: Number,
     inner: Expr,
+    d_inner: Expr,
     rest: Vec<Expr>,
+    d_rest: Vec<Expr>,
 }
 
 /// How many candidates [`shared_subproduct`] tests, largest first.
@@ -357,7 +403,7 @@ const SUBPRODUCT_CANDIDATES: usize = 4;
 /// DAG grows with the square of the iteration count. Splitting off the inner product reuses
 /// its derivative, and the DAG grows linearly. The split is exact (`product = coeff * inner *
 /// rest` as multisets of factors), so the product rule on it is still free of division.
-fn shared_subproduct(product: &Expr, factors: &[Expr]) -> Option<SplitProduct> {
+fn shared_subproduct(product: &Expr, factors: &[Expr], d: &Known) -> Option<SplitProduct> {
     // Most products have no product one level down: answer them without allocating.
     if !factors.iter().any(has_product_child) {
         return None;
@@ -377,6 +423,8 @@ fn shared_subproduct(product: &Expr, factors: &[Expr]) -> Option<SplitProduct> {
             let Kind::Mul(inner_factors) = inner.kind() else {
                 return None;
             };
+            // Every product below is finished and memoised: its factor was finished first.
+            let d_inner = d.memo.get(&inner.id())?.clone();
             let shared: FxHashSet<&Expr> = inner_factors
                 .iter()
                 .filter(|f| f.as_num().is_none())
@@ -384,16 +432,19 @@ fn shared_subproduct(product: &Expr, factors: &[Expr]) -> Option<SplitProduct> {
             if !shared.iter().all(|f| own.contains(f)) {
                 return None;
             }
-            let rest = factors
+            let (rest, d_rest) = factors
                 .iter()
-                .filter(|f| f.as_num().is_none() && !shared.contains(f))
-                .cloned()
-                .collect();
+                .zip(d.children)
+                .filter(|(f, _)| f.as_num().is_none() && !shared.contains(f))
+                .map(|(f, df)| (f.clone(), df.clone()))
+                .unzip();
             let coeff = coeff.div(&inner.split_coeff().0)?;
             Some(SplitProduct {
                 coeff,
                 inner: inner.clone(),
+                d_inner,
                 rest,
+                d_rest,
             })
         })
 }
@@ -416,16 +467,17 @@ fn factor_count(e: &Expr) -> usize {
 }
 
 /// `(c * inner * rest)' = c * (inner' * rest + inner * rest')`, reusing `inner'`.
-fn split_product_rule(
-    split: SplitProduct,
-    d: impl Fn(&Expr) -> Expr,
-    budget: &mut Budget,
-) -> Result<Expr, PassError> {
-    let SplitProduct { coeff, inner, rest } = split;
-    let d_rest = product_rule(&rest, &d, budget)?;
+fn split_product_rule(split: SplitProduct, budget: &mut Budget) -> Result<Expr, PassError> {
+    let SplitProduct {
+        coeff,
+        inner,
+        d_inner,
+        rest,
+        d_rest,
+    } = split;
+    let d_rest = product_rule(&rest, &d_rest, budget)?;
     budget.spend(rest.len() + factor_count(&inner) + 6)?;
     let coeff = Expr::num(coeff);
-    let d_inner = d(&inner);
     let rest = Expr::product(rest);
     Ok(Expr::sum([
         Expr::product([coeff.clone(), d_inner, rest]),
