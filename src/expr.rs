@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use crate::num::Number;
 
@@ -645,14 +645,11 @@ impl Expr {
 
     /// An integer.
     pub fn int(n: i64) -> Expr {
-        match n
+        let shared = n
             .checked_add(1)
             .and_then(|k| usize::try_from(k).ok())
-            .and_then(|k| SMALL_INTS.get(k))
-        {
-            Some(shared) => shared.clone(),
-            None => Expr::make(Kind::Num(Number::int(n))),
-        }
+            .and_then(|k| SMALL_INTS.with(|ints| ints.get(k).cloned()));
+        shared.unwrap_or_else(|| Expr::make(Kind::Num(Number::int(n))))
     }
 
     /// The fraction `p/q` (`q` must not be zero; a zero `q` gives the undefined `p*0^-1`).
@@ -675,10 +672,9 @@ impl Expr {
 
     /// A variable. Variables named by one ASCII letter are shared nodes.
     pub fn sym(name: &str) -> Expr {
-        match letter_index(name).and_then(|k| SHARED_LETTERS.get(k)) {
-            Some(shared) => shared.clone(),
-            None => Expr::make(Kind::Sym(Symbol::from(name))),
-        }
+        let shared =
+            letter_index(name).and_then(|k| SHARED_LETTERS.with(|letters| letters.get(k).cloned()));
+        shared.unwrap_or_else(|| Expr::make(Kind::Sym(Symbol::from(name))))
     }
 
     /// A variable from an existing symbol.
@@ -923,25 +919,24 @@ function_methods! {
 /// The largest integer in [`SMALL_INTS`]: [`Expr::int`] of -1 to this is a shared node.
 pub(crate) const MAX_SHARED_INT: i64 = 256;
 
-/// The integers -1 to [`MAX_SHARED_INT`], built once and shared: constructors need the
-/// smallest all the time (every `-u` is `-1*u`, every bare factor has exponent `1`), formulas
-/// are full of small coefficients and exponents, and a shared node costs a reference count
-/// instead of an allocation and a hash.
-static SMALL_INTS: LazyLock<Vec<Expr>> = LazyLock::new(|| {
-    (-1..=MAX_SHARED_INT)
+thread_local! {
+    /// The integers -1 to [`MAX_SHARED_INT`], built once per thread and shared: constructors
+    /// need the smallest all the time (every `-u` is `-1*u`, every bare factor has exponent
+    /// `1`), formulas are full of small coefficients and exponents, and a shared node costs
+    /// a reference count instead of an allocation and a hash. Per thread, so that threads
+    /// answering batch lines do not all count references on the same cache lines.
+    static SMALL_INTS: Vec<Expr> = (-1..=MAX_SHARED_INT)
         .map(|n| Expr::make(Kind::Num(Number::int(n))))
-        .collect()
-});
+        .collect();
 
-/// The variables `a` to `z` and `A` to `Z`, built once and shared like [`SMALL_INTS`]: most
-/// formulas are in one-letter variables, and every line of a batch would otherwise make its
-/// own `x` (a node and its name, two allocations).
-static SHARED_LETTERS: LazyLock<Vec<Expr>> = LazyLock::new(|| {
-    (b'a'..=b'z')
+    /// The variables `a` to `z` and `A` to `Z`, shared like [`SMALL_INTS`]: most formulas
+    /// are in one-letter variables, and every line of a batch would otherwise make its own
+    /// `x` (a node and its name, two allocations).
+    static SHARED_LETTERS: Vec<Expr> = (b'a'..=b'z')
         .chain(b'A'..=b'Z')
         .map(|b| Expr::make(Kind::Sym(Symbol::from(char::from(b).to_string()))))
-        .collect()
-});
+        .collect();
+}
 
 /// The place of a one-letter ASCII name in [`SHARED_LETTERS`].
 fn letter_index(name: &str) -> Option<usize> {
