@@ -33,17 +33,20 @@ struct Bail;
 type Read<T> = Result<T, Bail>;
 
 /// Reads `text` as a formula without bindings, or `None` when it leaves it to the grammar.
+/// It nests at most `max_depth` levels (at most the options' limit), and stops where it would
+/// go deeper.
 pub(super) fn formula<'a>(
     grammar: &Grammar<'a, '_>,
     options: &ParseOptions,
     text: &'a str,
+    max_depth: usize,
 ) -> Option<Expr> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
         at: 0,
         grammar,
-        max_depth: options.max_depth,
+        max_depth: max_depth.min(options.max_depth),
         max_exponent_digits: options.max_exponent_digits,
         factors: Vec::new(),
     };

@@ -135,11 +135,17 @@ static DEFAULT_OPTIONS: LazyLock<ParseOptions> = LazyLock::new(ParseOptions::def
 
 /// Reads a formula: bindings `name = expression;` and then the formula itself.
 ///
-/// The fast reader goes first; the grammar reads whatever it leaves, errors included.
+/// The fast reader goes first (in place when the formula nests little, else on a stack sized
+/// for it); the grammar reads whatever it leaves, errors included.
 pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError> {
+    // Most formulas nest a few levels: the fast reader tries them in place first, at a depth
+    // any stack takes, before the scans that size a stack for the rest.
+    if let Some(value) = fast::formula(&Grammar::new(options), options, text, IN_PLACE_DEPTH) {
+        return Ok(value);
+    }
     on_a_stack_for(text, options, || {
         let grammar = Grammar::new(options);
-        if let Some(value) = fast::formula(&grammar, options, text) {
+        if let Some(value) = fast::formula(&grammar, options, text, options.max_depth) {
             return Ok(value);
         }
         finish(

@@ -825,7 +825,7 @@ fn by_the_grammar(text: &str, options: &ParseOptions) -> Result<Expr, ParseError
 
 /// What the fast reader reads `text` as, if it reads it.
 fn by_the_fast_reader(text: &str, options: &ParseOptions) -> Option<Expr> {
-    fast::formula(&Grammar::new(options), options, text)
+    fast::formula(&Grammar::new(options), options, text, options.max_depth)
 }
 
 #[test]
