@@ -177,8 +177,8 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
     // Functions of inverse functions are also written out algebraically, in a second run
     // that gets what is left of the time. Sizes compare with them written out, as a reader
     // (and SymPy, and Mathematica) sees them: `sec(asin(x))` is a short name for
-    // `1/sqrt(1 - x^2)`, not a simpler value. So the answer is never larger than the input
-    // with them written out; a tie goes to the written-out run.
+    // `1/sqrt(1 - x^2)`, not a simpler value; and the answer shows them written out. It is
+    // never larger than the input with them written out; a tie goes to the second run.
     let mut written_steps = Vec::new();
     let written = inverses_written_out(e, &mut written_steps);
     let mut run = saturate(e, limits, Vec::new());
@@ -188,9 +188,18 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
             ..limits.clone()
         };
         let other = saturate(&written, &rest, written_steps);
-        if better(&other.expr, &write_out_inverses(&run.expr)).is_le() {
-            run = other;
-        }
+        let mut steps = std::mem::take(&mut run.steps);
+        let composed = inverses_written_out(&run.expr, &mut steps);
+        run = if better(&other.expr, &composed).is_le() {
+            other
+        } else {
+            // The first run's answer was the smaller, written out too: shown written out.
+            Run {
+                expr: composed,
+                steps,
+                ..run
+            }
+        };
     }
     let report = Report {
         input_tree,
