@@ -445,16 +445,26 @@ fn reciprocal_of(f: Func) -> Option<Func> {
     })
 }
 
-/// `factor` read as `f(u)^n` for a whole `n`: written so, or as `g(u)^(-n)` with `g` one
-/// over `f`.
-fn power_of(factor: &Expr, f: Func) -> Option<(&Expr, i64)> {
+/// `factor` as a function of an argument to a whole power: `sin(u)^3` is `(sin, u, 3)`,
+/// `sin(u)` is `(sin, u, 1)`.
+fn call_power(factor: &Expr) -> Option<(Func, &Expr, i64)> {
     let (base, n) = match factor.kind() {
         Kind::Pow(base, n) => (base, n.as_num()?.to_i64()?),
         _ => (factor, 1),
     };
     match base.kind() {
-        Kind::Call(g, u) if *g == f => Some((u, n)),
-        Kind::Call(g, u) if Some(*g) == reciprocal_of(f) => Some((u, n.checked_neg()?)),
+        Kind::Call(g, u) => Some((*g, u, n)),
+        _ => None,
+    }
+}
+
+/// `factor` read as `f(u)^n` for a whole `n`: written so, or as `g(u)^(-n)` with `g` one
+/// over `f`.
+fn power_of(factor: &Expr, f: Func) -> Option<(&Expr, i64)> {
+    let (g, u, n) = call_power(factor)?;
+    match g {
+        _ if g == f => Some((u, n)),
+        _ if Some(g) == reciprocal_of(f) => Some((u, n.checked_neg()?)),
         _ => None,
     }
 }
@@ -608,19 +618,8 @@ fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
     };
-    /// The function, argument and whole exponent of `sin(u)^n` (`n` may be 1).
-    fn whole_power_of_call(x: &Expr) -> Option<(Func, &Expr, Number)> {
-        let (base, exp) = match x.kind() {
-            Kind::Pow(base, exp) => (base, exp.as_num()?.clone()),
-            _ => (x, Number::one()),
-        };
-        match base.kind() {
-            Kind::Call(h, u) if exp.is_integer() => Some((*h, u, exp)),
-            _ => None,
-        }
-    }
     for (i, fi) in factors.iter().enumerate() {
-        let Some((h, u, n)) = whole_power_of_call(fi) else {
+        let Some((h, u, n)) = call_power(fi) else {
             continue;
         };
         if h != f {
@@ -628,7 +627,7 @@ fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
         }
         let partner = factors
             .iter()
-            .position(|x| whole_power_of_call(x).is_some_and(|(k, v, m)| (k, v, &m) == (g, u, &n)));
+            .position(|x| call_power(x) == Some((g, u, n)));
         let Some(j) = partner else {
             continue;
         };
@@ -637,7 +636,7 @@ fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
             .enumerate()
             .filter(|&(k, _)| k != i && k != j)
             .map(|(_, x)| x.clone());
-        let doubled = (Expr::call(double, Expr::int(2) * u) * Expr::ratio(1, 2)).pow(Expr::num(n));
+        let doubled = (Expr::call(double, Expr::int(2) * u) * Expr::ratio(1, 2)).pow(n);
         return vec![Expr::product(rest.chain([doubled]))];
     }
     Vec::new()
@@ -698,38 +697,22 @@ fn quotients_to_named(e: &Expr) -> Vec<Expr> {
         }
     }
     let reciprocals = RECIPROCALS.iter().flat_map(|&(a, b)| [(a, b), (b, a)]);
-    let over = |x: &Expr, f: Func| match x.kind() {
-        Kind::Pow(base, n) => {
-            matches!(base.kind(), Kind::Call(g, _) if *g == f)
-                && n.as_num()
-                    .is_some_and(|n| n.is_negative() && n.is_integer())
+    /// `f(u)^n` with `n < 0`, as `(u, -n)`.
+    fn over(x: &Expr, f: Func) -> Option<(&Expr, i64)> {
+        match call_power(x) {
+            Some((g, u, n)) if g == f && n < 0 => Some((u, n.checked_neg()?)),
+            _ => None,
         }
-        _ => false,
-    };
+    }
     for (f, reciprocal) in reciprocals {
-        if !factors.iter().any(|x| over(x, f)) {
+        if !factors.iter().any(|x| over(x, f).is_some()) {
             continue;
         }
-        let mut changed = false;
-        let new = factors.iter().map(|x| match x.kind() {
-            Kind::Pow(base, n)
-                if n.as_num()
-                    .is_some_and(|n| n.is_negative() && n.is_integer()) =>
-            {
-                match base.kind() {
-                    Kind::Call(g, u) if *g == f => {
-                        changed = true;
-                        Expr::call(reciprocal, u.clone()).pow(-n)
-                    }
-                    _ => x.clone(),
-                }
-            }
-            _ => x.clone(),
+        let new = factors.iter().map(|x| match over(x, f) {
+            Some((u, n)) => Expr::call(reciprocal, u.clone()).pow(n),
+            None => x.clone(),
         });
-        let new = Expr::product(new.collect::<Vec<_>>());
-        if changed {
-            out.push(new);
-        }
+        out.push(Expr::product(new.collect::<Vec<_>>()));
     }
     out
 }
@@ -809,19 +792,18 @@ fn monomials(e: &Expr, family: &Family) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
     };
-    let read = |factor: &Expr| -> Option<(Expr, i64, i64)> {
-        let (base, n) = factor.split_pow();
-        let n = n.as_num()?.to_i64()?;
-        let Kind::Call(f, u) = base.kind() else {
-            return None;
-        };
-        let (a, b) = family.exponents(*f)?;
-        Some((u.clone(), a.checked_mul(n)?, b.checked_mul(n)?))
-    };
-    let read: Vec<Option<(Expr, i64, i64)>> = factors.iter().map(read).collect();
+    // Each factor as its argument and powers of `sin` and `cos`, if it is one of the family.
+    let read: Vec<Option<(&Expr, i64, i64)>> = factors
+        .iter()
+        .map(|factor| {
+            let (f, u, n) = call_power(factor)?;
+            let (a, b) = family.exponents(f)?;
+            Some((u, a.checked_mul(n)?, b.checked_mul(n)?))
+        })
+        .collect();
     let mut out = Vec::new();
     let mut done: Vec<&Expr> = Vec::new();
-    for (u, _, _) in read.iter().flatten() {
+    for &(u, _, _) in read.iter().flatten() {
         if done.contains(&u) {
             continue;
         }
@@ -829,7 +811,7 @@ fn monomials(e: &Expr, family: &Family) -> Vec<Expr> {
         let members = || {
             read.iter()
                 .enumerate()
-                .filter_map(|(i, r)| r.as_ref().filter(|(v, _, _)| v == u).map(|r| (i, r)))
+                .filter_map(|(i, r)| r.as_ref().filter(|(v, _, _)| *v == u).map(|r| (i, r)))
         };
         if members().count() < 2 {
             continue;
