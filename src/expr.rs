@@ -339,6 +339,33 @@ impl Expr {
         }
     }
 
+    /// The expression with nodes replaced bottom-up: `replace` sees each node of the DAG once,
+    /// as it was and with its children already rewritten, and what it returns takes the
+    /// node's place (`None` keeps it). Only nodes that change, or whose children did, are
+    /// rebuilt. Iterative, so safe for any depth.
+    pub fn rewrite_bottom_up(&self, mut replace: impl FnMut(&Expr, &Expr) -> Option<Expr>) -> Expr {
+        // The nodes that changed, keyed by the original node's identity.
+        let mut rebuilt: rustc_hash::FxHashMap<usize, Expr> = Default::default();
+        for node in self.postorder() {
+            let children_changed = node.children().any(|c| rebuilt.contains_key(&c.id()));
+            let now = match children_changed {
+                true => node
+                    .map_children(|c| rebuilt.get(&c.id()).cloned().unwrap_or_else(|| c.clone())),
+                false => node.clone(),
+            };
+            match replace(&node, &now) {
+                Some(new) => {
+                    rebuilt.insert(node.id(), new);
+                }
+                None if children_changed => {
+                    rebuilt.insert(node.id(), now);
+                }
+                None => {}
+            }
+        }
+        rebuilt.remove(&self.id()).unwrap_or_else(|| self.clone())
+    }
+
     /// Whether the node is held more than once (by several parents, or also outside the
     /// expression): a walk may meet it again, so work on it is worth remembering. A node held
     /// only by its parent is met only through that parent.

@@ -64,12 +64,5 @@ fn unified(answer: &Expr, egraph: &EGraph<Math, Best>) -> Option<Expr> {
     if !nodes.iter().any(|node| replacement(node).is_some()) {
         return None;
     }
-    let mut rebuilt: FxHashMap<usize, Expr> = FxHashMap::default();
-    for node in &nodes {
-        let new = replacement(node).unwrap_or_else(|| {
-            node.map_children(|c| rebuilt.get(&c.id()).cloned().unwrap_or_else(|| c.clone()))
-        });
-        rebuilt.insert(node.id(), new);
-    }
-    rebuilt.remove(&answer.id())
+    Some(answer.rewrite_bottom_up(|node, _| replacement(node)))
 }

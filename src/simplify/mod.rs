@@ -301,32 +301,15 @@ pub fn write_out_inverses(e: &Expr) -> Expr {
 /// them for their size. Equal wherever `e` is defined (see `rules::function_of_inverse`);
 /// each rewrite is logged as a step.
 fn inverses_written_out(e: &Expr, steps: &mut Vec<Step>) -> Expr {
-    // Only the nodes that change, keyed by the original node's identity.
-    let mut rebuilt: HashMap<usize, Expr> = HashMap::new();
-    for node in e.postorder() {
-        let children_changed = node.children().any(|c| rebuilt.contains_key(&c.id()));
-        let node_now = match children_changed {
-            true => {
-                node.map_children(|c| rebuilt.get(&c.id()).cloned().unwrap_or_else(|| c.clone()))
-            }
-            false => node.clone(),
-        };
-        match rules::function_of_inverse(&node_now).into_iter().next() {
-            Some(value) => {
-                steps.push(Step {
-                    rule: "function-of-inverse",
-                    before: node_now,
-                    after: value.clone(),
-                });
-                rebuilt.insert(node.id(), value);
-            }
-            None if children_changed => {
-                rebuilt.insert(node.id(), node_now);
-            }
-            None => {}
-        }
-    }
-    rebuilt.remove(&e.id()).unwrap_or_else(|| e.clone())
+    e.rewrite_bottom_up(|_, node| {
+        let value = rules::function_of_inverse(node).into_iter().next()?;
+        steps.push(Step {
+            rule: "function-of-inverse",
+            before: node.clone(),
+            after: value.clone(),
+        });
+        Some(value)
+    })
 }
 
 /// The logged steps, each once, in the order they were found: every rewrite that made some
