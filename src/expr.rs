@@ -730,9 +730,6 @@ impl Expr {
     /// The canonical product of `factors`: flattened, numbers folded into one coefficient,
     /// like bases collected (`x*x = x^2`, `x*x^-1 = 1`), sorted by base.
     pub fn product(factors: impl IntoIterator<Item = Expr>) -> Expr {
-        /// Up to this many factors, sorting them first and looking for like bases among
-        /// neighbours is cheaper than grouping them by hash.
-        const FEW: usize = 16;
         let factors = factors.into_iter();
         let mut coeff = Number::one();
         // Room for every factor and the coefficient, so that the node's slice is this
@@ -748,12 +745,14 @@ impl Expr {
                 _ => push(f, &mut items),
             }
         }
-        if coeff.is_zero() || items.len() > FEW {
-            return Expr::collect_product(coeff, items);
+        if coeff.is_zero() {
+            return Expr::zero_product(items);
         }
+        // Like bases become neighbours. The sort is adaptive: the factors of a flattened
+        // product arrive sorted, so a product times a few factors costs about one merge.
+        items.sort_by(factor_order);
         // Most products have no like bases: then the factors in canonical order are the
         // answer, without splitting each into base and exponent.
-        items.sort_by(factor_order);
         let like_bases = items.windows(2).any(|w| base_of(&w[0]) == base_of(&w[1]));
         if like_bases {
             return Expr::collect_product(coeff, items);
@@ -778,41 +777,33 @@ impl Expr {
         }
     }
 
-    /// [`Expr::product`] of `coeff` and `items` (flattened, numbers folded into `coeff`),
-    /// collecting like bases (`x*x = x^2`) and folding what merging produces.
-    fn collect_product(mut coeff: Number, items: Vec<Expr>) -> Expr {
-        // Each factor as base, exponent and the factor itself (reused when nothing merges).
-        let parts: Vec<(Expr, Expr, Expr)> = items
+    /// `0` times `items`: `0`, but not when a factor is undefined everywhere: `0/0` stays
+    /// undefined.
+    fn zero_product(items: Vec<Expr>) -> Expr {
+        let undefined = items
             .into_iter()
-            .map(|f| {
-                let (base, exp) = f.split_pow();
-                (base, exp, f)
-            })
-            .collect();
-        if coeff.is_zero() {
-            // `0*u = 0`, but not when `u` is undefined everywhere: `0/0` stays undefined.
-            let undefined = parts
-                .into_iter()
-                .find(|(b, e, _)| b.is_int(0) && e.is_negative_term());
-            return match undefined {
-                Some((_, _, factor)) => factor,
-                None => Expr::zero(),
-            };
-        }
-        let mut factors: Vec<Expr> = Vec::with_capacity(parts.len() + 1);
+            .find(|f| base_of(f).is_int(0) && exponent_of(f).is_negative_term());
+        undefined.unwrap_or_else(Expr::zero)
+    }
+
+    /// [`Expr::product`] of `coeff` (not zero) and `items` (flattened, numbers folded into
+    /// `coeff`, in canonical order, so that like bases are neighbours), collecting like
+    /// bases (`x*x = x^2`) and folding what merging produces.
+    fn collect_product(mut coeff: Number, items: Vec<Expr>) -> Expr {
+        let mut factors: Vec<Expr> = Vec::with_capacity(items.len() + 1);
         let mut reshaped = false;
-        let mut parts = in_class_order(parts, |(base, _, _)| base).peekable();
-        while let Some((class, (base, exp, alone))) = parts.next() {
-            let (factor, merged) = match parts.next_if(|(other, _)| *other == class) {
-                None => (alone, false),
-                Some((_, (_, second, _))) => {
-                    let mut exps = vec![exp, second];
-                    while let Some((_, (_, e, _))) = parts.next_if(|(other, _)| *other == class) {
-                        exps.push(e);
-                    }
-                    (base.clone().pow(Expr::sum(exps)), true)
-                }
-            };
+        let mut items = items.into_iter().peekable();
+        while let Some(first) = items.next() {
+            let base = base_of(&first);
+            if items.peek().is_none_or(|next| base_of(next) != base) {
+                factors.push(first);
+                continue;
+            }
+            let mut exps = vec![exponent_of(&first)];
+            while let Some(next) = items.next_if(|next| base_of(next) == base) {
+                exps.push(exponent_of(&next));
+            }
+            let factor = base.clone().pow(Expr::sum(exps));
             match factor.kind() {
                 Kind::Num(n) => coeff = coeff.mul(n),
                 // A merged power that fell apart into a product (`(x*y)^(1/2) * (x*y)^(1/2)`)
@@ -822,7 +813,7 @@ impl Expr {
                     factors.push(factor);
                 }
                 _ => {
-                    reshaped |= merged && factor.split_pow().0 != base;
+                    reshaped |= base_of(&factor) != base;
                     factors.push(factor);
                 }
             }
@@ -1008,36 +999,6 @@ impl Hasher for CachedHash {
     fn finish(&self) -> u64 {
         self.0
     }
-}
-
-/// For each item, the index of its class of equal items (classes numbered by first
-/// occurrence), and each class's first item: grouping by the cached hash, so that like
-/// terms meet in linear time instead of after a sort with deep comparisons.
-fn classes<'a>(items: impl ExactSizeIterator<Item = &'a Expr>) -> (Vec<usize>, Vec<&'a Expr>) {
-    /// Up to this many classes, a scan comparing cached hashes beats building a map.
-    const SCAN: usize = 8;
-    let mut class_of = Vec::with_capacity(items.len());
-    let mut firsts: Vec<&Expr> = Vec::new();
-    let mut index: HashMap<&Expr, usize, BuildHasherDefault<CachedHash>> = HashMap::default();
-    for item in items {
-        let class = if firsts.len() <= SCAN {
-            firsts.iter().position(|first| *first == item)
-        } else {
-            if index.is_empty() {
-                index.extend(firsts.iter().enumerate().map(|(k, &first)| (first, k)));
-            }
-            index.get(item).copied()
-        };
-        let class = class.unwrap_or_else(|| {
-            if !index.is_empty() {
-                index.insert(item, firsts.len());
-            }
-            firsts.push(item);
-            firsts.len() - 1
-        });
-        class_of.push(class);
-    }
-    (class_of, firsts)
 }
 
 /// A sum read term by term, with like terms collected as they arrive: [`Expr::sum`] of all
@@ -1235,60 +1196,19 @@ impl SumBuilder {
     }
 }
 
-/// `parts` in the canonical order of their keys, each with the rank of its key among the
-/// distinct keys: parts with equal keys are adjacent, with the same rank, in input order.
-///
-/// Equal keys are found by hashing, and only the distinct keys are sorted (with deep
-/// comparisons): a sum of a million terms with fifty distinct monomials sorts fifty.
-fn in_class_order<T>(
-    mut parts: Vec<T>,
-    key: impl Fn(&T) -> &Expr,
-) -> std::vec::IntoIter<(usize, T)> {
-    /// Up to this many parts, sorting them all is cheaper than hashing them first.
-    const FEW: usize = 16;
-    if parts.len() <= FEW {
-        parts.sort_by(|a, b| key(a).cmp(key(b)));
-        let mut rank = 0;
-        let mut ranked: Vec<(usize, T)> = Vec::with_capacity(parts.len());
-        for part in parts {
-            if ranked
-                .last()
-                .is_some_and(|(_, last)| key(last) != key(&part))
-            {
-                rank += 1;
-            }
-            ranked.push((rank, part));
-        }
-        return ranked.into_iter();
-    }
-    let (class_of, firsts) = classes(parts.iter().map(&key));
-    let rank = class_ranks(&firsts);
-    let mut ranked: Vec<(usize, T)> = class_of
-        .into_iter()
-        .map(|class| rank[class])
-        .zip(parts)
-        .collect();
-    ranked.sort_by_key(|(r, _)| *r);
-    ranked.into_iter()
-}
-
-/// The rank of each class in the canonical order of its first item: classes hold distinct
-/// items, so this sorts the distinct items once rather than every item.
-fn class_ranks(firsts: &[&Expr]) -> Vec<usize> {
-    let mut by_order: Vec<usize> = (0..firsts.len()).collect();
-    by_order.sort_by(|&a, &b| firsts[a].cmp(firsts[b]));
-    let mut rank = vec![0; firsts.len()];
-    for (r, &class) in by_order.iter().enumerate() {
-        rank[class] = r;
-    }
-    rank
-}
-
 /// The base of a factor: `x` for `x^2` and for `x`.
 fn base_of(factor: &Expr) -> &Expr {
     match factor.kind() {
         Kind::Pow(base, _) => base,
         _ => factor,
+    }
+}
+
+/// The exponent of a factor in a product (`1` for a bare factor).
+fn exponent_of(factor: &Expr) -> Expr {
+    match factor.kind() {
+        Kind::Pow(_, exp) => exp.clone(),
+        _ => Expr::one(),
     }
 }
 

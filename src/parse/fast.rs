@@ -48,7 +48,7 @@ pub(super) fn formula<'a>(
         grammar,
         max_depth: max_depth.min(options.max_depth),
         max_exponent_digits: options.max_exponent_digits,
-        factors: Vec::new(),
+        factors: Vec::with_capacity(16),
     };
     reader.skip_space();
     if reader.at == reader.bytes.len() {
