@@ -732,25 +732,37 @@ impl Expr {
     pub fn product(factors: impl IntoIterator<Item = Expr>) -> Expr {
         let factors = factors.into_iter();
         let mut coeff = Number::one();
-        // Room for every factor and the coefficient, so that the node's slice is this
-        // vector's allocation (see [`Expr::from_coeff_and_factors`]).
+        // A product among the factors with many factors of its own (`4*l*(1-l)`): its
+        // factors are sorted already, so the others are merged into them by binary search
+        // instead of sorting them all again.
+        let mut sorted_run: Option<Expr> = None;
         let mut items: Vec<Expr> = Vec::with_capacity(factors.size_hint().0 + 1);
-        let mut push = |f: Expr, items: &mut Vec<Expr>| match f.kind() {
-            Kind::Num(n) => coeff = coeff.mul(n),
+        let push = |f: Expr, coeff: &mut Number, items: &mut Vec<Expr>| match f.kind() {
+            Kind::Num(n) => *coeff = coeff.mul(n),
             _ => items.push(f),
         };
         for f in factors {
             match f.kind() {
-                Kind::Mul(xs) => xs.iter().for_each(|x| push(x.clone(), &mut items)),
-                _ => push(f, &mut items),
+                Kind::Mul(xs) if sorted_run.is_none() && xs.len() >= MERGE_RUN => {
+                    if let Some(c) = xs[0].as_num() {
+                        coeff = coeff.mul(c);
+                    }
+                    sorted_run = Some(f);
+                }
+                Kind::Mul(xs) => xs
+                    .iter()
+                    .for_each(|x| push(x.clone(), &mut coeff, &mut items)),
+                _ => push(f, &mut coeff, &mut items),
             }
         }
+        items.sort_by(factor_order);
+        let items = match &sorted_run {
+            Some(run) => merge_factors(rest_factors(run), items),
+            None => items,
+        };
         if coeff.is_zero() {
             return Expr::zero_product(items);
         }
-        // Like bases become neighbours. The sort is adaptive: the factors of a flattened
-        // product arrive sorted, so a product times a few factors costs about one merge.
-        items.sort_by(factor_order);
         // Most products have no like bases: then the factors in canonical order are the
         // answer, without splitting each into base and exponent.
         let like_bases = items.windows(2).any(|w| base_of(&w[0]) == base_of(&w[1]));
@@ -1196,6 +1208,26 @@ impl SumBuilder {
     }
 }
 
+/// A product's factors with this many or more are merged into, not sorted again, when it
+/// is a factor of a larger product (below it, sorting all is as quick).
+const MERGE_RUN: usize = 8;
+
+/// `run` and `others`, both sorted by [`factor_order`], merged into one sorted vector (with
+/// room for a coefficient): each of `others` finds its place by binary search, so a long
+/// run and a few others cost a few comparisons and a copy.
+fn merge_factors(run: &[Expr], others: Vec<Expr>) -> Vec<Expr> {
+    let mut merged = Vec::with_capacity(run.len() + others.len() + 1);
+    let mut rest = run;
+    for factor in others {
+        let at = rest.partition_point(|r| factor_order(r, &factor) != Ordering::Greater);
+        merged.extend_from_slice(&rest[..at]);
+        merged.push(factor);
+        rest = &rest[at..];
+    }
+    merged.extend_from_slice(rest);
+    merged
+}
+
 /// The base of a factor: `x` for `x^2` and for `x`.
 fn base_of(factor: &Expr) -> &Expr {
     match factor.kind() {
@@ -1541,6 +1573,29 @@ mod tests {
             Expr::sum(monomials.iter().cloned().chain(negated)),
             Expr::zero()
         );
+    }
+
+    #[test]
+    fn products_of_long_products_are_the_same_however_grouped() {
+        // A factor of eight or more factors is merged into, not sorted again: every grouping
+        // and order must give the product of all the factors at once.
+        let factors: Vec<Expr> = (0..24)
+            .map(|k| match k % 4 {
+                0 => (x() + k).pow(2),
+                1 => Expr::sym(&format!("v{k}")),
+                2 => (x() * k).sin(),
+                _ => Expr::ratio(k, 5) * x().pow(Expr::ratio(1, k)),
+            })
+            .collect();
+        let at_once = Expr::product(factors.clone());
+        for split in [8, 11, 16] {
+            let (left, right) = factors.split_at(split);
+            let (left, right) = (Expr::product(left.to_vec()), Expr::product(right.to_vec()));
+            assert_eq!(left.clone() * right.clone(), at_once, "{split}");
+            assert_eq!(right.clone() * left.clone(), at_once, "{split}");
+            let mixed = right.clone() * factors[0].clone() * left.clone() / factors[0].clone();
+            assert_eq!(mixed, at_once, "{split}");
+        }
     }
 
     #[test]

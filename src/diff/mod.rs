@@ -408,13 +408,15 @@ fn shared_subproduct(product: &Expr, factors: &[Expr], d: &Known) -> Option<Spli
     if !factors.iter().any(has_product_child) {
         return None;
     }
-    let mut candidates: Vec<Expr> = factors
+    let mut candidates: Vec<&Expr> = factors
         .iter()
-        .flat_map(Expr::child_vec)
+        .flat_map(Expr::children)
         .filter(|c| matches!(c.kind(), Kind::Mul(_)))
         .collect();
     candidates.sort_by_key(|c| std::cmp::Reverse(factor_count(c)));
-    let own: FxHashSet<&Expr> = factors.iter().collect();
+    let mut own: FxHashSet<&Expr> = FxHashSet::default();
+    own.reserve(factors.len());
+    own.extend(factors);
     let (coeff, _) = product.split_coeff();
     candidates
         .iter()
@@ -425,10 +427,9 @@ fn shared_subproduct(product: &Expr, factors: &[Expr], d: &Known) -> Option<Spli
             };
             // Every product below is finished and memoised: its factor was finished first.
             let d_inner = d.memo.get(&inner.id())?.clone();
-            let shared: FxHashSet<&Expr> = inner_factors
-                .iter()
-                .filter(|f| f.as_num().is_none())
-                .collect();
+            let mut shared: FxHashSet<&Expr> = FxHashSet::default();
+            shared.reserve(inner_factors.len());
+            shared.extend(inner_factors.iter().filter(|f| f.as_num().is_none()));
             if !shared.iter().all(|f| own.contains(f)) {
                 return None;
             }
@@ -441,7 +442,7 @@ fn shared_subproduct(product: &Expr, factors: &[Expr], d: &Known) -> Option<Spli
             let coeff = coeff.div(&inner.split_coeff().0)?;
             Some(SplitProduct {
                 coeff,
-                inner: inner.clone(),
+                inner: (*inner).clone(),
                 d_inner,
                 rest,
                 d_rest,
