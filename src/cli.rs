@@ -521,7 +521,7 @@ impl Job {
         let clock = Instant::now();
         let input = parse_with(text, &self.parse).map_err(LineError::Parse)?;
         if let Some(bad) = crate::eval::undefined_subexpression(&input) {
-            return Err(LineError::Other(format!("`{bad}` is undefined")));
+            return Err(LineError::Other(bad.to_string()));
         }
         stats.micros[0] = clock.elapsed().as_micros();
         stats.input_tree = input.tree_size();
@@ -895,7 +895,7 @@ mod numbers {
     fn read_formula(text: &str) -> Result<Expr, String> {
         let e = parse_with(text, &ParseOptions::default()).map_err(|e| e.to_string())?;
         match crate::eval::undefined_subexpression(&e) {
-            Some(bad) => Err(format!("`{bad}` is undefined")),
+            Some(bad) => Err(bad.to_string()),
             None => Ok(e),
         }
     }
@@ -1152,7 +1152,7 @@ mod matrix {
         }
         .map_err(|e| e.to_string())?;
         if let Some(bad) = list.iter().find_map(crate::eval::undefined_subexpression) {
-            return Err(format!("`{bad}` is undefined"));
+            return Err(bad.to_string());
         }
         let raw = match kind {
             Kind::Gradient => list

@@ -48,7 +48,7 @@ pub use diff::{
     gradient, hessian, jacobian,
 };
 pub use eval::{
-    Dual, Env, EvalError, EvalReason, MAX_PRECISION_BITS, Precise, REFERENCE_BITS,
+    Dual, Env, EvalError, EvalReason, MAX_PRECISION_BITS, Precise, REFERENCE_BITS, Undefined,
     central_difference, eval, eval_dual, eval_exact, eval_precise, forward_difference,
     reverse_gradient, undefined_subexpression,
 };

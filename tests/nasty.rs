@@ -225,6 +225,17 @@ fn undefined_values_are_named() {
         ("x + ln(-1)", "`ln(-1)` is undefined"),
         ("ln(-x^2 - 1)", "`ln(-x^2 - 1)` is undefined"),
         ("x*(-x^2 - 2)^(3/2)", "`(-x^2 - 2)^(3/2)` is undefined"),
+        ("ln(-x^2)", "`ln(-x^2)` is undefined"),
+        (
+            "asin(x^2 + 1)",
+            "`asin(x^2 + 1)` is real only where `x^2 + 1` is 1, at isolated points, so it has \
+             no derivative",
+        ),
+        (
+            "x + acos(-sec(x))",
+            "`acos(-sec(x))` is real only where `-sec(x)` is -1 or 1, at isolated points, so it \
+             has no derivative",
+        ),
     ];
     for (text, message) in cases {
         check(text, &["--", text], Vec::new(), fails(message));

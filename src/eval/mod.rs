@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use crate::expr::{Expr, Func, Kind, Symbol};
 
-pub use domain::undefined_subexpression;
+pub use domain::{Undefined, undefined_subexpression};
 pub use dual::{Dual, eval_dual};
 pub use exact::eval_exact;
 pub use precise::{MAX_PRECISION_BITS, Precise, REFERENCE_BITS, eval_precise};
