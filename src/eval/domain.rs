@@ -598,6 +598,59 @@ mod tests {
         }
     }
 
+    /// Whatever is refused has no value at any of many random points: generated formulas,
+    /// and the refused cases of the tests above.
+    #[test]
+    fn refused_subexpressions_have_no_value_at_random_points() {
+        let mut rng = crate::eval::range::formulas::Rng::new(7);
+        let mut texts: Vec<String> = (0..3000)
+            .map(|_| crate::eval::range::formulas::formula(&mut rng))
+            .collect();
+        texts.extend(
+            [
+                "asin(x^2 + 1)",
+                "acos(cosh(x^3))",
+                "sqrt(sin(x) - 1)",
+                "asin(sec(x))",
+                "acos(-csc(x^2 + 1))",
+                "ln(-x^2 - y^2)",
+                "atanh(cosh(x))",
+                "(-2*x^2 + x - 2)^(3/2)",
+                "acos(x^2 - 4*x + 5)",
+                "sqrt(-x^2 + 2*x - 1)",
+            ]
+            .map(String::from),
+        );
+        let mut refused = 0;
+        for text in &texts {
+            let Ok(e) = parse(text) else { continue };
+            let Some(bad) = undefined_subexpression(&e) else {
+                continue;
+            };
+            refused += 1;
+            let at = bad.at();
+            for k in 0..300 {
+                let mut env = Env::new();
+                for name in ["x", "y", "z", "a"] {
+                    let t = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+                    // Near the integers and far out as well.
+                    env.set(
+                        name,
+                        if k % 3 == 0 {
+                            (t * 8.0).round() - 4.0
+                        } else {
+                            -30.0 + 60.0 * t
+                        },
+                    );
+                }
+                let value = crate::eval::eval(at, &env);
+                let isolated_hit = matches!(bad, Undefined::Isolated { .. }) && k % 3 == 0;
+                assert!(value.is_err() || isolated_hit, "{text}: {at} = {value:?}");
+            }
+        }
+        assert!(refused >= 10, "{refused}");
+    }
+
     #[test]
     fn near_misses_of_isolated_points_pass() {
         for text in [

@@ -371,6 +371,11 @@ fn call_range(f: Func, r: Range) -> Range {
     }
 }
 
+/// The generators of formula text the integration tests use.
+#[cfg(test)]
+#[path = "../../tests/common/formulas.rs"]
+pub(crate) mod formulas;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,6 +424,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    use super::formulas;
+
+    /// The same over generated formulas of the corpus's kinds, at random points: the exact
+    /// ends must hold too.
+    #[test]
+    fn ranges_hold_every_value_of_generated_formulas() {
+        let mut rng = formulas::Rng::new(20261129);
+        let mut checked = 0;
+        for _ in 0..400 {
+            let text = formulas::formula(&mut rng);
+            let Ok(e) = parse(&text) else { continue };
+            let nodes = e.postorder();
+            let mut ranges: Values<Range> = Values::default();
+            for node in &nodes {
+                let r = node_range(node, |c| ranges[&c.id()]);
+                ranges.insert(node.id(), r);
+            }
+            for _ in 0..20 {
+                let mut env = Env::new();
+                for name in ["x", "y", "z", "a"] {
+                    let t = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+                    env.set(name, -6.0 + 12.0 * t);
+                }
+                for node in &nodes {
+                    if let Ok(v) = eval(node, &env) {
+                        let r = ranges[&node.id()];
+                        assert!(
+                            r.lo <= v && v <= r.hi,
+                            "{node} = {v} outside {r:?} ({text})"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 50_000, "{checked}");
     }
 
     fn range_of(text: &str) -> Range {
