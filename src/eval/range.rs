@@ -383,6 +383,33 @@ mod tests {
     use crate::eval::{Env, eval};
     use crate::parse;
 
+    /// Every node of `e`, children first, and its range.
+    fn all_ranges(e: &Expr) -> (Vec<Expr>, Values<Range>) {
+        let nodes = e.postorder();
+        let mut ranges: Values<Range> = Values::default();
+        for node in &nodes {
+            let r = node_range(node, |c| ranges[&c.id()]);
+            ranges.insert(node.id(), r);
+        }
+        (nodes, ranges)
+    }
+
+    /// Asserts that every node with a value at `env` has it within its range; how many had.
+    fn assert_within(nodes: &[Expr], ranges: &Values<Range>, env: &Env, text: &str) -> usize {
+        let mut checked = 0;
+        for node in nodes {
+            if let Ok(v) = eval(node, env) {
+                let r = ranges[&node.id()];
+                assert!(
+                    r.lo <= v && v <= r.hi,
+                    "{node} = {v} outside {r:?} ({text})"
+                );
+                checked += 1;
+            }
+        }
+        checked
+    }
+
     /// Every value at many points lies in the range of each subexpression.
     #[test]
     fn ranges_hold_every_value() {
@@ -402,63 +429,34 @@ mod tests {
             "(x^2 - 2*x + 2)*(3*y^2 + y/7 - 1/3)",
         ] {
             let e = parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
-            let mut ranges: Values<Range> = Values::default();
-            let nodes = e.postorder();
-            for node in &nodes {
-                let r = node_range(node, |c| ranges[&c.id()]);
-                ranges.insert(node.id(), r);
-            }
+            let (nodes, ranges) = all_ranges(&e);
             for i in 0..400 {
                 let t = f64::from(i) / 400.0;
                 let mut env = Env::new();
                 env.set("x", -20.0 + 40.0 * t);
                 env.set("y", 7.0 * (t * 97.0).sin());
-                for node in &nodes {
-                    if let Ok(v) = eval(node, &env) {
-                        let r = ranges[&node.id()];
-                        assert!(
-                            r.lo <= v && v <= r.hi,
-                            "{node} = {v} outside {r:?} ({text})"
-                        );
-                    }
-                }
+                assert_within(&nodes, &ranges, &env, text);
             }
         }
     }
-
-    use super::formulas;
 
     /// The same over generated formulas of the corpus's kinds, at random points: the exact
     /// ends must hold too.
     #[test]
     fn ranges_hold_every_value_of_generated_formulas() {
-        let mut rng = formulas::Rng::new(20261129);
+        let mut rng = super::formulas::Rng::new(20261129);
         let mut checked = 0;
         for _ in 0..400 {
-            let text = formulas::formula(&mut rng);
+            let text = super::formulas::formula(&mut rng);
             let Ok(e) = parse(&text) else { continue };
-            let nodes = e.postorder();
-            let mut ranges: Values<Range> = Values::default();
-            for node in &nodes {
-                let r = node_range(node, |c| ranges[&c.id()]);
-                ranges.insert(node.id(), r);
-            }
+            let (nodes, ranges) = all_ranges(&e);
             for _ in 0..20 {
                 let mut env = Env::new();
                 for name in ["x", "y", "z", "a"] {
                     let t = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
                     env.set(name, -6.0 + 12.0 * t);
                 }
-                for node in &nodes {
-                    if let Ok(v) = eval(node, &env) {
-                        let r = ranges[&node.id()];
-                        assert!(
-                            r.lo <= v && v <= r.hi,
-                            "{node} = {v} outside {r:?} ({text})"
-                        );
-                        checked += 1;
-                    }
-                }
+                checked += assert_within(&nodes, &ranges, &env, &text);
             }
         }
         assert!(checked > 50_000, "{checked}");
@@ -466,12 +464,7 @@ mod tests {
 
     fn range_of(text: &str) -> Range {
         let e = parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
-        let mut ranges: Values<Range> = Values::default();
-        for node in e.postorder() {
-            let r = node_range(&node, |c| ranges[&c.id()]);
-            ranges.insert(node.id(), r);
-        }
-        ranges[&e.id()]
+        all_ranges(&e).1[&e.id()]
     }
 
     #[test]
@@ -502,12 +495,6 @@ mod tests {
     #[test]
     fn a_whole_exponent_beyond_i64_proves_nothing() {
         // Odd or even? `x^(10^20 + 1)` is negative for negative `x`.
-        let e = parse("x^100000000000000000001").expect("parses");
-        let mut ranges: Values<Range> = Values::default();
-        for node in e.postorder() {
-            let r = node_range(&node, |c| ranges[&c.id()]);
-            ranges.insert(node.id(), r);
-        }
-        assert_eq!(ranges[&e.id()], Range::ALL);
+        assert_eq!(range_of("x^100000000000000000001"), Range::ALL);
     }
 }
