@@ -16,7 +16,7 @@
 //!   it. Poles (`cot(pi - pi)`-like values that are zero only mathematically) cannot be told
 //!   from small numbers by evaluating, so only their exact forms are refused.
 
-use super::range::{Range, node_range};
+use super::range::{Range, node_range, outside_unit_of};
 use super::table::{apply, power};
 use super::{Env, REFERENCE_BITS, Values, eval_precise, node_value};
 use crate::expr::{Constant, Expr, Func, Kind};
@@ -207,7 +207,7 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
     let Some((argument, domain)) = argument_and_domain(node) else {
         return Real::Somewhere;
     };
-    let reciprocal_of = secant_like(argument);
+    let reciprocal_of = outside_unit_of(argument);
     let r = known.get(&argument.id()).map_or(Range::ALL, |k| k.range);
     let mut values = Vec::new();
     for piece in pieces_met(r, reciprocal_of.is_some()) {
@@ -302,18 +302,6 @@ fn pieces_met(r: Range, outside_unit: bool) -> impl Iterator<Item = &'static Pie
     })
 }
 
-/// `u` when `e` is `sec(u)`, `csc(u)` or the negation of either.
-fn secant_like(e: &Expr) -> Option<&Expr> {
-    let call = match e.kind() {
-        Kind::Mul(xs) if xs.len() == 2 && xs[0].is_int(-1) => &xs[1],
-        _ => e,
-    };
-    match call.kind() {
-        Kind::Call(Func::Sec | Func::Csc, u) => Some(u),
-        _ => None,
-    }
-}
-
 /// Whether `node` is analytic for every real value of its symbols, its children being so
 /// when they are in `analytic`: numbers, constants, symbols, sums, products, whole
 /// non-negative powers, and the functions analytic on the whole line. The zero set of such
@@ -330,7 +318,10 @@ fn is_analytic(node: &Expr, known: &Values<Known>) -> bool {
         }
         Kind::Call(f, a) => {
             use Func::*;
-            matches!(f, Exp | Sin | Cos | Sinh | Cosh | Tanh | Atan | Asinh) && all(a)
+            matches!(
+                f,
+                Exp | Sin | Cos | Sinh | Cosh | Tanh | Sech | Atan | Asinh
+            ) && all(a)
         }
         Kind::Undef { .. } => false,
     }

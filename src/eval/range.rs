@@ -230,6 +230,19 @@ fn exact_value_at(at: f64, value: f64) -> bool {
     special(at) && special(value)
 }
 
+/// `u` when `e` is `sec(u)`, `csc(u)` or the negation of either: a value never inside
+/// `(-1, 1)`, which a [`Range`] (one interval, here all reals) cannot say.
+pub(crate) fn outside_unit_of(e: &Expr) -> Option<&Expr> {
+    let call = match e.kind() {
+        Kind::Mul(xs) if xs.len() == 2 && xs[0].is_int(-1) => &xs[1],
+        _ => e,
+    };
+    match call.kind() {
+        Kind::Call(Func::Sec | Func::Csc, u) => Some(u),
+        _ => None,
+    }
+}
+
 /// The exact range of a sum that is a quadratic in one symbol, `a*x^2 + b*x + c` with
 /// `a != 0`: from its vertex value `c - b^2/(4a)`, computed exactly. Intervals alone lose
 /// that the terms move together (`x^2 - 2*x + 2` would be all reals; it is `>= 1`).
