@@ -244,11 +244,14 @@ impl Budget {
 /// budget as it is finished.
 fn derivative(e: &Expr, var: &str, budget: &mut Budget) -> Result<Expr, PassError> {
     // Derivatives of finished nodes whose parent is not finished yet, in order.
-    let mut done: Vec<Expr> = Vec::new();
+    // Room for a formula of the usual size, so that the walk does not grow them step by step.
+    let mut done: Vec<Expr> = Vec::with_capacity(16);
     // Keyed by node identity; `e` keeps every key alive for the whole pass.
     let mut memo: FxHashMap<usize, Expr> = FxHashMap::default();
+    memo.reserve(16);
     // Each entry: a node and the index of its next child to visit.
-    let mut stack: Vec<(&Expr, usize)> = vec![(e, 0)];
+    let mut stack: Vec<(&Expr, usize)> = Vec::with_capacity(16);
+    stack.push((e, 0));
     while let Some((node, next)) = stack.last_mut() {
         let node: &Expr = node;
         if let Some(child) = node.nth_child(*next) {
@@ -364,7 +367,7 @@ fn product_rule(
     derivatives: &[Expr],
     budget: &mut Budget,
 ) -> Result<Expr, PassError> {
-    let mut terms = Vec::new();
+    let mut terms = Vec::with_capacity(derivatives.len());
     for (i, df) in derivatives.iter().enumerate() {
         if df.is_int(0) {
             continue;
