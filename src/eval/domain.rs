@@ -1,8 +1,8 @@
-//! Inputs that are undefined everywhere: what the pipeline refuses before differentiating.
+//! Inputs with no derivative anywhere: what the pipeline refuses before differentiating.
 //!
 //! The canonical constructors keep `1/0`, `ln(-2)` or `asin(pi)` unevaluated, and a
 //! derivative can lose them (`d/dx cot(x - x)` is `-csc(0)^2*0 = 0`), so the command line asks
-//! first. Two kinds are found, both read from the one table of real functions the evaluators
+//! first. Four kinds are found, all read from the one table of real functions the evaluators
 //! share (`table.rs`), so the domains are written down once:
 //! - forms undefined as they stand: a number to a power that has no real value (`0^-1`,
 //!   `(-1)^(1/2)`), a function at an integer where the table has no value (`ln(0)`,
@@ -14,7 +14,11 @@
 //!   the constant is refused only when the table has no value a [`MARGIN`] either side of
 //!   it: `asin(sqrt(2)*cos(pi/4))`, exactly `asin(1)`, is kept whatever rounding makes of
 //!   it. Poles (`cot(pi - pi)`-like values that are zero only mathematically) cannot be told
-//!   from small numbers by evaluating, so only their exact forms are refused.
+//!   from small numbers by evaluating, so only their exact forms are refused;
+//! - functions whose argument's [`Range`] misses their domain: `ln(-x^2 - 1)`, `ln(-x^2)`;
+//! - functions whose argument's range meets their domain only at an end, the argument being
+//!   analytic and not constant, so that they are real only at isolated points:
+//!   `asin(x^2 + 1)`, `acos(cosh(x))` ([`Undefined::Isolated`]).
 
 use super::range::{Range, node_range, outside_unit_of};
 use super::table::{apply, power};
@@ -33,6 +37,8 @@ struct Known {
     range: Range,
     /// Whether it is analytic for every real value of its symbols ([`is_analytic`]).
     analytic: bool,
+    /// Its `f64` value, when it is a constant that has one.
+    value: Option<f64>,
 }
 
 /// Why a formula has no derivative anywhere: found by [`undefined_subexpression`].
@@ -102,9 +108,6 @@ impl std::fmt::Display for Undefined {
 /// );
 /// ```
 pub fn undefined_subexpression(e: &Expr) -> Option<Undefined> {
-    // The f64 values of the constant nodes seen so far; a node is constant when it has a
-    // value here, so a symbol anywhere below keeps it (and its parents) out.
-    let mut constants: Values<f64> = Values::default();
     let nodes = e.postorder();
     let mut known: Values<Known> = Values::default();
     known.reserve(nodes.len());
@@ -123,30 +126,41 @@ pub fn undefined_subexpression(e: &Expr) -> Option<Undefined> {
             }
             Real::Somewhere => {}
         }
+        let value = match constant_value(&node, &known) {
+            Ok(value) => value,
+            Err(()) => return Some(Undefined::Everywhere(node)),
+        };
         let range = node_range(&node, |c| {
             known.get(&c.id()).map_or(Range::ALL, |k| k.range)
         });
         let analytic = is_analytic(&node, &known);
-        known.insert(node.id(), Known { range, analytic });
-        if matches!(node.kind(), Kind::Sym(_) | Kind::Undef { .. })
-            || !node.children().all(|c| constants.contains_key(&c.id()))
-        {
-            continue;
-        }
-        let value = node_value(
-            &node,
-            |c| constants.get(&c.id()).copied().unwrap_or(f64::NAN),
-            |_| None,
+        known.insert(
+            node.id(),
+            Known {
+                range,
+                analytic,
+                value,
+            },
         );
-        match value {
-            Ok(v) if v.is_finite() => {
-                constants.insert(node.id(), v);
-            }
-            Err(_) if clearly_outside(&node) => return Some(Undefined::Everywhere(node)),
-            _ => {}
-        }
     }
     None
+}
+
+/// The `f64` value of `node` when it is a constant whose children all have values: `None`
+/// when it is not constant (a symbol anywhere below keeps it and its parents out) or has no
+/// finite value, an error when it has none because it is clearly outside a domain.
+fn constant_value(node: &Expr, known: &Values<Known>) -> Result<Option<f64>, ()> {
+    let value_of = |c: &Expr| known.get(&c.id()).and_then(|k| k.value);
+    if matches!(node.kind(), Kind::Sym(_) | Kind::Undef { .. })
+        || !node.children().all(|c| value_of(c).is_some())
+    {
+        return Ok(None);
+    }
+    match node_value(node, |c| value_of(c).unwrap_or(f64::NAN), |_| None) {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        Err(_) if clearly_outside(node) => Err(()),
+        _ => Ok(None),
+    }
 }
 
 /// The real domain of a function of one argument, or of a number power of a base.
@@ -237,6 +251,11 @@ struct Piece {
 }
 
 impl Piece {
+    /// The piece from `start` to `end` (equal for a point), with `point` in it.
+    const fn new(start: f64, end: f64, point: f64) -> Piece {
+        Piece { start, end, point }
+    }
+
     fn is_point(&self) -> bool {
         self.start == self.end
     }
@@ -252,41 +271,13 @@ impl Piece {
 
 /// The pieces of the line cut at `-1`, `0` and `1`.
 const PIECES: [Piece; 7] = [
-    Piece {
-        start: f64::NEG_INFINITY,
-        end: -1.0,
-        point: -2.0,
-    },
-    Piece {
-        start: -1.0,
-        end: -1.0,
-        point: -1.0,
-    },
-    Piece {
-        start: -1.0,
-        end: 0.0,
-        point: -0.5,
-    },
-    Piece {
-        start: 0.0,
-        end: 0.0,
-        point: 0.0,
-    },
-    Piece {
-        start: 0.0,
-        end: 1.0,
-        point: 0.5,
-    },
-    Piece {
-        start: 1.0,
-        end: 1.0,
-        point: 1.0,
-    },
-    Piece {
-        start: 1.0,
-        end: f64::INFINITY,
-        point: 2.0,
-    },
+    Piece::new(f64::NEG_INFINITY, -1.0, -2.0),
+    Piece::new(-1.0, -1.0, -1.0),
+    Piece::new(-1.0, 0.0, -0.5),
+    Piece::new(0.0, 0.0, 0.0),
+    Piece::new(0.0, 1.0, 0.5),
+    Piece::new(1.0, 1.0, 1.0),
+    Piece::new(1.0, f64::INFINITY, 2.0),
 ];
 
 /// The pieces that `r` meets (an open piece when it overlaps its inside, a point piece when

@@ -32,8 +32,7 @@ impl Range {
     /// `[lo, hi]` widened outward past any rounding of the computation that gave it; `ALL`
     /// when an end is not a number (`0 * inf`, `inf - inf`).
     fn new(lo: f64, hi: f64) -> Range {
-        let out = |v: f64| v.abs() * 1e-12 + 1e-300;
-        Range::exact(lo - out(lo), hi + out(hi))
+        Range::exact(widened(lo, Side::Lo), widened(hi, Side::Hi))
     }
 
     /// `[lo, hi]` from ends that were computed without rounding (or rounded outward already);
@@ -220,11 +219,12 @@ fn widened(value: f64, side: Side) -> f64 {
     }
 }
 
-/// Whether a value of one of the functions ranges are taken through (powers, `exp`, `sinh`,
-/// `cosh`, `tanh`, `atan`, `asinh`, `ln`, `asin`, `acos`, `acosh`, `atanh`) is exact: at `0`, `+-1` and
-/// `+-inf` these take only values (or limits) that are themselves `0`, `+-1` or `+-inf`
-/// exactly, or values like `e` and `pi/2` that are not; so a result among those values at
-/// such a point is the true one (`exp(0) = 1`, `ln(1) = 0`, `tanh(inf) = 1`, `0^3 = 0`).
+/// Whether a value of one of the functions ranges are taken through (powers, `exp`,
+/// `sinh`, `cosh`, `tanh`, `atan`, `asinh`, `ln`, `asin`, `acos`, `acosh`, `atanh`) is
+/// exact: at `0`, `+-1` and `+-inf` these take only values (or limits) that are themselves
+/// `0`, `+-1` or `+-inf` exactly, or values like `e` and `pi/2` that are not; so a result
+/// among those values at such a point is the true one (`exp(0) = 1`, `ln(1) = 0`,
+/// `tanh(inf) = 1`, `0^3 = 0`).
 fn exact_value_at(at: f64, value: f64) -> bool {
     let special = |v: f64| v == 0.0 || v.abs() == 1.0 || v.is_infinite();
     special(at) && special(value)
@@ -278,21 +278,19 @@ fn quadratic_range(terms: &[Expr]) -> Option<Range> {
         return None;
     }
     let vertex = c.sub(&b.mul(&b).div(&a.mul(&Number::int(4)))?);
-    let v = vertex.to_f64();
-    if !v.is_finite() {
+    if !vertex.to_f64().is_finite() {
         return None;
     }
-    let end = |side| {
-        if exact_in_f64(&vertex) {
-            v
-        } else {
-            widened(v, side)
-        }
-    };
     Some(match a.is_positive() {
-        true => Range::exact(end(Side::Lo), f64::INFINITY),
-        false => Range::exact(f64::NEG_INFINITY, end(Side::Hi)),
+        true => Range::exact(number_end(&vertex, Side::Lo), f64::INFINITY),
+        false => Range::exact(f64::NEG_INFINITY, number_end(&vertex, Side::Hi)),
     })
+}
+
+/// A finite number as an end: itself when it is an `f64` exactly, else widened.
+fn number_end(n: &crate::num::Number, side: Side) -> f64 {
+    let v = n.to_f64();
+    if exact_in_f64(n) { v } else { widened(v, side) }
 }
 
 /// Whether `n` is an `f64` exactly: a numerator of at most 53 bits over a power of two.
@@ -309,8 +307,7 @@ pub(crate) fn node_range(node: &Expr, of: impl Fn(&Expr) -> Range) -> Range {
         Kind::Num(n) => {
             let v = n.to_f64();
             match v.is_finite() {
-                true if exact_in_f64(n) => Range::exact(v, v),
-                true => Range::new(v, v),
+                true => Range::exact(number_end(n, Side::Lo), number_end(n, Side::Hi)),
                 // Beyond `f64`: only its sign is sure.
                 false if v > 0.0 => Range::new(f64::MAX, f64::INFINITY),
                 false => Range::new(f64::NEG_INFINITY, -f64::MAX),
