@@ -64,8 +64,8 @@ fn parse_group(c: &mut Criterion) {
     group.finish();
 }
 
-/// Differentiation of parsed input: per corpus formula, the logistic map (linear in n),
-/// a long sum and a long product.
+/// Differentiation of parsed input: per corpus formula, the logistic map (its DAG is linear in
+/// n, its canonical products hold about n factors each), a long sum and a long product.
 fn diff_group(c: &mut Criterion) {
     let mut group = c.benchmark_group("diff");
     let corpus = workloads::textbook_parsed();

@@ -551,11 +551,27 @@ impl Expr {
     fn cmp_shallow(&self, other: &Expr) -> Ordering {
         match node_order(self, other) {
             NodeOrder::Decided(decided) => decided,
-            NodeOrder::Lists(xs, ys) => xs.iter().cmp(ys.iter()),
+            NodeOrder::Lists(xs, ys) => cmp_lists(xs, ys),
             NodeOrder::Two((a1, b1), (a2, b2)) => a1.cmp(b1).then_with(|| a2.cmp(b2)),
             NodeOrder::One(a, b) => a.cmp(b),
         }
     }
+}
+
+/// Two child lists in the canonical order: element by element, then by length. Children that
+/// are the same node are skipped by pointer: sums and products built from one another
+/// (`l(k)` and `1 - l(k)` in the logistic map) share most of their children.
+fn cmp_lists(xs: &[Expr], ys: &[Expr]) -> Ordering {
+    for (x, y) in xs.iter().zip(ys) {
+        if Arc::ptr_eq(&x.0, &y.0) {
+            continue;
+        }
+        match x.cmp(y) {
+            Ordering::Equal => {}
+            decided => return decided,
+        }
+    }
+    xs.len().cmp(&ys.len())
 }
 
 /// What the canonical order of two nodes depends on: their own data decides, or their
