@@ -24,9 +24,34 @@ pub const KEEP: usize = 4;
 /// children's best forms are combined.
 const MAX_VARIANTS: usize = 48;
 
-/// The analysis. It has no state of its own.
-#[derive(Default)]
-pub struct Best;
+/// The analysis. Its only state is a budget: how many more times a class's forms may change.
+///
+/// Each change strictly improves a class's forms in [`Expr::simpler`]'s order, so changes
+/// end; but the chain can be long past any use: with `x/3` in the class of `x*(1/3)` and
+/// `cosh(asinh(u))` in the class of `sqrt(u^2 + 1)`, a runner-up of one size took every
+/// exponent `k` in turn (`cosh(asinh(x/3))^k/(3*(x^2/9 + 1)^(k/2))`), and egg's rebuild,
+/// which no limit of the runner interrupts, went on for hours. Once the budget is spent,
+/// classes keep the forms they have (each is still equal to its class, so answers stay
+/// right) and the run reports [`Best::exhausted`].
+pub struct Best {
+    changes_left: usize,
+    exhausted: bool,
+}
+
+impl Best {
+    /// An analysis that lets classes' forms change at most `changes` times in all.
+    pub fn with_budget(changes: usize) -> Best {
+        Best {
+            changes_left: changes,
+            exhausted: false,
+        }
+    }
+
+    /// Whether the budget ran out: some class may have missed a smaller form.
+    pub fn exhausted(&self) -> bool {
+        self.exhausted
+    }
+}
 
 /// The smallest expressions known for an e-class, best first, distinct, at most [`KEEP`].
 #[derive(Clone, Debug, PartialEq)]
@@ -77,9 +102,16 @@ impl Analysis<Math> for Best {
     }
 
     fn merge(&mut self, to: &mut Forms, from: Forms) -> DidMerge {
+        if self.changes_left == 0 {
+            self.exhausted = true;
+            return DidMerge(false, false);
+        }
         let merged = Forms::from_candidates(to.0.iter().chain(&from.0).cloned().collect());
         let to_changed = merged != *to;
         let from_changed = merged != from;
+        if to_changed {
+            self.changes_left -= 1;
+        }
         *to = merged;
         DidMerge(to_changed, from_changed)
     }

@@ -78,6 +78,10 @@ pub enum StopReason {
     NodeLimit(usize),
     /// The wall-clock safety net was reached (a bug or a pathological input).
     TimeLimit,
+    /// The e-classes' forms changed as many times in all as the e-graph may have nodes
+    /// (the corpora need at most a few hundred changes; this bounds the e-graph's rebuild,
+    /// which egg does not interrupt for any other limit).
+    AnalysisLimit,
     /// The input was too large to simplify (tree nodes, limit).
     TooLarge(u64, u64),
 }
@@ -89,6 +93,7 @@ impl fmt::Display for StopReason {
             StopReason::IterationLimit(n) => write!(f, "iteration limit ({n})"),
             StopReason::NodeLimit(n) => write!(f, "node limit ({n})"),
             StopReason::TimeLimit => f.write_str("time limit"),
+            StopReason::AnalysisLimit => f.write_str("analysis limit"),
             StopReason::TooLarge(size, limit) => {
                 write!(f, "input too large ({size} tree nodes, limit {limit})")
             }
@@ -187,9 +192,13 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
             time: limits.time.saturating_sub(start.elapsed()),
             ..limits.clone()
         };
-        let other = saturate(&written, &rest, written_steps);
+        let mut other = saturate(&written, &rest, written_steps);
         let mut steps = std::mem::take(&mut run.steps);
         let composed = inverses_written_out(&run.expr, &mut steps);
+        // A limit either run hit is reported, whichever answer is kept.
+        if other.stop == StopReason::Saturated {
+            other.stop = run.stop.clone();
+        }
         run = if better(&other.expr, &composed).is_le() {
             other
         } else {
@@ -233,18 +242,22 @@ struct Run {
 /// Saturates an e-graph holding `e` within `limits` and extracts the answer; `steps` are
 /// rewrites already made on the way to `e`, logged before the run's own.
 fn saturate(e: &Expr, limits: &Limits, steps: Vec<Step>) -> Run {
-    let mut egraph: EGraph<Math, Best> = EGraph::new(Best);
-    let (root, ids) = add_expr_with_ids(&mut egraph, e);
+    let mut runner: Runner<Math, Best> = Runner::new(Best::with_budget(limits.nodes));
+    let (root, ids) = add_expr_with_ids(&mut runner.egraph, e);
     let boundaries: Vec<Id> = polynomial_boundaries(e)
         .iter()
         .filter_map(|b| ids.get(&b.id()).copied())
         .collect();
     let log = Arc::new(Mutex::new(steps));
-    let runner = Runner::default()
-        .with_egraph(egraph)
+    let runner = runner
         .with_node_limit(limits.nodes)
         .with_iter_limit(limits.iterations)
         .with_time_limit(limits.time)
+        .with_hook(|runner| match runner.egraph.analysis.exhausted() {
+            // Rules would only search classes whose forms no longer change.
+            true => Err("analysis limit".to_owned()),
+            false => Ok(()),
+        })
         .run(&rewrites(&boundaries, &log));
     let best = extract::consistent(
         runner.egraph[runner.egraph.find(root)].data.best(),
@@ -256,6 +269,7 @@ fn saturate(e: &Expr, limits: &Limits, steps: Vec<Step>) -> Run {
         e.clone()
     };
     let stop = match &runner.stop_reason {
+        _ if runner.egraph.analysis.exhausted() => StopReason::AnalysisLimit,
         Some(egg::StopReason::IterationLimit(n)) => StopReason::IterationLimit(*n),
         Some(egg::StopReason::NodeLimit(n)) => StopReason::NodeLimit(*n),
         Some(egg::StopReason::TimeLimit(_)) => StopReason::TimeLimit,
@@ -482,6 +496,10 @@ mod tests {
         );
         assert_eq!(simplified(&(x().sin() / x().cos())), x().tan());
         assert_eq!(simplified(&(x().exp() * (-x()).exp())), Expr::one());
+        // `e` is `exp(1)` to the rule that joins exponentials.
+        let e = || Expr::constant(crate::expr::Constant::E);
+        assert_eq!(simplified(&(e() * (-Expr::one()).exp())), Expr::one());
+        assert_eq!(simplified(&(e() * (x() - 1).exp())), x().exp());
         assert_eq!(
             simplified(&(x().cos().pow(2) - x().sin().pow(2))),
             (Expr::int(2) * x()).cos()
@@ -499,6 +517,22 @@ mod tests {
         let e = parsed("(tan(x)^2 + 1)/sec(x) - tan(x)^2/sec(x)");
         assert_eq!(simplified(&e), x().cos());
         assert_eq!(simplified(&parsed("tan(x)/sec(x)")), x().sin());
+    }
+
+    #[test]
+    fn a_long_chain_of_runners_up_ends_at_the_analysis_limit() {
+        // `x/3` sits in the class of `x*(1/3)` and `cosh(asinh(x/3))` in the class of
+        // `sqrt(x^2/9 + 1)`: a runner-up of one size took every exponent `k` in turn,
+        // `cosh(asinh(x/3))^k/(3*(x^2/9 + 1)^(k/2))`, in egg's rebuild, for hours.
+        let e = parsed("cosh(asinh(x/3))/(3*sqrt(x^2/9 + 1))");
+        let first_run = saturate(&e, &Limits::default(), Vec::new());
+        assert_eq!(first_run.stop, StopReason::AnalysisLimit);
+        assert_eq!(first_run.expr, Expr::int(1) / Expr::int(3));
+        // The answer comes from the run with `cosh(asinh(u))` written out; the report says
+        // that a limit was hit on the way.
+        let both = simplify(&e, &Limits::default());
+        assert_eq!(both.expr, Expr::int(1) / Expr::int(3));
+        assert_eq!(both.report.stop, StopReason::AnalysisLimit);
     }
 
     #[test]
