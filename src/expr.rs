@@ -1298,6 +1298,8 @@ fn exact_value(f: Func, arg: &Expr) -> Option<Expr> {
         _ if n.is_one() => match f {
             Ln | Acos | Acosh | Asech => Expr::zero(),
             Asec => Expr::zero(),
+            // `e^u` is built as `exp(u)`; `exp(1)` is `e`, so that each value has one form.
+            Exp => Expr::constant(Constant::E),
             _ => return None,
         },
         _ => return None,
@@ -1500,6 +1502,14 @@ mod tests {
         assert_eq!(Expr::product([x(), Expr::zero()]), Expr::zero());
         assert_eq!(x().pow(1), x());
         assert_eq!(x().pow(0), Expr::one());
+    }
+
+    #[test]
+    fn e_has_one_form() {
+        let e = Expr::constant(Constant::E);
+        assert_eq!(Expr::one().exp(), e);
+        assert_eq!(e.clone().pow(x()), x().exp());
+        assert_eq!(e.ln(), Expr::one());
     }
 
     #[test]

@@ -46,6 +46,7 @@ const TRIGGERS: &[&str] = &[
     "ln(x^3)",
     "ln(x^4)",
     "exp(x)*exp(y)",
+    "e*exp(x - 1)*y",
     "exp(x + ln(x))",
     "exp(2*x - y)",
     "sin(x)^2 + cos(x)^2",

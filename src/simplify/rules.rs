@@ -9,7 +9,7 @@
 //! output is defined and equal. A rule that needs `u != 0` or `u > 0` asks [`sign`] and fires
 //! only on a proof. `tests/rules.rs` instantiates every rule at random points.
 
-use crate::expr::{Expr, Func, Kind};
+use crate::expr::{Constant, Expr, Func, Kind};
 use crate::num::Number;
 use crate::poly;
 
@@ -325,22 +325,24 @@ fn ln_power(e: &Expr) -> Vec<Expr> {
     }
 }
 
-/// `exp(a)*exp(b) = exp(a + b)`.
+/// `exp(a)*exp(b) = exp(a + b)`, with `e` read as `exp(1)`: `e*exp(x - 1) = exp(x)`.
 fn exp_merge(e: &Expr) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
     };
+    let exponent_of = |f: &Expr| match f.kind() {
+        Kind::Call(Func::Exp, a) => Some(a.clone()),
+        Kind::Const(Constant::E) => Some(Expr::one()),
+        _ => None,
+    };
     let (exps, rest): (Vec<Expr>, Vec<Expr>) = factors
         .iter()
         .cloned()
-        .partition(|f| matches!(f.kind(), Kind::Call(Func::Exp, _)));
+        .partition(|f| exponent_of(f).is_some());
     if exps.len() < 2 {
         return Vec::new();
     }
-    let exponent = Expr::sum(exps.iter().filter_map(|f| match f.kind() {
-        Kind::Call(_, a) => Some(a.clone()),
-        _ => None,
-    }));
+    let exponent = Expr::sum(exps.iter().filter_map(exponent_of));
     vec![Expr::product(rest.into_iter().chain([exponent.exp()]))]
 }
 
