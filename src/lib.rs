@@ -48,9 +48,9 @@ pub use diff::{
     gradient, hessian, jacobian,
 };
 pub use eval::{
-    Dual, Env, EvalError, EvalReason, MAX_PRECISION_BITS, Precise, REFERENCE_BITS, Undefined,
-    central_difference, eval, eval_dual, eval_exact, eval_precise, forward_difference,
-    reverse_gradient, undefined_subexpression,
+    Conflict, Dual, Env, EvalError, EvalReason, Interval, MAX_PRECISION_BITS, Need, Precise,
+    REFERENCE_BITS, Undefined, central_difference, eval, eval_dual, eval_exact, eval_precise,
+    forward_difference, reverse_gradient, undefined_subexpression,
 };
 pub use expr::{Constant, Expr, Func, Kind, Symbol, term_order};
 pub use num::Number;

@@ -236,6 +236,11 @@ fn undefined_values_are_named() {
             "`acos(-sec(x))` is real only where `-sec(x)` is -1 or 1, at isolated points, so it \
              has no derivative",
         ),
+        (
+            "sqrt(x - 3) + ln(-x)",
+            "`sqrt(x - 3)` is real on an interval only where x >= 3, and `ln(-x)` only where \
+             x < 0: together they are real on no interval, so there is no derivative",
+        ),
     ];
     for (text, message) in cases {
         check(text, &["--", text], Vec::new(), fails(message));

@@ -11,6 +11,7 @@
 //! division by zero or an overflow is an [`EvalError`] naming the subexpression that failed,
 //! never a NaN or an infinity in the result.
 
+mod bounds;
 mod domain;
 mod dual;
 mod exact;
@@ -23,6 +24,7 @@ use std::collections::HashMap;
 
 use crate::expr::{Expr, Func, Kind, Symbol};
 
+pub use bounds::{Conflict, Interval, Need};
 pub use domain::{Undefined, undefined_subexpression};
 pub use dual::{Dual, eval_dual};
 pub use exact::eval_exact;

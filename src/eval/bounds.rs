@@ -1,0 +1,302 @@
+//! Where each symbol must lie for a formula to be real on an interval, read from the
+//! arguments that are linear in one symbol: `ln(a*x + b)` needs `a*x + b > 0`, an even root
+//! `>= 0`, `asin` and `acos` `-1 <= .. <= 1`, `atanh` `-1 < .. < 1`, `acosh` `>= 1`, and a
+//! power whose exponent varies with the base's symbol alone a positive base (with a negative
+//! base it is real at most where the exponent takes particular rational values, never on a
+//! whole interval). Each need is an
+//! interval of the symbol; when the needs of two subexpressions leave a symbol no interval
+//! (`x^x*ln(-x)`: `x > 0` and `x < 0`; `sqrt(x)*sqrt(-x)`: only `x = 0`), the formula is real
+//! on no interval and has no derivative anywhere.
+//!
+//! Needs are only read where they are exact (rational coefficients, one symbol), so a
+//! conflict found is a proof; many are not found (`ln(x^2 - 1)*asin(x)`).
+
+use std::cmp::Ordering;
+
+use rustc_hash::FxHashMap;
+
+use crate::expr::{Expr, Func, Kind, Symbol};
+use crate::num::Number;
+
+/// One end of an interval: its value, and whether the value itself is left out.
+#[derive(Clone, Debug, PartialEq)]
+struct End {
+    value: Number,
+    open: bool,
+}
+
+/// An interval of real numbers; a missing end is infinite. Never empty when built from one
+/// need.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interval {
+    lo: Option<End>,
+    hi: Option<End>,
+}
+
+impl Interval {
+    fn new(lo: Option<(i64, bool)>, hi: Option<(i64, bool)>) -> Interval {
+        let end = |(value, open): (i64, bool)| End {
+            value: Number::int(value),
+            open,
+        };
+        Interval {
+            lo: lo.map(end),
+            hi: hi.map(end),
+        }
+    }
+
+    /// The values `s` with `a*s + b` in `self` (`a` not zero).
+    fn solved(&self, a: &Number, b: &Number) -> Option<Interval> {
+        let end = |e: &End| {
+            Some(End {
+                value: e.value.sub(b).div(a)?,
+                open: e.open,
+            })
+        };
+        let lo = match &self.lo {
+            Some(e) => Some(end(e)?),
+            None => None,
+        };
+        let hi = match &self.hi {
+            Some(e) => Some(end(e)?),
+            None => None,
+        };
+        Some(if a.is_negative() {
+            Interval { lo: hi, hi: lo }
+        } else {
+            Interval { lo, hi }
+        })
+    }
+
+    /// Whether the interval holds more than one point.
+    fn has_interior(&self) -> bool {
+        match (&self.lo, &self.hi) {
+            (Some(lo), Some(hi)) => lo.value < hi.value,
+            _ => true,
+        }
+    }
+
+    /// The interval as a condition on `symbol`: `x > 0`, `-1 <= x <= 1`.
+    pub fn describe(&self, symbol: &str) -> String {
+        let sign = |open: bool| if open { "<" } else { "<=" };
+        match (&self.lo, &self.hi) {
+            (Some(lo), Some(hi)) => format!(
+                "{} {} {symbol} {} {}",
+                lo.value,
+                sign(lo.open),
+                sign(hi.open),
+                hi.value
+            ),
+            (Some(lo), None) => {
+                format!("{symbol} {} {}", if lo.open { ">" } else { ">=" }, lo.value)
+            }
+            (None, Some(hi)) => format!("{symbol} {} {}", sign(hi.open), hi.value),
+            (None, None) => format!("{symbol} is real"),
+        }
+    }
+}
+
+/// The tighter of two lower ends (`tighter_than` is `Greater`), or upper ends (`Less`).
+fn tighter(a: &End, b: &End, tighter_than: Ordering) -> bool {
+    match a.value.cmp(&b.value) {
+        Ordering::Equal => a.open && !b.open,
+        o => o == tighter_than,
+    }
+}
+
+/// A subexpression and the interval of one symbol outside which it is real on no interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Need {
+    /// The subexpression.
+    pub at: Expr,
+    /// The symbol's interval.
+    pub within: Interval,
+}
+
+/// Two needs on one symbol that leave it at most a point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    /// The symbol left without an interval.
+    pub symbol: Symbol,
+    /// The need with the tightest lower end.
+    pub first: Need,
+    /// The need with the tightest upper end.
+    pub second: Need,
+}
+
+/// The needs met so far, per symbol: the need with the tightest lower end and the one with
+/// the tightest upper end.
+#[derive(Default)]
+pub struct Bounds {
+    by_symbol: FxHashMap<Symbol, Narrowed>,
+}
+
+#[derive(Default)]
+struct Narrowed {
+    lo: Option<Need>,
+    hi: Option<Need>,
+}
+
+impl Bounds {
+    /// Adds what `node` needs, if it is one of the forms read (see the module documentation;
+    /// `varies` tells whether a power's exponent is analytic and not constant, so that it
+    /// takes irrational values on every interval). Returns the conflict when a symbol is left
+    /// no interval.
+    pub fn add(&mut self, node: &Expr, varies: impl Fn(&Expr) -> bool) -> Option<Conflict> {
+        let (argument, within) = argument_needs(node, varies)?;
+        let (symbol, a, b) = linear(argument)?;
+        if let Kind::Pow(_, exponent) = node.kind()
+            && exponent.as_num().is_none()
+            && exponent.free_symbols() != [symbol.clone()]
+        {
+            // `x^y` with `y = 2` is real for `x < 0`: the exponent must vary with the base's
+            // symbol alone, whatever the other symbols are.
+            return None;
+        }
+        let need = Need {
+            at: node.clone(),
+            within: within.solved(&a, &b)?,
+        };
+        let narrowed = self.by_symbol.entry(symbol.clone()).or_default();
+        let lo_of = |n: &Need| n.within.lo.clone();
+        let hi_of = |n: &Need| n.within.hi.clone();
+        if let Some(end) = lo_of(&need)
+            && narrowed
+                .lo
+                .as_ref()
+                .and_then(lo_of)
+                .is_none_or(|old| tighter(&end, &old, Ordering::Greater))
+        {
+            narrowed.lo = Some(need.clone());
+        }
+        if let Some(end) = hi_of(&need)
+            && narrowed
+                .hi
+                .as_ref()
+                .and_then(hi_of)
+                .is_none_or(|old| tighter(&end, &old, Ordering::Less))
+        {
+            narrowed.hi = Some(need);
+        }
+        let (Some(lo), Some(hi)) = (&narrowed.lo, &narrowed.hi) else {
+            return None;
+        };
+        let left = Interval {
+            lo: lo.within.lo.clone(),
+            hi: hi.within.hi.clone(),
+        };
+        (!left.has_interior() && lo.at != hi.at).then(|| Conflict {
+            symbol,
+            first: lo.clone(),
+            second: hi.clone(),
+        })
+    }
+}
+
+/// The argument of `node` and the interval it must lie in for `node` to be real on an
+/// interval.
+fn argument_needs(node: &Expr, varies: impl Fn(&Expr) -> bool) -> Option<(&Expr, Interval)> {
+    let open_up_from = |v| Interval::new(Some((v, true)), None);
+    match node.kind() {
+        Kind::Call(f, u) => {
+            let within = match f {
+                Func::Ln => open_up_from(0),
+                Func::Asin | Func::Acos => Interval::new(Some((-1, false)), Some((1, false))),
+                Func::Atanh => Interval::new(Some((-1, true)), Some((1, true))),
+                Func::Acosh => Interval::new(Some((1, false)), None),
+                _ => return None,
+            };
+            Some((u, within))
+        }
+        Kind::Pow(base, exp) => match exp.as_num() {
+            Some(n) => {
+                let even_root = n.denom().to_i64().is_some_and(|d| d % 2 == 0);
+                even_root.then(|| (base, Interval::new(Some((0, n.is_negative())), None)))
+            }
+            None => varies(exp).then(|| (base, open_up_from(0))),
+        },
+        _ => None,
+    }
+}
+
+/// `e` as `a*s + b` with `a` not zero: a symbol, a number times it, plus a number.
+fn linear(e: &Expr) -> Option<(Symbol, Number, Number)> {
+    let (term, b) = match e.kind() {
+        Kind::Add(xs) => match &xs[..] {
+            [term, number] => (term, number.as_num()?.clone()),
+            _ => return None,
+        },
+        _ => (e, Number::zero()),
+    };
+    let (a, rest) = term.split_coeff();
+    let symbol = rest.as_sym()?.clone();
+    (!a.is_zero()).then_some((symbol, a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    /// The first conflict among the nodes of `text`, exponents taken as varying when they
+    /// hold a symbol.
+    fn conflict(text: &str) -> Option<(String, String, String)> {
+        let e = parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
+        let mut bounds = Bounds::default();
+        e.postorder().iter().find_map(|node| {
+            let c = bounds.add(node, |x| !x.free_symbols().is_empty())?;
+            Some((
+                c.symbol.to_string(),
+                format!("{}: {}", c.first.at, c.first.within.describe(&c.symbol)),
+                format!("{}: {}", c.second.at, c.second.within.describe(&c.symbol)),
+            ))
+        })
+    }
+
+    #[test]
+    fn needs_that_leave_no_interval_conflict() {
+        let found = |text: &str| conflict(text).unwrap_or_else(|| panic!("{text}: none"));
+        assert_eq!(
+            found("x^x*ln(-x)"),
+            ("x".into(), "x^x: x > 0".into(), "ln(-x): x < 0".into())
+        );
+        assert_eq!(
+            found("sqrt(x)*sqrt(-x)"),
+            (
+                "x".into(),
+                "sqrt(x): x >= 0".into(),
+                "sqrt(-x): x <= 0".into()
+            )
+        );
+        assert_eq!(
+            found("asin(x - 3)*ln(2 - x) + y"),
+            (
+                "x".into(),
+                "asin(x - 3): 2 <= x <= 4".into(),
+                "ln(2 - x): x < 2".into()
+            )
+        );
+        assert_eq!(found("acosh(x)*atanh(2*x)").0, "x".to_string());
+        assert!(conflict("1/sqrt(x - 1) + ln(1 - x)").is_some());
+    }
+
+    #[test]
+    fn needs_that_leave_an_interval_pass() {
+        for text in [
+            "x^x*ln(x)",
+            "sqrt(x)*ln(x)",
+            "asin(x)*acos(x)*atanh(x)*sqrt(x)",
+            "sqrt(x - 1)*sqrt(2 - x)",
+            "ln(x)*ln(-y)",
+            "(-x)^3*ln(x)",
+            "(-x)^(1/3)*ln(x)",
+            "2^x*ln(-x)",
+            "x^y*ln(-x)",
+            "x^(x*y)*ln(-x)",
+            "acosh(x)*asin(x - 1)",
+            "acosh(2*x)*atanh(x)",
+        ] {
+            assert_eq!(conflict(text), None, "{text}");
+        }
+    }
+}
