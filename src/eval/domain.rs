@@ -497,6 +497,9 @@ mod tests {
             ("ln(-x^2 - y^2)", "ln(-x^2 - y^2)"),
             // A quadratic's range comes from its vertex.
             ("ln((-2*x^2 + x - 2)^(3/2))", "(-2*x^2 + x - 2)^(3/2)"),
+            // A constant written with `x`, seen with the numbers distributed.
+            ("asin(sqrt(3 + x - (x - 9)))", "asin(sqrt(x - (x - 9) + 3))"),
+            ("ln(x - (x + 1))*x", "ln(x - (x + 1))"),
         ] {
             assert_eq!(culprit(text).as_deref(), Some(bad), "{text}");
         }

@@ -13,7 +13,10 @@
 
 use std::f64::consts::{FRAC_PI_2, PI};
 
+use rustc_hash::FxHashMap;
+
 use crate::expr::{Expr, Func, Kind};
+use crate::num::Number;
 
 /// A closed interval `[lo, hi]`, ends possibly infinite, holding every value of an expression.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -304,26 +307,18 @@ fn exact_in_f64(n: &crate::num::Number) -> bool {
 /// The range of `node`, given its children's ranges.
 pub(crate) fn node_range(node: &Expr, of: impl Fn(&Expr) -> Range) -> Range {
     match node.kind() {
-        Kind::Num(n) => {
-            let v = n.to_f64();
-            match v.is_finite() {
-                true => Range::exact(number_end(n, Side::Lo), number_end(n, Side::Hi)),
-                // Beyond `f64`: only its sign is sure.
-                false if v > 0.0 => Range::new(f64::MAX, f64::INFINITY),
-                false => Range::new(f64::NEG_INFINITY, -f64::MAX),
-            }
-        }
+        Kind::Num(n) => number_range(n),
         Kind::Const(c) => Range::new(c.value(), c.value()),
         Kind::Sym(_) | Kind::Undef { .. } => Range::ALL,
         Kind::Add(terms) => {
             let r = terms
                 .iter()
-                .map(of)
+                .map(&of)
                 .fold(Range::exact(0.0, 0.0), Range::add);
-            match quadratic_range(terms) {
-                Some(q) => Range::exact(r.lo.max(q.lo), r.hi.min(q.hi)),
-                None => r,
-            }
+            [quadratic_range(terms), distributed_range(terms, &of)]
+                .into_iter()
+                .flatten()
+                .fold(r, |r, q| Range::exact(r.lo.max(q.lo), r.hi.min(q.hi)))
         }
         Kind::Mul(factors) => factors
             .iter()
@@ -337,6 +332,77 @@ pub(crate) fn node_range(node: &Expr, of: impl Fn(&Expr) -> Range) -> Range {
             None => Range::ALL,
         },
         Kind::Call(f, arg) => call_range(*f, of(arg)),
+    }
+}
+
+/// The range of a number: exact where it is exact in `f64`.
+fn number_range(n: &Number) -> Range {
+    let v = n.to_f64();
+    match v.is_finite() {
+        true => Range::exact(number_end(n, Side::Lo), number_end(n, Side::Hi)),
+        // Beyond `f64`: only its sign is sure.
+        false if v > 0.0 => Range::new(f64::MAX, f64::INFINITY),
+        false => Range::new(f64::NEG_INFINITY, -f64::MAX),
+    }
+}
+
+/// How deep [`distributed_range`] opens sums inside sums.
+const DISTRIBUTE_DEPTH: usize = 8;
+
+/// The range of a sum with a number times a sum among its terms, read with the number
+/// distributed and like terms collected, so that what cancels does: `3 + x - (x - 9)` is
+/// exactly 12, where adding the terms' ranges knows nothing. `None` when no term is a number
+/// times a sum.
+fn distributed_range(terms: &[Expr], of: impl Fn(&Expr) -> Range) -> Option<Range> {
+    let scaled_sum = |t: &Expr| matches!(t.split_coeff().1.kind(), Kind::Add(_));
+    if !terms
+        .iter()
+        .any(|t| matches!(t.kind(), Kind::Mul(_)) && scaled_sum(t))
+    {
+        return None;
+    }
+    let mut atoms: FxHashMap<Expr, Number> = FxHashMap::default();
+    let mut constant = Number::zero();
+    for t in terms {
+        distribute(
+            t,
+            &Number::one(),
+            DISTRIBUTE_DEPTH,
+            &mut atoms,
+            &mut constant,
+        );
+    }
+    Some(
+        atoms
+            .iter()
+            .filter(|(_, c)| !c.is_zero())
+            .map(|(atom, c)| number_range(c).mul(of(atom)))
+            .fold(number_range(&constant), Range::add),
+    )
+}
+
+/// Adds `scale * e` to `atoms` (coefficients by term) and `constant`, opening sums and
+/// numbers times sums `depth` levels down.
+fn distribute(
+    e: &Expr,
+    scale: &Number,
+    depth: usize,
+    atoms: &mut FxHashMap<Expr, Number>,
+    constant: &mut Number,
+) {
+    let (c, rest) = e.split_coeff();
+    let scale = scale.mul(&c);
+    match rest.kind() {
+        Kind::Num(n) => *constant = constant.add(&scale.mul(n)),
+        Kind::Add(xs) if depth > 0 => {
+            for x in xs {
+                distribute(x, &scale, depth - 1, atoms, constant);
+            }
+        }
+        _ => {
+            let entry = atoms.entry(rest).or_insert_with(Number::zero);
+            *entry = entry.add(&scale);
+        }
     }
 }
 
@@ -490,6 +556,10 @@ mod tests {
             ("abs(x) + 1/2", 0.5, inf),
             ("x^2 - 2*x + 2", 1.0, inf),
             ("-2*x^2 + x - 2", -inf, -1.875),
+            // Numbers distributed over sums, so that what cancels does.
+            ("3 + x - (x - 9)", 12.0, 12.0),
+            ("2*(x + y) - 2*x - 2*y + 1/2", 0.5, 0.5),
+            ("x^2 - (x^2 - 1) - 3*(1 - (sin(x) + 1))", -2.0, 4.0),
         ] {
             assert_eq!(range_of(text), Range { lo, hi }, "{text}");
         }
