@@ -96,11 +96,25 @@ impl Interval {
     }
 }
 
-/// The tighter of two lower ends (`tighter_than` is `Greater`), or upper ends (`Less`).
-fn tighter(a: &End, b: &End, tighter_than: Ordering) -> bool {
-    match a.value.cmp(&b.value) {
-        Ordering::Equal => a.open && !b.open,
-        o => o == tighter_than,
+/// Puts `need` in `slot` when its end (read by `end`) is tighter than the slot's: for lower
+/// ends `tighter_than` is `Greater`, for upper ends `Less`; at equal values an open end is
+/// the tighter.
+fn keep_tighter(
+    slot: &mut Option<Need>,
+    need: &Need,
+    end: impl Fn(&Need) -> Option<&End>,
+    tighter_than: Ordering,
+) {
+    let Some(new) = end(need) else { return };
+    let tighter = slot
+        .as_ref()
+        .and_then(&end)
+        .is_none_or(|old| match new.value.cmp(&old.value) {
+            Ordering::Equal => new.open && !old.open,
+            o => o == tighter_than,
+        });
+    if tighter {
+        *slot = Some(need.clone());
     }
 }
 
@@ -158,26 +172,18 @@ impl Bounds {
             within: within.solved(&a, &b)?,
         };
         let narrowed = self.by_symbol.entry(symbol.clone()).or_default();
-        let lo_of = |n: &Need| n.within.lo.clone();
-        let hi_of = |n: &Need| n.within.hi.clone();
-        if let Some(end) = lo_of(&need)
-            && narrowed
-                .lo
-                .as_ref()
-                .and_then(lo_of)
-                .is_none_or(|old| tighter(&end, &old, Ordering::Greater))
-        {
-            narrowed.lo = Some(need.clone());
-        }
-        if let Some(end) = hi_of(&need)
-            && narrowed
-                .hi
-                .as_ref()
-                .and_then(hi_of)
-                .is_none_or(|old| tighter(&end, &old, Ordering::Less))
-        {
-            narrowed.hi = Some(need);
-        }
+        keep_tighter(
+            &mut narrowed.lo,
+            &need,
+            |n| n.within.lo.as_ref(),
+            Ordering::Greater,
+        );
+        keep_tighter(
+            &mut narrowed.hi,
+            &need,
+            |n| n.within.hi.as_ref(),
+            Ordering::Less,
+        );
         let (Some(lo), Some(hi)) = (&narrowed.lo, &narrowed.hi) else {
             return None;
         };
