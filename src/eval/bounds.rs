@@ -15,6 +15,7 @@ use std::cmp::Ordering;
 
 use rustc_hash::FxHashMap;
 
+use super::range::quadratic_coefficients;
 use crate::expr::{Expr, Func, Kind, Symbol};
 use crate::num::Number;
 
@@ -157,11 +158,11 @@ impl Bounds {
     /// takes irrational values on every interval). Returns the conflict when a symbol is left
     /// no interval.
     pub fn add(&mut self, node: &Expr, varies: impl Fn(&Expr) -> bool) -> Option<Conflict> {
-        let (argument, within) = argument_needs(node, varies)?;
+        let (argument, within) = argument_needs(node)?;
         let (symbol, a, b) = linear(argument)?;
         if let Kind::Pow(_, exponent) = node.kind()
             && exponent.as_num().is_none()
-            && exponent.free_symbols() != [symbol.clone()]
+            && (exponent.free_symbols() != [symbol.clone()] || !varies(exponent))
         {
             // `x^y` with `y = 2` is real for `x < 0`: the exponent must vary with the base's
             // symbol alone, whatever the other symbols are.
@@ -200,8 +201,9 @@ impl Bounds {
 }
 
 /// The argument of `node` and the interval it must lie in for `node` to be real on an
-/// interval.
-fn argument_needs(node: &Expr, varies: impl Fn(&Expr) -> bool) -> Option<(&Expr, Interval)> {
+/// interval; for a power with an exponent that is not a number, provided the exponent
+/// varies (checked by the caller).
+fn argument_needs(node: &Expr) -> Option<(&Expr, Interval)> {
     let open_up_from = |v| Interval::new(Some((v, true)), None);
     match node.kind() {
         Kind::Call(f, u) => {
@@ -219,24 +221,17 @@ fn argument_needs(node: &Expr, varies: impl Fn(&Expr) -> bool) -> Option<(&Expr,
                 let even_root = n.denom().to_i64().is_some_and(|d| d % 2 == 0);
                 even_root.then(|| (base, Interval::new(Some((0, n.is_negative())), None)))
             }
-            None => varies(exp).then(|| (base, open_up_from(0))),
+            None => Some((base, open_up_from(0))),
         },
         _ => None,
     }
 }
 
-/// `e` as `a*s + b` with `a` not zero: a symbol, a number times it, plus a number.
+/// `e` as `a*x + b` with `a` not zero: a symbol, a number times it, plus a number.
 fn linear(e: &Expr) -> Option<(Symbol, Number, Number)> {
-    let (term, b) = match e.kind() {
-        Kind::Add(xs) => match &xs[..] {
-            [term, number] => (term, number.as_num()?.clone()),
-            _ => return None,
-        },
-        _ => (e, Number::zero()),
-    };
-    let (a, rest) = term.split_coeff();
-    let symbol = rest.as_sym()?.clone();
-    (!a.is_zero()).then_some((symbol, a, b))
+    let (x, [b, a, square]) = quadratic_coefficients(e)?;
+    let x = x.as_sym()?.clone();
+    (square.is_zero() && !a.is_zero()).then_some((x, a, b))
 }
 
 #[cfg(test)]

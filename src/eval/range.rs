@@ -246,15 +246,18 @@ pub(crate) fn outside_unit_of(e: &Expr) -> Option<&Expr> {
     }
 }
 
-/// The exact range of a sum that is a quadratic in one symbol, `a*x^2 + b*x + c` with
-/// `a != 0`: from its vertex value `c - b^2/(4a)`, computed exactly. Intervals alone lose
-/// that the terms move together (`x^2 - 2*x + 2` would be all reals; it is `>= 1`).
-fn quadratic_range(terms: &[Expr]) -> Option<Range> {
-    use crate::num::Number;
+/// `e` as a polynomial of degree at most 2 in one symbol `x`: `[c, b, a]` for
+/// `a*x^2 + b*x + c`, read from a sum of terms `c`, `c*x`, `x`, `c*x^2`, `x^2`, or from one
+/// such term; `None` for anything else, a number included.
+pub(crate) fn quadratic_coefficients(e: &Expr) -> Option<(&Expr, [Number; 3])> {
+    let terms = match e.kind() {
+        Kind::Add(terms) => &terms[..],
+        _ => std::slice::from_ref(e),
+    };
     let mut symbol: Option<&Expr> = None;
     let mut coefficients = [Number::zero(), Number::zero(), Number::zero()];
     for term in terms {
-        // `c`, `c*x`, `x`, `c*x^2` or `x^2`, read in place.
+        // Read in place.
         let (c, power) = match term.kind() {
             Kind::Num(c) => {
                 coefficients[0] = coefficients[0].add(c);
@@ -276,7 +279,14 @@ fn quadratic_range(terms: &[Expr]) -> Option<Range> {
         }
         coefficients[degree] = coefficients[degree].add(c);
     }
-    let [c, b, a] = coefficients;
+    Some((symbol?, coefficients))
+}
+
+/// The exact range of a quadratic in one symbol, `a*x^2 + b*x + c` with `a != 0`: from its
+/// vertex value `c - b^2/(4a)`, computed exactly. Intervals alone lose that the terms move
+/// together (`x^2 - 2*x + 2` would be all reals; it is `>= 1`).
+fn quadratic_range(e: &Expr) -> Option<Range> {
+    let (_, [c, b, a]) = quadratic_coefficients(e)?;
     if a.is_zero() {
         return None;
     }
@@ -315,7 +325,7 @@ pub(crate) fn node_range(node: &Expr, of: impl Fn(&Expr) -> Range) -> Range {
                 .iter()
                 .map(&of)
                 .fold(Range::exact(0.0, 0.0), Range::add);
-            [quadratic_range(terms), distributed_range(terms, &of)]
+            [quadratic_range(node), distributed_range(terms, &of)]
                 .into_iter()
                 .flatten()
                 .fold(r, |r, q| Range::exact(r.lo.max(q.lo), r.hi.min(q.hi)))
