@@ -364,11 +364,15 @@ const DISTRIBUTE_DEPTH: usize = 8;
 /// exactly 12, where adding the terms' ranges knows nothing. `None` when no term is a number
 /// times a sum.
 fn distributed_range(terms: &[Expr], of: impl Fn(&Expr) -> Range) -> Option<Range> {
-    let scaled_sum = |t: &Expr| matches!(t.split_coeff().1.kind(), Kind::Add(_));
-    if !terms
-        .iter()
-        .any(|t| matches!(t.kind(), Kind::Mul(_)) && scaled_sum(t))
-    {
+    // In canonical form a number times a sum is a product of exactly those two.
+    let scaled_sum = |t: &Expr| match t.kind() {
+        Kind::Mul(xs) => match &xs[..] {
+            [c, sum] => c.as_num().is_some() && matches!(sum.kind(), Kind::Add(_)),
+            _ => false,
+        },
+        _ => false,
+    };
+    if !terms.iter().any(scaled_sum) {
         return None;
     }
     let mut atoms: FxHashMap<Expr, Number> = FxHashMap::default();
