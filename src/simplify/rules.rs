@@ -335,15 +335,20 @@ fn exp_merge(e: &Expr) -> Vec<Expr> {
         Kind::Const(Constant::E) => Some(Expr::one()),
         _ => None,
     };
-    let (exps, rest): (Vec<Expr>, Vec<Expr>) = factors
-        .iter()
-        .cloned()
-        .partition(|f| exponent_of(f).is_some());
-    if exps.len() < 2 {
+    let mut exponents = Vec::new();
+    let mut rest = Vec::new();
+    for f in factors.iter() {
+        match exponent_of(f) {
+            Some(a) => exponents.push(a),
+            None => rest.push(f.clone()),
+        }
+    }
+    if exponents.len() < 2 {
         return Vec::new();
     }
-    let exponent = Expr::sum(exps.iter().filter_map(exponent_of));
-    vec![Expr::product(rest.into_iter().chain([exponent.exp()]))]
+    vec![Expr::product(
+        rest.into_iter().chain([Expr::sum(exponents).exp()]),
+    )]
 }
 
 /// `exp(a + b) = exp(a)*exp(b)`; with `exp(ln(u)) = u` it turns `exp(x + ln(x))` into
