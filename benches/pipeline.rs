@@ -128,6 +128,15 @@ fn simplify_group(c: &mut Criterion) {
             }
         })
     });
+    // High powers of sums with fractions among their coefficients: the normal forms expand
+    // them, with coefficients of hundreds of bits (found by the fuzzer at about 1 s).
+    group.throughput(Throughput::Elements(1));
+    for text in ["(pi + 6 + 6.2*(5 + x))^62", "(0.3*x + 1.7)^90*(x/7 + 2)^30"] {
+        let d = diff(&parse(text).expect("the power parses"), "x", 1).expect("it differentiates");
+        group.bench_with_input(BenchmarkId::new("fractional_power", text), &d, |b, d| {
+            b.iter(|| black_box(simplify(d, &limits)))
+        });
+    }
     group.finish();
 }
 

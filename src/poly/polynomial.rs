@@ -7,6 +7,7 @@
 //!
 //! **Invariant:** no stored coefficient is zero, and every monomial has length `nvars`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::num::Number;
@@ -20,6 +21,11 @@ pub(crate) const MAX_DEGREE: i64 = 1_000;
 /// The work one top-level call may do, counted in coefficient operations weighted by the
 /// size of the coefficients (see [`Poly::limb_weight`]).
 pub(crate) const WORK_LIMIT: u64 = 500_000;
+
+/// The fewest term products from which [`Poly::mul`] multiplies the integer parts of
+/// operands with fractions among their coefficients: taking the contents out costs a gcd per
+/// term, and saves one per term product.
+const SPLIT_CONTENTS_FROM: usize = 64;
 
 /// The largest coefficient, in bits, that a product may produce.
 const MAX_COEFF_BITS: u64 = 8_192;
@@ -253,6 +259,21 @@ impl Poly {
         if self.total_degree() + other.total_degree() > MAX_DEGREE {
             return None;
         }
+        if self.len().saturating_mul(other.len()) >= SPLIT_CONTENTS_FROM
+            && (self.has_big_coefficients() || other.has_big_coefficients())
+            && let Some((contents, parts)) = Poly::split_contents(self, other)
+        {
+            let scaled = parts
+                .0
+                .mul_terms(&parts.1)?
+                .scale(&contents.0.mul(&contents.1));
+            return scaled.within_coefficient_bound().then_some(scaled);
+        }
+        self.mul_terms(other)
+    }
+
+    /// `self * other` term by term, or `None` past [`MAX_TERMS`] or the coefficient bound.
+    fn mul_terms(&self, other: &Poly) -> Option<Poly> {
         let mut product = Poly::zero(self.nvars);
         for (m1, c1) in &self.terms {
             for (m2, c2) in &other.terms {
@@ -263,10 +284,7 @@ impl Poly {
                 return None;
             }
         }
-        if product.terms.values().any(|c| c.bits() > MAX_COEFF_BITS) {
-            return None;
-        }
-        Some(product)
+        product.within_coefficient_bound().then_some(product)
     }
 
     /// `self ^ n`, by repeated multiplication (cheaper than squaring for sparse inputs).
@@ -281,10 +299,60 @@ impl Poly {
             return None;
         }
         let mut result = Poly::one(self.nvars);
-        for _ in 0..n {
+        for done in 0..n {
+            if result.has_big_coefficients()
+                && let Some((content, parts)) = Poly::split_contents(&result, self)
+            {
+                // From here on in integers: `parts.0 * parts.1^rest`, scaled once.
+                let rest = n - done;
+                let mut power = parts.0.into_owned();
+                for _ in 0..rest {
+                    power = power.mul(&parts.1, budget)?;
+                }
+                let c = content
+                    .0
+                    .mul(&content.1.pow(&Number::int(i64::from(rest)))?);
+                let scaled = power.scale(&c);
+                return scaled.within_coefficient_bound().then_some(scaled);
+            }
             result = result.mul(self, budget)?;
         }
         Some(result)
+    }
+
+    /// `a` and `b` as their contents times their primitive parts (coprime integer
+    /// coefficients), when some coefficient of either is not an integer. Rational arithmetic
+    /// reduces every product and sum by a gcd, which past 64 bits costs more than the
+    /// product; integer arithmetic does not: the 61st power of `31*x/5 + pi + 37` takes a
+    /// twentieth of the time in integers, scaled once.
+    #[allow(clippy::type_complexity)]
+    fn split_contents<'a>(
+        a: &'a Poly,
+        b: &'a Poly,
+    ) -> Option<((Number, Number), (Cow<'a, Poly>, Cow<'a, Poly>))> {
+        let integral = |p: &Poly| p.terms.values().all(Number::is_integer);
+        if integral(a) && integral(b) {
+            return None;
+        }
+        let split = |p: &'a Poly| -> Option<(Number, Cow<'a, Poly>)> {
+            if integral(p) {
+                return Some((Number::one(), Cow::Borrowed(p)));
+            }
+            let content = p.content();
+            Some((content.clone(), Cow::Owned(p.scale(&content.recip()?))))
+        };
+        let ((ca, pa), (cb, pb)) = (split(a)?, split(b)?);
+        Some(((ca, cb), (pa, pb)))
+    }
+
+    /// Whether some coefficient needs more than 64 bits.
+    fn has_big_coefficients(&self) -> bool {
+        self.terms.values().any(|c| c.bits() > 63)
+    }
+
+    /// Whether no coefficient is past the coefficient bound.
+    fn within_coefficient_bound(&self) -> bool {
+        self.terms.values().all(|c| c.bits() <= MAX_COEFF_BITS)
     }
 
     /// The exact quotient `self / divisor`, or `None` when the division leaves a remainder

@@ -382,6 +382,55 @@ fn arb_rational_poly() -> impl Strategy<Value = Poly> {
     })
 }
 
+/// The exact value of `p` with its atoms replaced by `point`.
+fn poly_value(p: &Poly, point: &[Number]) -> Number {
+    p.terms().fold(Number::zero(), |acc, (mono, c)| {
+        let term = mono.iter().zip(point).fold(c.clone(), |t, (&k, v)| {
+            let power = v.pow(&Number::int(i64::from(k)));
+            t.mul(&power.unwrap_or_else(|| panic!("{v}^{k} is in range")))
+        });
+        acc.add(&term)
+    })
+}
+
+fn ratio(p: i64, q: i64) -> Number {
+    Number::ratio(p, q).unwrap_or_else(|| panic!("{p}/{q} is a number"))
+}
+
+#[test]
+fn powers_and_products_with_fractions_and_big_coefficients_are_exact() {
+    // Past 64-bit coefficients both are computed on the operands' integer parts and scaled
+    // once; the values must be those of the rational arithmetic.
+    let p = Poly::from_terms(
+        2,
+        [
+            (vec![1, 0], ratio(31, 5)),
+            (vec![0, 1], ratio(-2, 3)),
+            (vec![0, 0], Number::int(37)),
+        ],
+    );
+    let q = Poly::from_terms(2, [(vec![2, 0], ratio(1, 7)), (vec![0, 0], ratio(-9, 2))]);
+    let mut product = Poly::one(2);
+    for n in 0..=24 {
+        let power = p.pow(n, &mut Budget::new());
+        assert_eq!(power.as_ref(), Some(&product), "power {n}");
+        product = product
+            .mul(&p, &mut Budget::new())
+            .unwrap_or_else(|| panic!("power {} is within the bounds", n + 1));
+    }
+    let mut budget = Budget::new();
+    let (p20, q15) = (p.pow(20, &mut budget), q.pow(15, &mut budget));
+    let both = p20.zip(q15).and_then(|(a, b)| a.mul(&b, &mut budget));
+    let both = both.unwrap_or_else(|| panic!("p^20 * q^15 is within the bounds"));
+    for point in [[ratio(1, 3), ratio(-5, 2)], [Number::int(7), ratio(2, 9)]] {
+        let expected = poly_value(&p, &point)
+            .pow(&Number::int(20))
+            .zip(poly_value(&q, &point).pow(&Number::int(15)))
+            .map(|(a, b)| a.mul(&b));
+        assert_eq!(Some(poly_value(&both, &point)), expected);
+    }
+}
+
 #[test]
 fn coprime_multivariate_polynomials_are_settled_by_their_images() {
     // `u^2 + 1` and its derivative in `x`, for `u` of degree 7 in `x` with `y` and `z` in
@@ -419,6 +468,15 @@ fn coprime_multivariate_polynomials_are_settled_by_their_images() {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn powers_are_repeated_products(p in arb_rational_poly(), n in 0u32..6) {
+        let mut product = Poly::one(3);
+        for _ in 0..n {
+            product = product.mul(&p, &mut Budget::new()).expect("small powers are in bounds");
+        }
+        prop_assert_eq!(p.pow(n, &mut Budget::new()), Some(product));
+    }
 
     #[test]
     fn gcds_from_images_agree_with_the_remainder_sequence(
