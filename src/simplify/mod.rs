@@ -504,6 +504,15 @@ mod tests {
             simplified(&(x().cos().pow(2) - x().sin().pow(2))),
             (Expr::int(2) * x()).cos()
         );
+        // `sign(u)*u = |u|` and `sign(u)/|u| = 1/u`: what `d/dx |u|` leaves.
+        assert_eq!(
+            simplified(&parsed("(x - 1)*sign(x - 1) - abs(x - 1)")),
+            Expr::zero()
+        );
+        assert_eq!(
+            simplified(&parsed("sign(cos(x))*sin(x)/abs(cos(x))")),
+            x().tan()
+        );
     }
 
     fn parsed(text: &str) -> Expr {

@@ -255,7 +255,10 @@ fn abs_even_power(e: &Expr) -> Vec<Expr> {
     }
 }
 
-/// `sign(u)*|u| = u`, for every real `u`.
+/// `sign(u)*|u| = u` and `sign(u)*u = |u|`, for every real `u`; `sign(u)*|u|^k =
+/// u*|u|^(k - 1)` for a negative odd `k`, both sides undefined at `u = 0` only, so that
+/// `abs-even-power` makes it `u^k` (`sign(u)/|u| = 1/u`). Other powers of `|u|` stay: the
+/// swap would only trade `sign(u)` for `u` (`sign(x)/sqrt(|x|)`, not `x/|x|^(3/2)`).
 fn sign_times_abs(e: &Expr) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
@@ -264,14 +267,26 @@ fn sign_times_abs(e: &Expr) -> Vec<Expr> {
         let Kind::Call(Func::Sign, u) = f.kind() else {
             continue;
         };
-        if let Some(j) = factors.iter().position(|g| *g == u.clone().abs()) {
+        let abs = u.clone().abs();
+        for (j, g) in factors.iter().enumerate() {
+            let joined = if *g == abs {
+                u.clone()
+            } else if g == u {
+                abs.clone()
+            } else if let Kind::Pow(b, k) = g.kind()
+                && *b == abs
+                && k.as_num()
+                    .is_some_and(|k| k.is_negative() && k.to_i64().is_some_and(|k| k % 2 != 0))
+            {
+                u * abs.clone().pow(k - 1)
+            } else {
+                continue;
+            };
             let rest = factors
                 .iter()
                 .enumerate()
                 .filter(|&(k, _)| k != i && k != j);
-            return vec![Expr::product(
-                rest.map(|(_, g)| g.clone()).chain([u.clone()]),
-            )];
+            return vec![Expr::product(rest.map(|(_, g)| g.clone()).chain([joined]))];
         }
     }
     Vec::new()
