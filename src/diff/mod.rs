@@ -502,6 +502,8 @@ fn power_rule(power: &Expr, base: &Expr, exp: &Expr, d_base: &Expr, d_exp: &Expr
             };
             Expr::product([exp.clone(), base.clone().pow(lowered), d_base.clone()])
         }
+        // `0^v` is 0 wherever it is real and not at `v = 0`: flat (`ln(0)` is no factor).
+        (true, false) if base.is_int(0) => Expr::zero(),
         // c^v * ln(c) * v'
         (true, false) => power * base.clone().ln() * d_exp,
         // u^v * (v' ln(u) + v u'/u)
@@ -524,6 +526,15 @@ mod tests {
             l = Expr::int(4) * l.clone() * (Expr::one() - l);
         }
         l
+    }
+
+    #[test]
+    fn zero_to_a_power_is_flat() {
+        // `0^u` is 0 wherever `u > 0`; `ln(0)` must not appear.
+        let u = x().pow(2) + 1;
+        assert_eq!(diff(&Expr::zero().pow(u.clone()), "x", 1), Ok(Expr::zero()));
+        let f = Expr::zero().pow(u.exp()) + x();
+        assert_eq!(diff(&f, "x", 1), Ok(Expr::one()));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! The canonical constructors keep `1/0`, `ln(-2)` or `asin(pi)` unevaluated, and a
 //! derivative can lose them (`d/dx cot(x - x)` is `-csc(0)^2*0 = 0`), so the command line asks
-//! first. Five kinds are found, all read from the one table of real functions the evaluators
+//! first. Six kinds are found, all read from the one table of real functions the evaluators
 //! share (`table.rs`), so the domains are written down once:
 //! - forms undefined as they stand: a number to a power that has no real value (`0^-1`,
 //!   `(-1)^(1/2)`), a function at an integer where the table has no value (`ln(0)`,
@@ -15,10 +15,14 @@
 //!   it: `asin(sqrt(2)*cos(pi/4))`, exactly `asin(1)`, is kept whatever rounding makes of
 //!   it. Poles (`cot(pi - pi)`-like values that are zero only mathematically) cannot be told
 //!   from small numbers by evaluating, so only their exact forms are refused;
-//! - functions whose argument's [`Range`] misses their domain: `ln(-x^2 - 1)`, `ln(-x^2)`;
+//! - functions whose argument's [`Range`] misses their domain: `ln(-x^2 - 1)`, `ln(-x^2)`,
+//!   `0^(-x^2 - 1)` (zero to a power is real where the exponent is `>= 0`);
 //! - functions whose argument's range meets their domain only at an end, the argument being
-//!   analytic and not constant, so that they are real only at isolated points:
-//!   `asin(x^2 + 1)`, `acos(cosh(x))` ([`Undefined::Isolated`]);
+//!   constant on no interval, so that they are real only at isolated points:
+//!   `asin(x^2 + 1)`, `acos(cosh(x))`, `sqrt(-abs(x))`, `sqrt(ln(1 - x^4))`
+//!   ([`Undefined::Isolated`]);
+//! - a negative constant to a power constant on no interval, real only where the exponent
+//!   is an integer: `(-2)^x` ([`Undefined::NegativeBase`]);
 //! - two subexpressions real on intervals of one symbol that share at most a point, read from
 //!   arguments linear in it (`bounds.rs`): `x^x*ln(-x)` ([`Undefined::Apart`]).
 
@@ -66,13 +70,23 @@ pub enum Undefined {
     /// of its own, the two intervals sharing at most a point: `x^x*ln(-x)` (`x > 0` and
     /// `x < 0`), `sqrt(x)*sqrt(-x)`.
     Apart(Box<Conflict>),
+    /// A negative constant to a power that is constant on no interval: `(-2)^x`, real only
+    /// where the exponent is an integer, at isolated points.
+    NegativeBase {
+        /// The power.
+        at: Expr,
+        /// Its exponent.
+        exponent: Expr,
+    },
 }
 
 impl Undefined {
     /// The subexpression at fault.
     pub fn at(&self) -> &Expr {
         match self {
-            Undefined::Everywhere(at) | Undefined::Isolated { at, .. } => at,
+            Undefined::Everywhere(at)
+            | Undefined::Isolated { at, .. }
+            | Undefined::NegativeBase { at, .. } => at,
             Undefined::Apart(conflict) => &conflict.second.at,
         }
     }
@@ -95,6 +109,11 @@ impl std::fmt::Display for Undefined {
                     values.join(" or ")
                 )
             }
+            Undefined::NegativeBase { at, exponent } => write!(
+                f,
+                "`{at}` is real only where `{exponent}` is an integer, at isolated points, so \
+                 it has no derivative"
+            ),
             Undefined::Apart(c) => write!(
                 f,
                 "`{}` is real on an interval only where {}, and `{}` only where {}: together \
@@ -142,6 +161,9 @@ pub fn undefined_subexpression(e: &Expr) -> Option<Undefined> {
                     values,
                 });
             }
+            Real::AtIntegers(exponent) => {
+                return Some(Undefined::NegativeBase { at: node, exponent });
+            }
             Real::Somewhere => {}
         }
         let value = match constant_value(&node, &known) {
@@ -173,7 +195,7 @@ pub fn undefined_subexpression(e: &Expr) -> Option<Undefined> {
 /// when it is not constant (a symbol anywhere below keeps it and its parents out) or has no
 /// finite value, an error when it has none because it is clearly outside a domain.
 fn constant_value(node: &Expr, known: &Values<Known>) -> Result<Option<f64>, ()> {
-    let value_of = |c: &Expr| known.get(&c.id()).and_then(|k| k.value);
+    let value_of = |c: &Expr| known_value(c, known);
     if matches!(node.kind(), Kind::Sym(_) | Kind::Undef { .. })
         || !node.children().all(|c| value_of(c).is_some())
     {
@@ -186,11 +208,14 @@ fn constant_value(node: &Expr, known: &Values<Known>) -> Result<Option<f64>, ()>
     }
 }
 
-/// The real domain of a function of one argument, or of a number power of a base.
+/// The real domain of a function of one argument, of a number power of a base, or of zero
+/// to a power.
 #[derive(Clone, Copy)]
 enum Domain {
     Call(Func),
     Power(f64),
+    /// `0^t`, real for `t >= 0`.
+    OfZero,
 }
 
 impl Domain {
@@ -199,15 +224,17 @@ impl Domain {
         match self {
             Domain::Call(f) => apply(f, t).is_some(),
             Domain::Power(x) => power(t, x).is_ok(),
+            Domain::OfZero => power(0.0, t).is_ok(),
         }
     }
 }
 
-/// A function of an argument or a number power of a base, as that argument (or base) and
-/// the function's domain.
+/// A function of an argument, a number power of a base or zero to a power, as that argument
+/// (base, exponent) and the function's domain.
 fn argument_and_domain(node: &Expr) -> Option<(&Expr, Domain)> {
     match node.kind() {
         Kind::Call(f, a) => Some((a, Domain::Call(*f))),
+        Kind::Pow(b, x) if b.is_int(0) => Some((x, Domain::OfZero)),
         Kind::Pow(b, x) => {
             let x = x.as_num().filter(|x| !x.is_integer())?.to_f64();
             Some((b, Domain::Power(x)))
@@ -226,6 +253,9 @@ enum Real {
     /// Only where the argument takes one of these values, which happens at isolated points:
     /// `asin(x^2 + 1)`.
     OnlyAt(Expr, Vec<i8>),
+    /// A negative constant to a power, real only where this exponent is an integer, which
+    /// happens at isolated points: `(-2)^x`.
+    AtIntegers(Expr),
 }
 
 /// Where `node` is real (see [`Real`]).
@@ -241,6 +271,12 @@ enum Real {
 /// `x^2 + 1 >= 1`), the function is real only at isolated points if the argument is analytic
 /// and not constant (for `sec(u)`, if `u` is).
 fn where_real(node: &Expr, known: &Values<Known>) -> Real {
+    if let Kind::Pow(b, x) = node.kind()
+        && known_value(b, known).is_some_and(|b| b < -MARGIN)
+        && never_locally_constant(x, known)
+    {
+        return Real::AtIntegers(x.clone());
+    }
     let Some((argument, domain)) = argument_and_domain(node) else {
         return Real::Somewhere;
     };
@@ -259,10 +295,45 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
         return Real::Nowhere;
     }
     let varying = reciprocal_of.unwrap_or(argument);
-    match is_known_analytic(varying, known) && not_constant(varying) {
+    match never_locally_constant(varying, known) {
         true => Real::OnlyAt(argument.clone(), values),
         false => Real::Somewhere,
     }
+}
+
+/// Whether `e` is surely constant on no interval, so that it takes any one value only on a
+/// set without interior: an analytic expression that is [`not_constant`], or a function of
+/// one argument that is constant on no interval of its domain (every function but `sign`;
+/// powers with a number exponent other than 0; a constant plus or a nonzero constant times
+/// the argument) of such an expression. A function of a function of `u` maps each interval
+/// of `u`'s values to an interval again, so the chain may be as long as it is:
+/// `ln(1 - x^4)`, `-abs(x)` and `sqrt(cos(x) - 2*x) + 1` qualify; sums of two of them do not
+/// (`ln(x^2) - 2*ln(x)` is constant where it is real).
+fn never_locally_constant(e: &Expr, known: &Values<Known>) -> bool {
+    let mut e = e;
+    loop {
+        if is_known_analytic(e, known) {
+            return not_constant(e);
+        }
+        e = match e.kind() {
+            Kind::Call(f, a) if *f != Func::Sign => a,
+            Kind::Pow(b, k) if k.as_num().is_some_and(|k| !k.is_zero()) => b,
+            Kind::Add(xs) | Kind::Mul(xs) => match only_varying(xs) {
+                Some(u) => u,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+}
+
+/// The one term (or factor) of `xs` that is not a number or a named constant, when the
+/// others are and none is zero.
+fn only_varying(xs: &[Expr]) -> Option<&Expr> {
+    let fixed = |x: &Expr| matches!(x.kind(), Kind::Num(_) | Kind::Const(_)) && !x.is_int(0);
+    let mut varying = xs.iter().filter(|x| !fixed(x));
+    let u = varying.next()?;
+    varying.next().is_none().then_some(u)
 }
 
 /// One piece of the line cut at `-1`, `0` and `1`: an open interval or one of those points.
@@ -339,6 +410,11 @@ fn is_analytic(node: &Expr, known: &Values<Known>) -> bool {
         }
         Kind::Undef { .. } => false,
     }
+}
+
+/// The value of `e`, passed already, when it is a constant that has one.
+fn known_value(e: &Expr, known: &Values<Known>) -> Option<f64> {
+    known.get(&e.id()).and_then(|k| k.value)
 }
 
 /// Whether `e`, passed already, is analytic.
@@ -571,6 +647,27 @@ mod tests {
                 vec![1],
             ),
             ("asin(sec(x))", "asin(sec(x))", "sec(x)", vec![-1, 1]),
+            // Not analytic, but functions of one argument constant on no interval of an
+            // analytic one: `abs`, `ln`, a constant plus or times it.
+            ("sqrt(-abs(x))", "sqrt(-abs(x))", "-abs(x)", vec![0]),
+            (
+                "ln(1 - x^4)^(1/3)",
+                "ln(1 - x^4)^(1/3)",
+                "ln(1 - x^4)",
+                vec![0],
+            ),
+            (
+                "asin(1 + ln(x^2 + 1))*x",
+                "asin(ln(x^2 + 1) + 1)",
+                "ln(x^2 + 1) + 1",
+                vec![1],
+            ),
+            (
+                "acosh(1 - 2*abs(sin(x)))",
+                "acosh(1 - 2*abs(sin(x)))",
+                "1 - 2*abs(sin(x))",
+                vec![1],
+            ),
             (
                 "acos(x^2 - 4*x + 5)",
                 "acos(x^2 - 4*x + 5)",
@@ -631,6 +728,10 @@ mod tests {
                 "asin(x - 3)*ln(2 - x) + y",
                 "x^sin(x)/sqrt(-2*x - 1)",
                 "(x - 3)^(1/2) + ln(-x)",
+                "sqrt(-abs(x - 1))",
+                "asin(ln(x^2 + 1) + 1)",
+                "(-2)^x",
+                "(-1)^(x^2 + y)",
             ]
             .map(String::from),
         );
@@ -656,7 +757,8 @@ mod tests {
                         },
                     );
                 }
-                let real = |e: &Expr| crate::eval::eval(e, &env).is_ok();
+                // With many bits: in `f64`, `sec(asin(33*z^9)^2)` rounds to 1 for small `z`.
+                let real = |e: &Expr| eval_precise(e, &env, REFERENCE_BITS).is_ok();
                 let has_value = match &bad {
                     Undefined::Apart(c) => real(&c.first.at) && real(&c.second.at),
                     _ => real(at),
@@ -670,6 +772,34 @@ mod tests {
     }
 
     #[test]
+    fn negative_constants_to_varying_powers_are_found() {
+        for (text, at, exponent) in [
+            ("(-1)^x", "(-1)^x", "x"),
+            ("x*(-2)^(x^2 + 1)", "(-2)^(x^2 + 1)", "x^2 + 1"),
+            ("(1 - e)^sin(x) + x", "(1 - e)^sin(x)", "sin(x)"),
+            ("(-3)^ln(x)", "(-3)^ln(x)", "ln(x)"),
+        ] {
+            let e = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let found = undefined_subexpression(&e);
+            let Some(Undefined::NegativeBase {
+                at: found_at,
+                exponent: found_exponent,
+            }) = found
+            else {
+                panic!("{text}: {found:?}");
+            };
+            assert_eq!(found_at.to_string(), at, "{text}");
+            assert_eq!(found_exponent.to_string(), exponent, "{text}");
+        }
+    }
+
+    #[test]
+    fn zero_to_a_power_below_zero_everywhere_is_found() {
+        assert_eq!(culprit("0^(-x^2 - 1)").as_deref(), Some("0^(-x^2 - 1)"));
+        assert_eq!(culprit("0^(-exp(x))*x").as_deref(), Some("1/0^exp(x)"));
+    }
+
+    #[test]
     fn near_misses_of_isolated_points_pass() {
         for text in [
             // The argument is constant, written the long way: `acos(1) = 0` everywhere.
@@ -677,8 +807,10 @@ mod tests {
             // Real on an interval too narrow for `f64`: `x^2 < 10^-20`.
             "acos(x^2 + 1 - 1/10^20)",
             "acos(x^2 + 999999/1000000)",
-            // Not analytic: real only at 0, but `abs` could be constant on an interval.
-            "sqrt(-abs(x))",
+            // `sign` is constant on intervals: real for x > 0.
+            "sqrt(sign(x) - 1)",
+            "acosh(sign(x - 2) + 2)",
+            "(-2)^sign(x)",
             "asin(sec(x)/2)",
             "acos(1 - x^2)",
             "sqrt(x^2)",
@@ -721,6 +853,10 @@ mod tests {
             "asin(sin(x) + 1)",
             "atanh(tanh(x))",
             "asin(exp(-x^2))",
+            "0^(x^2 + 1)",
+            "0^(x - 3)*x",
+            "0^x",
+            "(-2)^3*x",
         ] {
             assert_eq!(culprit(text), None, "{text}");
         }
