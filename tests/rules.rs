@@ -61,6 +61,7 @@ const TRIGGERS: &[&str] = &[
     "3*sin(x)*cos(x)*x",
     "cos(x)^2 - sin(x)^2",
     "2*sin(x)^2 + y",
+    "2*sinh(x)^2 + cosh(x)^2*y",
     "sin(x)/cos(x)",
     "1/cos(x)^2",
     "cos(x)/sin(x)",

@@ -504,6 +504,10 @@ mod tests {
             simplified(&(x().cos().pow(2) - x().sin().pow(2))),
             (Expr::int(2) * x()).cos()
         );
+        assert_eq!(
+            simplified(&parsed("2*sinh(x)^2 + 1")),
+            (Expr::int(2) * x()).cosh()
+        );
         // `sign(u)*u = |u|` and `sign(u)/|u| = 1/u`: what `d/dx |u|` leaves.
         assert_eq!(
             simplified(&parsed("(x - 1)*sign(x - 1) - abs(x - 1)")),

@@ -664,8 +664,10 @@ fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
     Vec::new()
 }
 
-/// `sin(u)^2 = (1 - cos(2u))/2` and `cos(u)^2 = (1 + cos(2u))/2` in the terms of a sum: with
-/// like terms collected this is how `cos(x)^2 - sin(x)^2` becomes `cos(2*x)`.
+/// `sin(u)^2 = (1 - cos(2u))/2` and `cos(u)^2 = (1 + cos(2u))/2` in the terms of a sum, and
+/// their hyperbolic twins `sinh(u)^2 = (cosh(2u) - 1)/2`, `cosh(u)^2 = (cosh(2u) + 1)/2`:
+/// with like terms collected this is how `cos(x)^2 - sin(x)^2` becomes `cos(2*x)` and
+/// `2*sinh(x)^2 + 1` becomes `cosh(2*x)`.
 fn power_reduction(e: &Expr) -> Vec<Expr> {
     let Kind::Add(terms) = e.kind() else {
         return Vec::new();
@@ -681,11 +683,21 @@ fn power_reduction(e: &Expr) -> Vec<Expr> {
             if replaced.is_none()
                 && let Kind::Pow(base, n) = f.kind()
                 && n.is_int(2)
-                && let Kind::Call(func @ (Func::Sin | Func::Cos), u) = base.kind()
+                && let Kind::Call(func, u) = base.kind()
             {
-                let sign = if *func == Func::Sin { -1 } else { 1 };
-                let cos2 = (Expr::int(2) * u).cos();
-                replaced = Some(Expr::ratio(1, 2) + Expr::ratio(sign, 2) * cos2);
+                // `f(u)^2 = constant + slope*g(2u)`.
+                let (constant, slope, double) = match func {
+                    Func::Sin => (1, -1, Func::Cos),
+                    Func::Cos => (1, 1, Func::Cos),
+                    Func::Sinh => (-1, 1, Func::Cosh),
+                    Func::Cosh => (1, 1, Func::Cosh),
+                    _ => {
+                        rest.push(f);
+                        continue;
+                    }
+                };
+                let doubled = Expr::call(double, Expr::int(2) * u);
+                replaced = Some(Expr::ratio(constant, 2) + Expr::ratio(slope, 2) * doubled);
                 continue;
             }
             rest.push(f);
