@@ -66,6 +66,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "number-base-power",      topic: Powers,     scope: Everywhere, apply: number_base_power },
     Rule { name: "negated-base",           topic: Powers,     scope: Everywhere, apply: negated_base },
     Rule { name: "abs-of-signed",          topic: Powers,     scope: Everywhere, apply: abs_of_signed },
+    Rule { name: "sign-of-signed",         topic: Powers,     scope: Everywhere, apply: sign_of_signed },
     Rule { name: "abs-even-power",         topic: Powers,     scope: Everywhere, apply: abs_even_power },
     Rule { name: "sign-times-abs",         topic: Powers,     scope: Everywhere, apply: sign_times_abs },
     Rule { name: "ln-split-positive",      topic: ExpLog,     scope: Everywhere, apply: ln_split_positive },
@@ -233,6 +234,20 @@ fn abs_of_signed(e: &Expr) -> Vec<Expr> {
     }
     if sign(&-u).nonnegative {
         return vec![-u];
+    }
+    Vec::new()
+}
+
+/// `sign(u) = 1` where `u > 0` is proved, `-1` where `u < 0` is.
+fn sign_of_signed(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(Func::Sign, u) = e.kind() else {
+        return Vec::new();
+    };
+    if sign(u).positive {
+        return vec![Expr::one()];
+    }
+    if sign(&-u).positive {
+        return vec![Expr::int(-1)];
     }
     Vec::new()
 }

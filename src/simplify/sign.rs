@@ -4,6 +4,7 @@
 //! proved", never "proved false". A bare symbol proves nothing.
 
 use crate::expr::{Constant, Expr, Func, Kind};
+use crate::num::Number;
 
 /// How deep the proofs look; deeper expressions are simply not proved anything.
 const MAX_DEPTH: u32 = 64;
@@ -50,6 +51,7 @@ pub fn sign(e: &Expr) -> Sign {
         },
         Kind::Const(Constant::Pi | Constant::E) => Sign::POSITIVE,
         Kind::Sym(_) | Kind::Undef { .. } => Sign::UNKNOWN,
+        Kind::Add(terms) if root_exceeds_other_term(terms) => Sign::POSITIVE,
         Kind::Add(terms) => {
             let signs: Vec<Sign> = terms.iter().map(sign).collect();
             let nonnegative = signs.iter().all(|s| s.nonnegative);
@@ -74,6 +76,33 @@ pub fn sign(e: &Expr) -> Sign {
         Kind::Pow(base, exp) => power_sign(sign(base), exp),
         Kind::Call(f, arg) => call_sign(*f, arg),
     }
+}
+
+/// Whether `terms` are `a` and `sqrt(a^2 + p)` with `p > 0` (`x + sqrt(x^2 + 1)`, the
+/// argument of `ln` in `asinh`): the root exceeds `|a|`, so the sum is positive.
+fn root_exceeds_other_term(terms: &[Expr]) -> bool {
+    let [first, second] = terms else {
+        return false;
+    };
+    [(first, second), (second, first)]
+        .into_iter()
+        .any(|(a, root)| {
+            let Kind::Pow(radicand, half) = root.kind() else {
+                return false;
+            };
+            let Kind::Add(parts) = radicand.kind() else {
+                return false;
+            };
+            if half.as_num() != Number::ratio(1, 2).as_ref() {
+                return false;
+            }
+            let square = a.clone().pow(2);
+            let Some(i) = parts.iter().position(|u| *u == square) else {
+                return false;
+            };
+            let rest = parts.iter().enumerate().filter(|&(j, _)| j != i);
+            sign(&Expr::sum(rest.map(|(_, u)| u.clone()))).positive
+        })
 }
 
 fn power_sign(base: Sign, exp: &Expr) -> Sign {
@@ -130,5 +159,20 @@ mod tests {
         assert!(sign(&x.clone().pow(2)).nonnegative);
         assert!(!sign(&(x.clone().pow(2) - 1)).nonnegative);
         assert!(!sign(&x.pow(3)).nonnegative);
+    }
+
+    #[test]
+    fn a_root_of_a_square_plus_a_positive_number_exceeds_the_term() {
+        let positive = |text: &str| {
+            let e = crate::parse::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            sign(&e).positive
+        };
+        assert!(positive("x + sqrt(x^2 + 1)"));
+        assert!(positive("sqrt(4*x^2 + 3) - 2*x"));
+        assert!(positive("sin(x) + sqrt(sin(x)^2 + exp(y))"));
+        assert!(!positive("x + sqrt(x^2)"));
+        assert!(!positive("x + sqrt(x^2 - 1)"));
+        assert!(!positive("x - sqrt(x^2 + 1)"));
+        assert!(!positive("2*x + sqrt(x^2 + 1)"));
     }
 }
