@@ -1,6 +1,6 @@
 //! Where each symbol must lie for a formula to be real on an interval, read from the
-//! arguments that are linear in one symbol: `ln(a*x + b)` needs `a*x + b > 0`, an even root
-//! `>= 0`, `asin` and `acos` `-1 <= .. <= 1`, `atanh` `-1 < .. < 1`, `acosh` `>= 1`, and a
+//! arguments that are linear in one symbol: `ln(a*x + b)` needs `a*x + b > 0`, a root (even
+//! or odd: `(-8)^(1/3)` is not real) `>= 0`, `asin` and `acos` `-1 <= .. <= 1`, `atanh` `-1 < .. < 1`, `acosh` `>= 1`, and a
 //! power whose exponent varies with the base's symbol alone a positive base (with a negative
 //! base it is real at most where the exponent takes particular rational values, never on a
 //! whole interval). Each need is an
@@ -217,9 +217,10 @@ fn argument_needs(node: &Expr) -> Option<(&Expr, Interval)> {
             Some((u, within))
         }
         Kind::Pow(base, exp) => match exp.as_num() {
+            // Every root of a negative number is undefined (principal roots: `(-8)^(1/3)`
+            // is not real), so odd roots need a base `>= 0` as even ones do.
             Some(n) => {
-                let even_root = n.denom().to_i64().is_some_and(|d| d % 2 == 0);
-                even_root.then(|| (base, Interval::new(Some((0, n.is_negative())), None)))
+                (!n.is_integer()).then(|| (base, Interval::new(Some((0, n.is_negative())), None)))
             }
             None => Some((base, open_up_from(0))),
         },
@@ -279,6 +280,15 @@ mod tests {
         );
         assert_eq!(found("acosh(x)*atanh(2*x)").0, "x".to_string());
         assert!(conflict("1/sqrt(x - 1) + ln(1 - x)").is_some());
+        // Odd roots too: `(-8)^(1/3)` is not real (principal roots).
+        assert_eq!(
+            found("(-x)^(1/3)*ln(x)"),
+            (
+                "x".into(),
+                "ln(x): x > 0".into(),
+                "(-x)^(1/3): x <= 0".into()
+            )
+        );
     }
 
     #[test]
@@ -290,7 +300,6 @@ mod tests {
             "sqrt(x - 1)*sqrt(2 - x)",
             "ln(x)*ln(-y)",
             "(-x)^3*ln(x)",
-            "(-x)^(1/3)*ln(x)",
             "2^x*ln(-x)",
             "x^y*ln(-x)",
             "x^(x*y)*ln(-x)",

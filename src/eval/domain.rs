@@ -21,8 +21,9 @@
 //!   constant on no interval, so that they are real only at isolated points:
 //!   `asin(x^2 + 1)`, `acos(cosh(x))`, `sqrt(-abs(x))`, `sqrt(ln(1 - x^4))`
 //!   ([`Undefined::Isolated`]);
-//! - a negative constant to a power constant on no interval, real only where the exponent
-//!   is an integer: `(-2)^x` ([`Undefined::NegativeBase`]);
+//! - a base negative everywhere (or zero only at isolated points) to a power constant on no
+//!   interval, real only where the exponent is an integer: `(-2)^x`, `(-x^2 - 1)^x`
+//!   ([`Undefined::NegativeBase`]);
 //! - two subexpressions real on intervals of one symbol that share at most a point, read from
 //!   arguments linear in it (`bounds.rs`): `x^x*ln(-x)` ([`Undefined::Apart`]).
 
@@ -70,13 +71,16 @@ pub enum Undefined {
     /// of its own, the two intervals sharing at most a point: `x^x*ln(-x)` (`x > 0` and
     /// `x < 0`), `sqrt(x)*sqrt(-x)`.
     Apart(Box<Conflict>),
-    /// A negative constant to a power that is constant on no interval: `(-2)^x`, real only
-    /// where the exponent is an integer, at isolated points.
+    /// A base negative everywhere (or zero only at isolated points) to a power that is
+    /// constant on no interval: `(-2)^x`, `(-x^2 - 1)^x`, `(-x^2)^x`, real only where the
+    /// exponent is an integer (or the base is 0), at isolated points.
     NegativeBase {
         /// The power.
         at: Expr,
         /// Its exponent.
         exponent: Expr,
+        /// Whether the base is 0 somewhere (at isolated points).
+        base_reaches_zero: bool,
     },
 }
 
@@ -109,10 +113,19 @@ impl std::fmt::Display for Undefined {
                     values.join(" or ")
                 )
             }
-            Undefined::NegativeBase { at, exponent } => write!(
+            Undefined::NegativeBase {
+                at,
+                exponent,
+                base_reaches_zero,
+            } => write!(
                 f,
-                "`{at}` is real only where `{exponent}` is an integer, at isolated points, so \
-                 it has no derivative"
+                "`{at}` is real only where `{exponent}` is an integer{}, at isolated points, so \
+                 it has no derivative",
+                if *base_reaches_zero {
+                    " or the base is 0"
+                } else {
+                    ""
+                }
             ),
             Undefined::Apart(c) => write!(
                 f,
@@ -161,8 +174,15 @@ pub fn undefined_subexpression(e: &Expr) -> Option<Undefined> {
                     values,
                 });
             }
-            Real::AtIntegers(exponent) => {
-                return Some(Undefined::NegativeBase { at: node, exponent });
+            Real::AtIntegers {
+                exponent,
+                base_reaches_zero,
+            } => {
+                return Some(Undefined::NegativeBase {
+                    at: node,
+                    exponent,
+                    base_reaches_zero,
+                });
             }
             Real::Somewhere => {}
         }
@@ -253,9 +273,12 @@ enum Real {
     /// Only where the argument takes one of these values, which happens at isolated points:
     /// `asin(x^2 + 1)`.
     OnlyAt(Expr, Vec<i8>),
-    /// A negative constant to a power, real only where this exponent is an integer, which
-    /// happens at isolated points: `(-2)^x`.
-    AtIntegers(Expr),
+    /// A power of a base never positive, real only where the exponent is an integer (or
+    /// the base is 0), which happens at isolated points: `(-2)^x`, `(-x^2)^x`.
+    AtIntegers {
+        exponent: Expr,
+        base_reaches_zero: bool,
+    },
 }
 
 /// Where `node` is real (see [`Real`]).
@@ -272,10 +295,14 @@ enum Real {
 /// and not constant (for `sec(u)`, if `u` is).
 fn where_real(node: &Expr, known: &Values<Known>) -> Real {
     if let Kind::Pow(b, x) = node.kind()
-        && known_value(b, known).is_some_and(|b| b < -MARGIN)
+        && x.as_num().is_none()
+        && let Some(reaches_zero) = never_positive(b, known)
         && never_locally_constant(x, known)
     {
-        return Real::AtIntegers(x.clone());
+        return Real::AtIntegers {
+            exponent: x.clone(),
+            base_reaches_zero: reaches_zero,
+        };
     }
     let Some((argument, domain)) = argument_and_domain(node) else {
         return Real::Somewhere;
@@ -298,6 +325,21 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
     match never_locally_constant(varying, known) {
         true => Real::OnlyAt(argument.clone(), values),
         false => Real::Somewhere,
+    }
+}
+
+/// Whether the base `b` of a power is negative wherever it is defined (`Some(false)`), or
+/// at most zero and zero only at isolated points (`Some(true)`: `-x^2`); `None` when it may
+/// be positive, or zero on an interval.
+fn never_positive(b: &Expr, known: &Values<Known>) -> Option<bool> {
+    if known_value(b, known).is_some_and(|v| v < -MARGIN) {
+        return Some(false);
+    }
+    let hi = known.get(&b.id())?.range.hi;
+    match hi {
+        _ if hi < 0.0 => Some(false),
+        _ if hi == 0.0 && never_locally_constant(b, known) => Some(true),
+        _ => None,
     }
 }
 
@@ -397,9 +439,12 @@ fn is_analytic(node: &Expr, known: &Values<Known>) -> bool {
         Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => true,
         Kind::Add(xs) | Kind::Mul(xs) => xs.iter().all(all),
         Kind::Pow(b, x) => {
-            x.as_num()
-                .is_some_and(|n| n.is_integer() && !n.is_negative())
-                && all(b)
+            let whole_power = x
+                .as_num()
+                .is_some_and(|n| n.is_integer() && !n.is_negative());
+            // `c^v = exp(v*ln(c))` for a constant `c > 0`.
+            let positive_base = known_value(b, known).is_some_and(|c| c > 0.0);
+            (whole_power && all(b)) || (positive_base && all(x))
         }
         Kind::Call(f, a) => {
             use Func::*;
@@ -732,6 +777,9 @@ mod tests {
                 "asin(ln(x^2 + 1) + 1)",
                 "(-2)^x",
                 "(-1)^(x^2 + y)",
+                "(-x^2)^x",
+                "(sin(x) - 1)^(2*x)",
+                "x^(1/3)*(-x)^(1/3)",
             ]
             .map(String::from),
         );
@@ -773,23 +821,30 @@ mod tests {
 
     #[test]
     fn negative_constants_to_varying_powers_are_found() {
-        for (text, at, exponent) in [
-            ("(-1)^x", "(-1)^x", "x"),
-            ("x*(-2)^(x^2 + 1)", "(-2)^(x^2 + 1)", "x^2 + 1"),
-            ("(1 - e)^sin(x) + x", "(1 - e)^sin(x)", "sin(x)"),
-            ("(-3)^ln(x)", "(-3)^ln(x)", "ln(x)"),
+        for (text, at, exponent, reaches_zero) in [
+            ("(-1)^x", "(-1)^x", "x", false),
+            ("x*(-2)^(x^2 + 1)", "(-2)^(x^2 + 1)", "x^2 + 1", false),
+            ("(1 - e)^sin(x) + x", "(1 - e)^sin(x)", "sin(x)", false),
+            ("(-3)^ln(x)", "(-3)^ln(x)", "ln(x)", false),
+            ("(-2)^2^x", "(-2)^2^x", "2^x", false),
+            ("(-x^2 - 1)^x", "(-x^2 - 1)^x", "x", false),
+            ("(-cosh(x))^(1/x)", "(-cosh(x))^(1/x)", "1/x", false),
+            ("(-x^2)^x", "(-x^2)^x", "x", true),
+            ("(sin(x) - 1)^x*y", "(sin(x) - 1)^x", "x", true),
         ] {
             let e = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             let found = undefined_subexpression(&e);
             let Some(Undefined::NegativeBase {
                 at: found_at,
                 exponent: found_exponent,
+                base_reaches_zero,
             }) = found
             else {
                 panic!("{text}: {found:?}");
             };
             assert_eq!(found_at.to_string(), at, "{text}");
             assert_eq!(found_exponent.to_string(), exponent, "{text}");
+            assert_eq!(base_reaches_zero, reaches_zero, "{text}");
         }
     }
 
@@ -811,6 +866,8 @@ mod tests {
             "sqrt(sign(x) - 1)",
             "acosh(sign(x - 2) + 2)",
             "(-2)^sign(x)",
+            // Zero on an interval: `0^x` is real for x > 0 there.
+            "(x - abs(x))^x",
             "asin(sec(x)/2)",
             "acos(1 - x^2)",
             "sqrt(x^2)",
