@@ -40,6 +40,7 @@ const TRIGGERS: &[&str] = &[
     "abs(x)^4",
     "sign(x)*abs(x)",
     "sign(x + sqrt(x^2 + 1))",
+    "0^(x^2 + 1)",
     "sign(-exp(x) - y^2)",
     "abs(x - sqrt(x^2 + 1))",
     "sign(x - 1)*(x - 1)*y",

@@ -65,6 +65,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "power-of-positive",      topic: Powers,     scope: Everywhere, apply: power_of_positive_power },
     Rule { name: "number-base-power",      topic: Powers,     scope: Everywhere, apply: number_base_power },
     Rule { name: "negated-base",           topic: Powers,     scope: Everywhere, apply: negated_base },
+    Rule { name: "zero-base-power",        topic: Powers,     scope: Everywhere, apply: zero_base_power },
     Rule { name: "abs-of-signed",          topic: Powers,     scope: Everywhere, apply: abs_of_signed },
     Rule { name: "sign-of-signed",         topic: Powers,     scope: Everywhere, apply: sign_of_signed },
     Rule { name: "abs-even-power",         topic: Powers,     scope: Everywhere, apply: abs_even_power },
@@ -184,6 +185,15 @@ fn number_base_power(e: &Expr) -> Vec<Expr> {
     }
     match b.pow(&k) {
         Some(power) if power.to_string().len() <= SHORT_POWER => vec![Expr::num(power).pow(u)],
+        _ => Vec::new(),
+    }
+}
+
+/// `0^u = 0` where `u > 0` is proved: `(sin(x)^2 + cos(x)^2 - 1)^(x^2 + 1)` is 0 once its
+/// base is.
+fn zero_base_power(e: &Expr) -> Vec<Expr> {
+    match e.kind() {
+        Kind::Pow(base, u) if base.is_int(0) && sign(u).positive => vec![Expr::zero()],
         _ => Vec::new(),
     }
 }
