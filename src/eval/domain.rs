@@ -832,19 +832,14 @@ mod tests {
             ("(-x^2)^x", "(-x^2)^x", "x", true),
             ("(sin(x) - 1)^x*y", "(sin(x) - 1)^x", "x", true),
         ] {
-            let e = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-            let found = undefined_subexpression(&e);
-            let Some(Undefined::NegativeBase {
-                at: found_at,
-                exponent: found_exponent,
-                base_reaches_zero,
-            }) = found
-            else {
-                panic!("{text}: {found:?}");
+            let parsed = |text: &str| parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let expected = Undefined::NegativeBase {
+                at: parsed(at),
+                exponent: parsed(exponent),
+                base_reaches_zero: reaches_zero,
             };
-            assert_eq!(found_at.to_string(), at, "{text}");
-            assert_eq!(found_exponent.to_string(), exponent, "{text}");
-            assert_eq!(base_reaches_zero, reaches_zero, "{text}");
+            let found = undefined_subexpression(&parsed(text));
+            assert_eq!(found, Some(expected), "{text}");
         }
     }
 
