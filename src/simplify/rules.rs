@@ -13,7 +13,7 @@ use crate::expr::{Constant, Expr, Func, Kind};
 use crate::num::Number;
 use crate::poly;
 
-use super::sign::sign;
+use super::sign::{Sign, sign};
 
 /// Which family of identities a rule belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -235,17 +235,27 @@ fn negated_base(e: &Expr) -> Vec<Expr> {
 /// The longest `b^k` that [`number_base_power`] writes out, in characters.
 const SHORT_POWER: usize = 6;
 
+/// `|u| = u` where `u >= 0` is proved, `-u` where `u <= 0` is.
 fn abs_of_signed(e: &Expr) -> Vec<Expr> {
     let Kind::Call(Func::Abs, u) = e.kind() else {
         return Vec::new();
     };
-    if sign(u).nonnegative {
-        return vec![u.clone()];
+    match proved_side(u, |s| s.nonnegative) {
+        Some(1) => vec![u.clone()],
+        Some(_) => vec![-u],
+        None => Vec::new(),
     }
-    if sign(&-u).nonnegative {
-        return vec![-u];
+}
+
+/// `1` when `holds` is proved of `u`'s sign, `-1` when it is of `-u`'s.
+fn proved_side(u: &Expr, holds: impl Fn(Sign) -> bool) -> Option<i64> {
+    if holds(sign(u)) {
+        Some(1)
+    } else if holds(sign(&-u)) {
+        Some(-1)
+    } else {
+        None
     }
-    Vec::new()
 }
 
 /// `sign(u) = 1` where `u > 0` is proved, `-1` where `u < 0` is.
@@ -253,13 +263,10 @@ fn sign_of_signed(e: &Expr) -> Vec<Expr> {
     let Kind::Call(Func::Sign, u) = e.kind() else {
         return Vec::new();
     };
-    if sign(u).positive {
-        return vec![Expr::one()];
-    }
-    if sign(&-u).positive {
-        return vec![Expr::int(-1)];
-    }
-    Vec::new()
+    proved_side(u, |s| s.positive)
+        .map(Expr::int)
+        .into_iter()
+        .collect()
 }
 
 fn abs_even_power(e: &Expr) -> Vec<Expr> {
