@@ -496,7 +496,6 @@ fn undefined_as_written(node: &Expr) -> bool {
             (Some(b), Some(x)) => {
                 (b.is_zero() && x.is_negative()) || (b.is_negative() && !x.is_integer())
             }
-            (Some(b), None) => b.is_zero() && x.is_negative_term(),
             _ => false,
         },
         Kind::Call(f, a) => match a.as_num().filter(|n| n.is_integer()) {
@@ -695,6 +694,7 @@ mod tests {
             // Not analytic, but functions of one argument constant on no interval of an
             // analytic one: `abs`, `ln`, a constant plus or times it.
             ("sqrt(-abs(x))", "sqrt(-abs(x))", "-abs(x)", vec![0]),
+            ("0^(-x^2)*y", "1/0^x^2", "-x^2", vec![0]),
             (
                 "ln(1 - x^4)^(1/3)",
                 "ln(1 - x^4)^(1/3)",
@@ -907,6 +907,9 @@ mod tests {
             "asin(exp(-x^2))",
             "0^(x^2 + 1)",
             "0^(x - 3)*x",
+            // 0 where x < 0: a negative coefficient does not make the exponent negative.
+            "0^(-x)*x",
+            "0^(-2*x + 1)",
             "0^x",
             "(-2)^3*x",
         ] {
