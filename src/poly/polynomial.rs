@@ -330,19 +330,16 @@ impl Poly {
         a: &'a Poly,
         b: &'a Poly,
     ) -> Option<((Number, Number), (Cow<'a, Poly>, Cow<'a, Poly>))> {
-        let integral = |p: &Poly| p.terms.values().all(Number::is_integer);
-        if integral(a) && integral(b) {
-            return None;
-        }
         let split = |p: &'a Poly| -> Option<(Number, Cow<'a, Poly>)> {
-            if integral(p) {
+            if p.terms.values().all(Number::is_integer) {
                 return Some((Number::one(), Cow::Borrowed(p)));
             }
             let content = p.content();
             Some((content.clone(), Cow::Owned(p.scale(&content.recip()?))))
         };
         let ((ca, pa), (cb, pb)) = (split(a)?, split(b)?);
-        Some(((ca, cb), (pa, pb)))
+        let both_integral = matches!((&pa, &pb), (Cow::Borrowed(_), Cow::Borrowed(_)));
+        (!both_integral).then_some(((ca, cb), (pa, pb)))
     }
 
     /// Whether some coefficient needs more than 64 bits.
