@@ -27,7 +27,7 @@ mod table;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::expr::{Expr, Kind, Symbol};
+use crate::expr::{Expr, Func, Kind, Symbol};
 use crate::num::Number;
 
 pub use matrix::{gradient, hessian, jacobian};
@@ -337,6 +337,14 @@ fn node_derivative(
             budget.spend(8)?;
             power_rule(node, base, exp, &d.child(0), &d.child(1))
         }
+        Kind::Call(Func::Ln, u) if matches!(u.kind(), Kind::Mul(_)) => {
+            let du = d.child(0);
+            if du.is_int(0) {
+                return Ok(du);
+            }
+            budget.spend(size_of_node(u).saturating_mul(du.children().count().max(1)))?;
+            logarithmic_derivative(u, du)
+        }
         Kind::Call(f, u) => {
             let du = d.child(0);
             if du.is_int(0) {
@@ -358,6 +366,23 @@ fn node_derivative(
         }
     };
     Ok(result)
+}
+
+/// `ln(u)' = u'/u` for a product `u`, with `1/u` taken into each term of `u'`: the product
+/// rule made `u'` a sum of terms `u_i' * (the other factors)`, and in each the other factors
+/// cancel against `1/u`, so that `ln(x^3*sin(x))' = 3/x + cos(x)/sin(x)` (the logarithmic
+/// derivative, a sum of `k_i u_i'/u_i`) instead of one quotient over all the factors.
+/// Dividing by a factor is exact here: where `ln(u)` is defined, no factor of `u` is 0.
+fn logarithmic_derivative(u: &Expr, du: Expr) -> Expr {
+    let recip = u.clone().recip();
+    match du.kind() {
+        Kind::Add(terms) => Expr::sum(
+            terms
+                .iter()
+                .map(|t| Expr::product([t.clone(), recip.clone()])),
+        ),
+        _ => du * recip,
+    }
 }
 
 /// `(u_1 * ... * u_n)' = sum over i of u_i' * (the product of the other factors)`, given
@@ -514,7 +539,6 @@ fn power_rule(power: &Expr, base: &Expr, exp: &Expr, d_base: &Expr, d_exp: &Expr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::Func;
 
     fn x() -> Expr {
         Expr::sym("x")
@@ -568,6 +592,19 @@ mod tests {
         );
         let x_to_x = x().pow(x());
         assert_eq!(diff(&x_to_x, "x", 1), Ok(x_to_x.clone() * (x().ln() + 1)));
+    }
+
+    #[test]
+    fn the_logarithm_of_a_product_is_differentiated_factor_by_factor() {
+        // ln(x^3*sin(x))' = 3/x + cos(x)/sin(x), not (3*x^2*sin(x) + x^3*cos(x))/(x^3*sin(x)).
+        let f = (x().pow(3) * x().sin()).ln();
+        assert_eq!(
+            diff(&f, "x", 1),
+            Ok(Expr::int(3) / x() + x().cos() / x().sin())
+        );
+        // One varying factor: its derivative over it.
+        let g = (Expr::sym("y") * x().sin()).ln();
+        assert_eq!(diff(&g, "x", 1), Ok(x().cos() / x().sin()));
     }
 
     #[test]

@@ -62,13 +62,8 @@ pub(crate) enum Depth {
     Full,
 }
 
-/// Factors `p` (exponents non-negative) as far as this module can; `None` when the budget
-/// runs out.
-pub(crate) fn factor_poly(p: &Poly, budget: &mut Budget) -> Option<Factored> {
-    factor_poly_to(p, Depth::Full, budget)
-}
-
-/// Factors `p` to the given depth; `None` when the budget runs out.
+/// Factors `p` (exponents non-negative) to the given depth ([`Depth::Full`]: as far as this
+/// module can); `None` when the budget runs out.
 pub(crate) fn factor_poly_to(p: &Poly, depth: Depth, budget: &mut Budget) -> Option<Factored> {
     let square_free = SquareFree::of(p, budget)?;
     square_free.to_depth(depth, budget)

@@ -27,11 +27,11 @@ mod polynomial;
 #[cfg(test)]
 mod tests;
 
-use crate::expr::Expr;
+use crate::expr::{Expr, Kind};
 use crate::num::Number;
 
 use convert::{Atoms, Roots, to_fraction, to_laurent};
-use factor::{Depth, Factored, SquareFree, factor_poly, factor_poly_to};
+use factor::{Depth, Factored, SquareFree, factor_poly_to};
 use frac::Frac;
 use polynomial::{Budget, Mono, Poly};
 
@@ -87,10 +87,20 @@ pub fn together(e: &Expr) -> Option<Expr> {
 /// assert_eq!(factor(&cubic), Some(Expr::product([x.clone() - 1, x.clone(), x + 1])));
 /// ```
 pub fn factor(e: &Expr) -> Option<Expr> {
+    factor_to(e, Depth::Full)
+}
+
+/// [`factor`] as far as square-free parts only: `(x^2 - 1)^2` stays whole, which is all the
+/// simplifier needs to see the even powers in a root's radicand.
+pub(crate) fn factor_square_free(e: &Expr) -> Option<Expr> {
+    factor_to(e, Depth::SquareFree)
+}
+
+fn factor_to(e: &Expr, depth: Depth) -> Option<Expr> {
     let mut budget = Budget::new();
     let (atoms, f) = to_fraction(e, Roots::Opaque, &mut budget)?;
-    let num = factor_poly(f.num(), &mut budget)?;
-    let den = factor_poly(f.den(), &mut budget)?;
+    let num = factor_poly_to(f.num(), depth, &mut budget)?;
+    let den = factor_poly_to(f.den(), depth, &mut budget)?;
     Some(Expr::product([
         factored_expr(&atoms, &num),
         factored_expr(&atoms, &den).recip(),
@@ -142,8 +152,9 @@ pub fn normal_forms(e: &Expr) -> Vec<Expr> {
     sorted(forms)
 }
 
-/// `forms` sorted by [`Expr::simpler`], without duplicates.
-fn sorted(mut forms: Vec<Expr>) -> Vec<Expr> {
+/// `forms` sorted by [`Expr::simpler`], without duplicates, each [`tidied`].
+fn sorted(forms: Vec<Expr>) -> Vec<Expr> {
+    let mut forms: Vec<Expr> = forms.iter().map(tidied).collect();
     forms.sort_by(Expr::simpler);
     forms.dedup();
     forms
@@ -188,6 +199,52 @@ fn fraction_forms(atoms: &Atoms, f: &Frac, forms: &mut Vec<Expr>) {
                 }
             }
         }
+    }
+}
+
+/// `form` with each sum of polynomials that has a sum among its factors (`2*x*(x + 1) +
+/// 5*x`, where a form kept a sum whole as an atom of its reading) replaced by the smallest
+/// of it, its expansion and its square-free factoring (`x*(2*x + 7)`). A form's parts are
+/// not normalised again by the simplifier when they are not where a polynomial region
+/// begins.
+fn tidied(form: &Expr) -> Expr {
+    form.rewrite_bottom_up(|_, now| {
+        let Kind::Add(terms) = now.kind() else {
+            return None;
+        };
+        if !terms.iter().any(has_sum_factor) || !is_polynomial(now) {
+            return None;
+        }
+        let candidates = [expand(now), factor_to(now, Depth::SquareFree)];
+        let best = candidates
+            .into_iter()
+            .flatten()
+            .min_by(Expr::simpler)
+            .filter(|best| best.simpler(now).is_lt())?;
+        Some(best)
+    })
+}
+
+/// Whether the term `t` is a sum, or a product or power with a sum among its factors.
+fn has_sum_factor(t: &Expr) -> bool {
+    let is_sum = |f: &Expr| matches!(f.split_pow().0.kind(), Kind::Add(_));
+    match t.kind() {
+        Kind::Mul(factors) => factors.iter().any(is_sum),
+        _ => is_sum(t),
+    }
+}
+
+/// Whether `e` is a polynomial in its symbols and constants (whole non-negative powers).
+fn is_polynomial(e: &Expr) -> bool {
+    match e.kind() {
+        Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => true,
+        Kind::Add(xs) | Kind::Mul(xs) => xs.iter().all(is_polynomial),
+        Kind::Pow(b, k) => {
+            k.as_num()
+                .is_some_and(|k| k.is_integer() && !k.is_negative())
+                && is_polynomial(b)
+        }
+        Kind::Call(..) | Kind::Undef { .. } => false,
     }
 }
 

@@ -569,7 +569,15 @@ mod tests {
             ln_power(&x().pow(2).ln()),
             vec![Expr::int(2) * x().abs().ln()]
         );
-        assert_eq!(ln_power(&x().pow(3).ln()), Vec::<Expr>::new());
+        // `x^3 > 0` and `sqrt(x) > 0` only where `x > 0`: no guard needed.
+        assert_eq!(ln_power(&x().pow(3).ln()), vec![Expr::int(3) * x().ln()]);
+        assert_eq!(
+            ln_power(&x().sqrt().ln()),
+            vec![Expr::ratio(1, 2) * x().ln()]
+        );
+        // `x^y > 0` for negative `x` at some `y`: not without `x > 0`.
+        let y = Expr::sym("y");
+        assert_eq!(ln_power(&x().pow(y).ln()), Vec::<Expr>::new());
         let positive = (x().pow(2) + 1).pow(3).ln();
         assert_eq!(
             ln_power(&positive),

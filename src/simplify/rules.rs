@@ -70,6 +70,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "sign-of-signed",         topic: Powers,     scope: Everywhere, apply: sign_of_signed },
     Rule { name: "abs-even-power",         topic: Powers,     scope: Everywhere, apply: abs_even_power },
     Rule { name: "sign-times-abs",         topic: Powers,     scope: Everywhere, apply: sign_times_abs },
+    Rule { name: "abs-times-power",        topic: Powers,     scope: Everywhere, apply: abs_times_power },
     Rule { name: "ln-split-positive",      topic: ExpLog,     scope: Everywhere, apply: ln_split_positive },
     Rule { name: "ln-power",               topic: ExpLog,     scope: Everywhere, apply: ln_power },
     Rule { name: "exp-merge",              topic: ExpLog,     scope: Everywhere, apply: exp_merge },
@@ -144,29 +145,68 @@ fn root_of_even_power(e: &Expr) -> Vec<Expr> {
     let Kind::Pow(u, a) = inner.kind() else {
         return Vec::new();
     };
-    let even = a
-        .as_num()
-        .and_then(Number::to_i64)
-        .is_some_and(|n| n % 2 == 0);
-    if !even || b.as_num().is_none() {
+    if !is_even_integer(a) || b.as_num().is_none() {
         return Vec::new();
     }
     vec![u.clone().abs().pow(a * b)]
 }
 
+/// `(u^a)^b = u^(a*b)` for `u > 0`, or for a number `a` that is not an integer (then `u^a`
+/// is real only for `u >= 0`: `sqrt(x)^x = x^(x/2)`), and `(p*q)^b = p^b * q^b` for the factors `p` of a
+/// product that are positive or even powers (`(u^(2k))^b = |u|^(2k*b)`): with `p >= 0`,
+/// `p*q` has a real power exactly where `q` has (at `p = 0` both are 0 or both undefined), so
+/// `sqrt((x^2 - 1)^2/(x^2 + 1)^2)` is `|x^2 - 1|/(x^2 + 1)`. A root of a sum is read through
+/// the sum's factored normal form, where such factors show: `sqrt(1 - x^2/(x^2 + 1)^2)` is
+/// `sqrt(x^4 + x^2 + 1)/(x^2 + 1)`.
 fn power_of_positive_power(e: &Expr) -> Vec<Expr> {
     let Kind::Pow(inner, b) = e.kind() else {
         return Vec::new();
     };
     match inner.kind() {
-        Kind::Pow(u, a) if sign(u).positive => vec![u.clone().pow(a * b)],
-        Kind::Mul(factors) if factors.iter().all(|f| sign(f).positive) => {
-            vec![Expr::product(
-                factors.iter().map(|f| f.clone().pow(b.clone())),
-            )]
+        Kind::Pow(u, a) if sign(u).positive || is_fraction(a) => vec![u.clone().pow(a * b)],
+        Kind::Mul(factors) => power_of_factors(factors, b).into_iter().collect(),
+        Kind::Add(_) if is_fraction(b) => {
+            let factored = poly::factor_square_free(inner);
+            match factored.as_ref().map(Expr::kind) {
+                Some(Kind::Mul(factors)) => power_of_factors(factors, b).into_iter().collect(),
+                _ => Vec::new(),
+            }
         }
         _ => Vec::new(),
     }
+}
+
+/// `(p_1*...*p_n)^b` with the factors that are positive or even powers taken out (see
+/// [`power_of_positive_power`]), or `None` when there are none.
+fn power_of_factors(factors: &[Expr], b: &Expr) -> Option<Expr> {
+    let mut pulled = Vec::new();
+    let mut rest = Vec::new();
+    for f in factors {
+        match f.kind() {
+            _ if sign(f).positive => pulled.push(f.clone().pow(b.clone())),
+            Kind::Pow(u, a) if is_even_integer(a) => pulled.push(u.clone().abs().pow(a * b)),
+            _ => rest.push(f.clone()),
+        }
+    }
+    if pulled.is_empty() {
+        return None;
+    }
+    if !rest.is_empty() {
+        pulled.push(Expr::product(rest).pow(b.clone()));
+    }
+    Some(Expr::product(pulled))
+}
+
+/// Whether `a` is a number that is not an integer: `u^a` is real only for `u >= 0`.
+fn is_fraction(a: &Expr) -> bool {
+    a.as_num().is_some_and(|a| !a.is_integer())
+}
+
+/// Whether `a` is an even integer (that fits 64 bits).
+fn is_even_integer(a: &Expr) -> bool {
+    a.as_num()
+        .and_then(Number::to_i64)
+        .is_some_and(|n| n % 2 == 0)
 }
 
 /// `b^(k*u) = (b^k)^u` for a positive number `b` and a whole `k >= 2`: `2^(3*x)` is `8^x`
@@ -324,6 +364,54 @@ fn sign_times_abs(e: &Expr) -> Vec<Expr> {
     Vec::new()
 }
 
+/// `u^m*|u|^k` for integers `m` and `k`: `|u|^(m + k)` for an even `m` (`u^m = |u|^m`), and
+/// `sign(u)*u^(m + k)` for odd `m` and `k` (`u^m = sign(u)*|u|^m`, and an even power of
+/// `|u|` is one of `u`). So `(x + 1)/|x + 1|` is `sign(x + 1)` and `|x|/x^2` is `1/|x|`.
+/// Where the left side is defined, so is the right.
+fn abs_times_power(e: &Expr) -> Vec<Expr> {
+    let Kind::Mul(factors) = e.kind() else {
+        return Vec::new();
+    };
+    // A factor as a base and a whole exponent.
+    let split = |f: &Expr| match f.kind() {
+        Kind::Pow(b, k) => k
+            .as_num()
+            .filter(|k| k.is_integer())
+            .and_then(Number::to_i64)
+            .map(|k| (b.clone(), k)),
+        _ => Some((f.clone(), 1)),
+    };
+    for (i, f) in factors.iter().enumerate() {
+        let Some((abs, k)) = split(f) else {
+            continue;
+        };
+        let Kind::Call(Func::Abs, u) = abs.kind() else {
+            continue;
+        };
+        for (j, g) in factors.iter().enumerate() {
+            let Some((base, m)) = split(g).filter(|(b, _)| b == u) else {
+                continue;
+            };
+            let Some(total) = m.checked_add(k) else {
+                continue;
+            };
+            let joined = if m % 2 == 0 {
+                abs.clone().pow(total)
+            } else if k % 2 != 0 {
+                base.clone().sign() * base.pow(total)
+            } else {
+                continue;
+            };
+            let rest = factors
+                .iter()
+                .enumerate()
+                .filter(|&(l, _)| l != i && l != j);
+            return vec![Expr::product(rest.map(|(_, g)| g.clone()).chain([joined]))];
+        }
+    }
+    Vec::new()
+}
+
 // ---------------------------------------------------------------------------------------------
 // exp and ln.
 
@@ -349,8 +437,10 @@ fn ln_split_positive(e: &Expr) -> Vec<Expr> {
     vec![Expr::sum(logs.chain([rest]))]
 }
 
-/// `ln(u^k) = k*ln(u)` for `u > 0`; `ln(u^(2k)) = 2k*ln|u|` for every `u != 0` (both sides
-/// undefined at 0).
+/// `ln(u^k) = k*ln(u)` for `u > 0`, and for a number `k` that is an odd integer or not an
+/// integer: then `u^k > 0` only where `u > 0` (a root of a negative number is not real), so
+/// both sides are defined on the same points (`ln(sqrt(x)) = ln(x)/2`). `ln(u^(2k)) =
+/// 2k*ln|u|` for every `u != 0` (both sides undefined at 0).
 fn ln_power(e: &Expr) -> Vec<Expr> {
     let Kind::Call(Func::Ln, arg) = e.kind() else {
         return Vec::new();
@@ -358,13 +448,15 @@ fn ln_power(e: &Expr) -> Vec<Expr> {
     let Kind::Pow(u, k) = arg.kind() else {
         return Vec::new();
     };
-    if sign(u).positive {
+    let n = k.as_num();
+    let even = is_even_integer(k);
+    let positive_only = n.is_some_and(|n| match n.to_i64() {
+        Some(n) => n % 2 != 0,
+        None => !n.is_integer(),
+    });
+    if positive_only || sign(u).positive {
         return vec![k * u.clone().ln()];
     }
-    let even = k
-        .as_num()
-        .and_then(Number::to_i64)
-        .is_some_and(|n| n % 2 == 0);
     if even {
         vec![k * u.clone().abs().ln()]
     } else {
