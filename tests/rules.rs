@@ -53,6 +53,8 @@ const TRIGGERS: &[&str] = &[
     "sqrt(x)^x",
     "ln(sqrt(x))",
     "ln(x^(-3))",
+    "exp(-x)/sqrt(1 - exp(-2*x))",
+    "sign(x - 1)*abs(x - 1)^3",
     "ln(x*exp(x))",
     "ln((x^2 + 1)*x)",
     "ln(x^2)",

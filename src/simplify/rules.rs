@@ -75,6 +75,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "ln-power",               topic: ExpLog,     scope: Everywhere, apply: ln_power },
     Rule { name: "exp-merge",              topic: ExpLog,     scope: Everywhere, apply: exp_merge },
     Rule { name: "exp-split",              topic: ExpLog,     scope: Everywhere, apply: exp_split },
+    Rule { name: "exp-into-root",          topic: ExpLog,     scope: Everywhere, apply: exp_into_root },
     Rule { name: "pythagorean",            topic: Trig,       scope: Everywhere, apply: pythagorean },
     Rule { name: "double-angle-sin",       topic: Trig,       scope: Everywhere, apply: double_angle_sin },
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
@@ -328,9 +329,10 @@ fn abs_even_power(e: &Expr) -> Vec<Expr> {
 }
 
 /// `sign(u)*|u| = u` and `sign(u)*u = |u|`, for every real `u`; `sign(u)*|u|^k =
-/// u*|u|^(k - 1)` for a negative odd `k`, both sides undefined at `u = 0` only, so that
-/// `abs-even-power` makes it `u^k` (`sign(u)/|u| = 1/u`). Other powers of `|u|` stay: the
-/// swap would only trade `sign(u)` for `u` (`sign(x)/sqrt(|x|)`, not `x/|x|^(3/2)`).
+/// u*|u|^(k - 1)` for an odd `k` (for a negative one both sides are undefined at `u = 0`
+/// only), so that `abs-even-power` makes it `u^k` (`sign(u)/|u| = 1/u`, `sign(u)*|u|^3 =
+/// u^3`). Other powers of `|u|` stay: the swap would only trade `sign(u)` for `u`
+/// (`sign(x)/sqrt(|x|)`, not `x/|x|^(3/2)`).
 fn sign_times_abs(e: &Expr) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
@@ -348,7 +350,8 @@ fn sign_times_abs(e: &Expr) -> Vec<Expr> {
             } else if let Kind::Pow(b, k) = g.kind()
                 && *b == abs
                 && k.as_num()
-                    .is_some_and(|k| k.is_negative() && k.to_i64().is_some_and(|k| k % 2 != 0))
+                    .and_then(Number::to_i64)
+                    .is_some_and(|k| k % 2 != 0)
             {
                 u * abs.clone().pow(k - 1)
             } else {
@@ -500,6 +503,79 @@ fn exp_split(e: &Expr) -> Vec<Expr> {
         return Vec::new();
     };
     vec![Expr::product(terms.iter().map(|t| t.clone().exp()))]
+}
+
+/// `exp(a)*S^r = (S*exp(a/r))^r` for a sum `S` and a fractional `r`, the exponentials of each
+/// term merged: `exp(a) = (exp(a/r))^r` is positive, so it moves under any real power. Only
+/// where some term's exponential cancels: `exp(-x)/sqrt(1 - exp(-2*x))` is
+/// `1/sqrt(exp(2*x) - 1)`.
+fn exp_into_root(e: &Expr) -> Vec<Expr> {
+    let Kind::Mul(factors) = e.kind() else {
+        return Vec::new();
+    };
+    let is_exp = |f: &Expr| matches!(f.kind(), Kind::Call(Func::Exp, _));
+    let Some(i) = factors.iter().position(is_exp) else {
+        return Vec::new();
+    };
+    let Kind::Call(Func::Exp, a) = factors[i].kind() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (j, f) in factors.iter().enumerate() {
+        let Kind::Pow(sum, r) = f.kind() else {
+            continue;
+        };
+        let (Kind::Add(terms), Some(r)) = (sum.kind(), r.as_num().filter(|r| !r.is_integer()))
+        else {
+            continue;
+        };
+        let Some(shift) = Number::one().div(r).map(|q| Expr::num(q) * a.clone()) else {
+            continue;
+        };
+        let moved: Vec<Expr> = terms.iter().map(|t| times_exp(t, &shift)).collect();
+        // Only where an exponential cancels: `exp(2*x)/sqrt(exp(2*x) + 1)` stays.
+        let cancels = terms
+            .iter()
+            .zip(&moved)
+            .any(|(t, m)| has_exp(t) && !has_exp(m));
+        if !cancels {
+            continue;
+        }
+        let moved = Expr::sum(moved);
+        let rest = factors
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != i && k != j)
+            .map(|(_, g)| g.clone());
+        out.push(Expr::product(rest.chain([moved.pow(Expr::num(r.clone()))])));
+    }
+    out
+}
+
+/// Whether the term `t` is an exponential or has one among its factors.
+fn has_exp(t: &Expr) -> bool {
+    let is_exp = |f: &Expr| matches!(f.kind(), Kind::Call(Func::Exp, _));
+    match t.kind() {
+        Kind::Mul(fs) => fs.iter().any(is_exp),
+        _ => is_exp(t),
+    }
+}
+
+/// `t*exp(shift)` with the exponentials of `t` merged into one.
+fn times_exp(t: &Expr, shift: &Expr) -> Expr {
+    let factors = match t.kind() {
+        Kind::Mul(fs) => fs.to_vec(),
+        _ => vec![t.clone()],
+    };
+    let mut exponents = vec![shift.clone()];
+    let mut rest = Vec::new();
+    for f in factors {
+        match f.kind() {
+            Kind::Call(Func::Exp, b) => exponents.push(b.clone()),
+            _ => rest.push(f),
+        }
+    }
+    Expr::product(rest.into_iter().chain([Expr::sum(exponents).exp()]))
 }
 
 // ---------------------------------------------------------------------------------------------
