@@ -357,14 +357,20 @@ fn sign_times_abs(e: &Expr) -> Vec<Expr> {
             } else {
                 continue;
             };
-            let rest = factors
-                .iter()
-                .enumerate()
-                .filter(|&(k, _)| k != i && k != j);
-            return vec![Expr::product(rest.map(|(_, g)| g.clone()).chain([joined]))];
+            return vec![pair_replaced(factors, (i, j), joined)];
         }
     }
     Vec::new()
+}
+
+/// The product of `factors` with the two at `pair` replaced by `joined`.
+fn pair_replaced(factors: &[Expr], pair: (usize, usize), joined: Expr) -> Expr {
+    let rest = factors
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| k != pair.0 && k != pair.1)
+        .map(|(_, g)| g.clone());
+    Expr::product(rest.chain([joined]))
 }
 
 /// `u^m*|u|^k` for integers `m` and `k`: `|u|^(m + k)` for an even `m` (`u^m = |u|^m`), and
@@ -405,11 +411,7 @@ fn abs_times_power(e: &Expr) -> Vec<Expr> {
             } else {
                 continue;
             };
-            let rest = factors
-                .iter()
-                .enumerate()
-                .filter(|&(l, _)| l != i && l != j);
-            return vec![Expr::product(rest.map(|(_, g)| g.clone()).chain([joined]))];
+            return vec![pair_replaced(factors, (i, j), joined)];
         }
     }
     Vec::new()
@@ -542,12 +544,11 @@ fn exp_into_root(e: &Expr) -> Vec<Expr> {
             continue;
         }
         let moved = Expr::sum(moved);
-        let rest = factors
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| k != i && k != j)
-            .map(|(_, g)| g.clone());
-        out.push(Expr::product(rest.chain([moved.pow(Expr::num(r.clone()))])));
+        out.push(pair_replaced(
+            factors,
+            (i, j),
+            moved.pow(Expr::num(r.clone())),
+        ));
     }
     out
 }
