@@ -55,6 +55,7 @@ const TRIGGERS: &[&str] = &[
     "ln(x^(-3))",
     "exp(-x)/sqrt(1 - exp(-2*x))",
     "sign(x - 1)*abs(x - 1)^3",
+    "(2*x - 3)^2*sign(2*x - 3)*y",
     "ln(x*exp(x))",
     "ln((x^2 + 1)*x)",
     "ln(x^2)",

@@ -133,7 +133,10 @@ pub fn normal_forms(e: &Expr) -> Vec<Expr> {
     if is_atomic(e) {
         return Vec::new();
     }
-    let mut forms: Vec<Expr> = expand(e).into_iter().collect();
+    let mut forms: Vec<Expr> = expand(e)
+        .into_iter()
+        .chain(rational_part_combined(e))
+        .collect();
     // The second reading only where the first met a root of a sum, and its forms only where
     // it read one differently.
     let mut budget = Budget::new();
@@ -236,16 +239,46 @@ fn has_sum_factor(t: &Expr) -> bool {
 
 /// Whether `e` is a polynomial in its symbols and constants (whole non-negative powers).
 fn is_polynomial(e: &Expr) -> bool {
+    is_rational_with(e, false)
+}
+
+/// Whether `e` is a polynomial (`negative_powers` false) or a rational function (true) in
+/// its symbols and constants.
+fn is_rational_with(e: &Expr, negative_powers: bool) -> bool {
     match e.kind() {
         Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => true,
-        Kind::Add(xs) | Kind::Mul(xs) => xs.iter().all(is_polynomial),
+        Kind::Add(xs) | Kind::Mul(xs) => xs.iter().all(|x| is_rational_with(x, negative_powers)),
         Kind::Pow(b, k) => {
             k.as_num()
-                .is_some_and(|k| k.is_integer() && !k.is_negative())
-                && is_polynomial(b)
+                .is_some_and(|k| k.is_integer() && (negative_powers || !k.is_negative()))
+                && is_rational_with(b, negative_powers)
         }
         Kind::Call(..) | Kind::Undef { .. } => false,
     }
+}
+
+/// A sum with its terms that are rational functions of the symbols put over one
+/// denominator, the other terms as they are: `2*x/(x + 1) + 1/(x + 1) + ln(x^2 + x)` is
+/// `(2*x + 1)/(x + 1) + ln(x^2 + x)`. The whole sum's fraction forms would take the
+/// logarithm into the numerator too. `None` when that changes nothing.
+fn rational_part_combined(e: &Expr) -> Option<Expr> {
+    let Kind::Add(terms) = e.kind() else {
+        return None;
+    };
+    let (rational, others): (Vec<Expr>, Vec<Expr>) = terms
+        .iter()
+        .cloned()
+        .partition(|t| is_rational_with(t, true));
+    if rational.len() < 2 || others.is_empty() {
+        return None;
+    }
+    let part = Expr::sum(rational);
+    let best = [cancel(&part), factor_to(&part, Depth::SquareFree)]
+        .into_iter()
+        .flatten()
+        .min_by(Expr::simpler)
+        .filter(|best| best.simpler(&part).is_lt())?;
+    Some(Expr::sum(others.into_iter().chain([best])))
 }
 
 /// Whether `e` is a leaf, which every normal form returns unchanged.

@@ -328,7 +328,8 @@ fn abs_even_power(e: &Expr) -> Vec<Expr> {
     }
 }
 
-/// `sign(u)*|u| = u` and `sign(u)*u = |u|`, for every real `u`; `sign(u)*|u|^k =
+/// `sign(u)*|u| = u` and `sign(u)*u^m = |u|*u^(m - 1)` (`m >= 1`), for every real `u`,
+/// so that `(2*x - 3)^2*sign(2*x - 3)` meets `|2*x - 3|` as a like term; `sign(u)*|u|^k =
 /// u*|u|^(k - 1)` for an odd `k` (for a negative one both sides are undefined at `u = 0`
 /// only), so that `abs-even-power` makes it `u^k` (`sign(u)/|u| = 1/u`, `sign(u)*|u|^3 =
 /// u^3`). Other powers of `|u|` stay: the swap would only trade `sign(u)` for `u`
@@ -354,6 +355,11 @@ fn sign_times_abs(e: &Expr) -> Vec<Expr> {
                     .is_some_and(|k| k % 2 != 0)
             {
                 u * abs.clone().pow(k - 1)
+            } else if let Kind::Pow(b, m) = g.kind()
+                && b == u
+                && m.as_num().and_then(Number::to_i64).is_some_and(|m| m >= 2)
+            {
+                abs.clone() * u.clone().pow(m - 1)
             } else {
                 continue;
             };
