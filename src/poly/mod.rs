@@ -218,14 +218,18 @@ fn tidied(form: &Expr) -> Expr {
         if !terms.iter().any(has_sum_factor) || !is_polynomial(now) {
             return None;
         }
-        let candidates = [expand(now), factor_to(now, Depth::SquareFree)];
-        let best = candidates
-            .into_iter()
-            .flatten()
-            .min_by(Expr::simpler)
-            .filter(|best| best.simpler(now).is_lt())?;
-        Some(best)
+        smaller_form(now, [expand(now), factor_to(now, Depth::SquareFree)])
     })
+}
+
+/// The simplest of `candidates` (those computed within their bounds), if it is simpler than
+/// `e`.
+fn smaller_form(e: &Expr, candidates: [Option<Expr>; 2]) -> Option<Expr> {
+    candidates
+        .into_iter()
+        .flatten()
+        .min_by(Expr::simpler)
+        .filter(|best| best.simpler(e).is_lt())
 }
 
 /// Whether the term `t` is a sum, or a product or power with a sum among its factors.
@@ -273,11 +277,7 @@ fn rational_part_combined(e: &Expr) -> Option<Expr> {
         return None;
     }
     let part = Expr::sum(rational);
-    let best = [cancel(&part), factor_to(&part, Depth::SquareFree)]
-        .into_iter()
-        .flatten()
-        .min_by(Expr::simpler)
-        .filter(|best| best.simpler(&part).is_lt())?;
+    let best = smaller_form(&part, [cancel(&part), factor_to(&part, Depth::SquareFree)])?;
     Some(Expr::sum(others.into_iter().chain([best])))
 }
 

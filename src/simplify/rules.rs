@@ -521,7 +521,6 @@ fn exp_into_root(e: &Expr) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
     };
-    let is_exp = |f: &Expr| matches!(f.kind(), Kind::Call(Func::Exp, _));
     let Some(i) = factors.iter().position(is_exp) else {
         return Vec::new();
     };
@@ -561,11 +560,14 @@ fn exp_into_root(e: &Expr) -> Vec<Expr> {
 
 /// Whether the term `t` is an exponential or has one among its factors.
 fn has_exp(t: &Expr) -> bool {
-    let is_exp = |f: &Expr| matches!(f.kind(), Kind::Call(Func::Exp, _));
     match t.kind() {
         Kind::Mul(fs) => fs.iter().any(is_exp),
         _ => is_exp(t),
     }
+}
+
+fn is_exp(f: &Expr) -> bool {
+    matches!(f.kind(), Kind::Call(Func::Exp, _))
 }
 
 /// `t*exp(shift)` with the exponentials of `t` merged into one.
