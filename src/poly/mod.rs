@@ -234,7 +234,10 @@ fn smaller_form(e: &Expr, candidates: [Option<Expr>; 2]) -> Option<Expr> {
 
 /// Whether the term `t` is a sum, or a product or power with a sum among its factors.
 fn has_sum_factor(t: &Expr) -> bool {
-    let is_sum = |f: &Expr| matches!(f.split_pow().0.kind(), Kind::Add(_));
+    let is_sum = |f: &Expr| match f.kind() {
+        Kind::Pow(base, _) => matches!(base.kind(), Kind::Add(_)),
+        kind => matches!(kind, Kind::Add(_)),
+    };
     match t.kind() {
         Kind::Mul(factors) => factors.iter().any(is_sum),
         _ => is_sum(t),

@@ -387,33 +387,41 @@ fn abs_times_power(e: &Expr) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
     };
-    // A factor as a base and a whole exponent.
-    let split = |f: &Expr| match f.kind() {
-        Kind::Pow(b, k) => k
-            .as_num()
-            .filter(|k| k.is_integer())
-            .and_then(Number::to_i64)
-            .map(|k| (b.clone(), k)),
-        _ => Some((f.clone(), 1)),
-    };
-    for (i, f) in factors.iter().enumerate() {
-        let Some((abs, k)) = split(f) else {
-            continue;
-        };
+    // Each factor as a base and a whole exponent, read once.
+    let split: Vec<Option<(&Expr, i64)>> = factors
+        .iter()
+        .map(|f| match f.kind() {
+            Kind::Pow(b, k) => k
+                .as_num()
+                .filter(|k| k.is_integer())
+                .and_then(Number::to_i64)
+                .map(|k| (b, k)),
+            _ => Some((f, 1)),
+        })
+        .collect();
+    for (i, &(abs, k)) in split
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((i, s.as_ref()?)))
+    {
         let Kind::Call(Func::Abs, u) = abs.kind() else {
             continue;
         };
-        for (j, g) in factors.iter().enumerate() {
-            let Some((base, m)) = split(g).filter(|(b, _)| b == u) else {
+        for (j, &(base, m)) in split
+            .iter()
+            .enumerate()
+            .filter_map(|(j, s)| Some((j, s.as_ref()?)))
+        {
+            if base != u {
                 continue;
-            };
+            }
             let Some(total) = m.checked_add(k) else {
                 continue;
             };
             let joined = if m % 2 == 0 {
                 abs.clone().pow(total)
             } else if k % 2 != 0 {
-                base.clone().sign() * base.pow(total)
+                base.clone().sign() * base.clone().pow(total)
             } else {
                 continue;
             };
