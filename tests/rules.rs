@@ -127,6 +127,11 @@ const TRIGGERS: &[&str] = &[
     "coth(asinh(x))",
     "sech(atanh(x/3))",
     "csch(acosh(x^2 + 2))",
+    "cos(x)/(1 - sin(x)) - tan(x)",
+    "tanh(x)/sinh(2*x)",
+    "cos(2*x)/(sin(x) + cos(x))",
+    "sin(x*y)^2/(1 - cos(x*y)) + y",
+    "(cosh(x)^3 - cosh(x))/sinh(x)",
     // Expanded, this loses 1.5e-9 to cancellation in f64 at x = 0.3: round-off, not a bug.
     "1/(x^3*(x - 1/3)^6)",
 ];

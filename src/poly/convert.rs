@@ -105,6 +105,12 @@ impl Atoms {
             .is_some_and(|(base, root)| is_root_of_sum(base, *root))
     }
 
+    /// The index of the atom `e` itself (not a root of it), if it is one.
+    pub(crate) fn plain(&self, e: &Expr) -> Option<usize> {
+        let &i = self.index.get(e)?;
+        (self.root(i) == 1).then_some(i)
+    }
+
     /// The root `atom` is taken to (1 for a plain atom).
     fn root(&self, atom: usize) -> i64 {
         self.list.get(atom).map_or(1, |(_, root)| *root)

@@ -28,6 +28,11 @@ impl Frac {
         &self.den
     }
 
+    /// `num / den` in lowest terms (`None` for a zero denominator or past the budget).
+    pub(crate) fn new(num: Poly, den: Poly, budget: &mut Budget) -> Option<Frac> {
+        Frac::reduced(num, den, budget)
+    }
+
     /// `num / den` for coprime `num` and `den`: moves the denominator's numeric content into
     /// the numerator. `None` for a zero denominator.
     fn coprime(num: Poly, den: Poly) -> Option<Frac> {

@@ -155,6 +155,84 @@ pub fn normal_forms(e: &Expr) -> Vec<Expr> {
     sorted(forms)
 }
 
+/// Two atoms bound by `b^2 = 1 + sign*a^2`: `sin(u)` and `cos(u)` with `sign = -1`,
+/// `sinh(u)` and `cosh(u)` with `sign = 1`. The simplifier finds them; this module only
+/// uses the relation.
+#[derive(Clone, Debug)]
+pub(crate) struct Pythagorean {
+    pub(crate) a: Expr,
+    pub(crate) b: Expr,
+    pub(crate) sign: i64,
+}
+
+/// The fraction forms of `e` (as [`normal_forms`] makes them) once each relation has
+/// lowered every power of `b`, and once every power of `a`, below 2 in the numerator (and
+/// in the denominator, or not), and the two have been cancelled again: `(sin(u)^2 - 1)/cos(u)` is
+/// `-cos(u)`, `(cos(u) - cos(u)^3)/sin(u)` is `sin(u)*cos(u)`. Remainders modulo the
+/// relations are normal forms, so what cancels only through them is found. Empty when no
+/// relation has both atoms in `e`, or past the bounds.
+pub(crate) fn forms_modulo(e: &Expr, relations: &[Pythagorean]) -> Vec<Expr> {
+    let mut budget = Budget::new();
+    let Some((atoms, f)) = to_fraction(e, Roots::Opaque, &mut budget) else {
+        return Vec::new();
+    };
+    let n = atoms.len();
+    let pairs: Vec<(usize, usize, i64)> = relations
+        .iter()
+        .filter_map(|r| Some((atoms.plain(&r.a)?, atoms.plain(&r.b)?, r.sign)))
+        .collect();
+    if pairs.is_empty() {
+        return Vec::new();
+    }
+    let mut forms = Vec::new();
+    // Lowering the denominator too gives the normal form, but a reader would rather see
+    // `sinh(u)/cosh(u)^3` than `sinh(u)/((sinh(u)^2 + 1)*cosh(u))`: both are offered.
+    for (lower_b, lower_den) in [(true, true), (false, true), (true, false), (false, false)] {
+        let mut budget = Budget::new();
+        let lowered = |p: &Poly, budget: &mut Budget| {
+            pairs.iter().try_fold(p.clone(), |p, &(a, b, sign)| {
+                // b^2 = 1 + sign*a^2, and a^2 = sign*b^2 - sign (sign is 1 or -1).
+                let (atom, other, c0, c2) = match lower_b {
+                    true => (b, a, 1, sign),
+                    false => (a, b, -sign, sign),
+                };
+                let r = Poly::constant(n, Number::int(c0))
+                    .add(&Poly::atom_power(n, other, 2).scale(&Number::int(c2)));
+                p.lowered(atom, &r, budget)
+            })
+        };
+        let reduced = lowered(f.num(), &mut budget).and_then(|num| {
+            let den = match lower_den {
+                true => lowered(f.den(), &mut budget)?,
+                false => f.den().clone(),
+            };
+            Frac::new(num, den, &mut budget)
+        });
+        if let Some(g) = reduced {
+            fraction_forms(&atoms, &g, &mut forms);
+        }
+    }
+    // Homogeneous in each pair instead, where the parities allow: `(1 + 2*s*c)/(s + c)` is
+    // `(s + c)^2/(s + c)`, which no lowering shows.
+    let mut budget = Budget::new();
+    let homogeneous = |p: &Poly, budget: &mut Budget| {
+        pairs.iter().try_fold(p.clone(), |p, &(a, b, sign)| {
+            // 1 = b^2 - sign*a^2.
+            let r = Poly::atom_power(n, b, 2)
+                .add(&Poly::atom_power(n, a, 2).scale(&Number::int(-sign)));
+            Some(p.homogenized(a, b, &r, budget).unwrap_or(p))
+        })
+    };
+    let reduced = homogeneous(f.num(), &mut budget).and_then(|num| {
+        let den = homogeneous(f.den(), &mut budget)?;
+        Frac::new(num, den, &mut budget)
+    });
+    if let Some(g) = reduced {
+        fraction_forms(&atoms, &g, &mut forms);
+    }
+    sorted(forms)
+}
+
 /// `forms` sorted by [`Expr::simpler`], without duplicates, each [`tidied`].
 fn sorted(forms: Vec<Expr>) -> Vec<Expr> {
     let mut forms: Vec<Expr> = forms.iter().map(tidied).collect();

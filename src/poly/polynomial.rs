@@ -433,6 +433,68 @@ impl Poly {
         }
     }
 
+    /// `self` with every `atom^k`, `k >= 2`, written `atom^(k mod 2) * r^(k div 2)`: the
+    /// remainder of `self` modulo `atom^2 - r` when `r` is free of `atom` (how the relation
+    /// `cos(u)^2 = 1 - sin(u)^2` lowers powers of `cos(u)`). `None` past the bounds.
+    pub(crate) fn lowered(&self, atom: usize, r: &Poly, budget: &mut Budget) -> Option<Poly> {
+        let mut by_half: BTreeMap<i32, Poly> = BTreeMap::new();
+        for (m, c) in &self.terms {
+            let mut rest = m.clone();
+            let k = rest.get(atom).copied().unwrap_or(0).max(0);
+            if let Some(slot) = rest.get_mut(atom) {
+                *slot = k % 2;
+            }
+            by_half
+                .entry(k / 2)
+                .or_insert_with(|| Poly::zero(self.nvars))
+                .add_term(rest, c);
+        }
+        Poly::horner(by_half, r, budget)
+    }
+
+    /// The sum of `parts[j] * r^j`, by Horner's rule.
+    fn horner(parts: BTreeMap<i32, Poly>, r: &Poly, budget: &mut Budget) -> Option<Poly> {
+        let top = parts.keys().next_back().copied().unwrap_or(0);
+        let mut out = Poly::zero(r.nvars);
+        for j in (0..=top).rev() {
+            out = out.mul(r, budget)?;
+            if let Some(p) = parts.get(&j) {
+                out.add_assign(p);
+            }
+            if out.len() > MAX_TERMS {
+                return None;
+            }
+        }
+        Some(out)
+    }
+
+    /// `self` with each term of degree `d` in `a` and `b` together multiplied by
+    /// `r^((top - d)/2)`, `top` the highest such degree, so that every term has degree `top`:
+    /// with `r = a^2 + b^2 = 1` this is `self` again, written homogeneous (`1 + 2*a*b` is
+    /// `(a + b)^2`). `None` when the degrees differ in parity, or past the bounds.
+    pub(crate) fn homogenized(
+        &self,
+        a: usize,
+        b: usize,
+        r: &Poly,
+        budget: &mut Budget,
+    ) -> Option<Poly> {
+        let degree = |m: &Mono| m.get(a).copied().unwrap_or(0) + m.get(b).copied().unwrap_or(0);
+        let top = self.terms.keys().map(degree).max()?;
+        let mut by_step: BTreeMap<i32, Poly> = BTreeMap::new();
+        for (m, c) in &self.terms {
+            let gap = top - degree(m);
+            if gap % 2 != 0 {
+                return None;
+            }
+            by_step
+                .entry(gap / 2)
+                .or_insert_with(|| Poly::zero(self.nvars))
+                .add_term(m.clone(), c);
+        }
+        Poly::horner(by_step, r, budget)
+    }
+
     /// `d self / d atom`.
     pub(crate) fn derivative(&self, atom: usize) -> Poly {
         let terms = self

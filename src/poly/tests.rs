@@ -542,3 +542,89 @@ proptest! {
         }
     }
 }
+
+/// The forms modulo `sin(u)^2 + cos(u)^2 = 1` (and `cosh(u)^2 - sinh(u)^2 = 1`): what
+/// cancels only through the relation is found, by lowering powers or by making numerator
+/// and denominator homogeneous.
+#[test]
+fn forms_modulo_the_pythagorean_relations_cancel_through_them() {
+    use super::{Pythagorean, forms_modulo};
+    let circular = Pythagorean {
+        a: x().sin(),
+        b: x().cos(),
+        sign: -1,
+    };
+    let hyperbolic = Pythagorean {
+        a: x().sinh(),
+        b: x().cosh(),
+        sign: 1,
+    };
+    let (s, c) = (x().sin(), x().cos());
+    let (sh, ch) = (x().sinh(), x().cosh());
+    for (e, relation, expected) in [
+        // (1 - sin^2)/cos = cos.
+        (
+            (int(1) - s.clone().pow(2)) / c.clone(),
+            &circular,
+            c.clone(),
+        ),
+        // (cos^2 - sin^2 + 1)/cos = 2*cos.
+        (
+            (c.clone().pow(2) - s.clone().pow(2) + 1) / c.clone(),
+            &circular,
+            int(2) * c.clone(),
+        ),
+        // (1 + 2*sin*cos)/(sin + cos) = sin + cos, homogeneous only.
+        (
+            (int(1) + int(2) * s.clone() * c.clone()) / (s.clone() + c.clone()),
+            &circular,
+            s.clone() + c.clone(),
+        ),
+        // (cosh^2 - 1)/(sinh*cosh^3) = sinh/cosh^3, the denominator not lowered.
+        (
+            (ch.clone().pow(2) - 1) / (sh.clone() * ch.clone().pow(3)),
+            &hyperbolic,
+            sh.clone() / ch.clone().pow(3),
+        ),
+    ] {
+        let forms = forms_modulo(&e, std::slice::from_ref(relation));
+        assert!(forms.contains(&expected), "{e}: {forms:?}");
+    }
+    // Without both atoms of a relation there is nothing to say.
+    assert!(forms_modulo(&(s.clone().pow(2) / (s + 1)), &[hyperbolic]).is_empty());
+}
+
+/// `lowered` is the remainder modulo `atom^2 - r`; `homogenized` refuses mixed parities.
+#[test]
+fn lowering_and_homogenizing_keep_the_value_modulo_the_relation() {
+    let mut budget = Budget::new();
+    // Atoms 0 = s, 1 = c; r = 1 - s^2 for lowering c, 1 = s^2 + c^2 for homogenizing.
+    let s = Poly::atom_power(2, 0, 1);
+    let c = Poly::atom_power(2, 1, 1);
+    let one = Poly::one(2);
+    let s2 = s.mul(&s, &mut budget).expect("small");
+    let c2 = c.mul(&c, &mut budget).expect("small");
+    let c5 = c2
+        .mul(&c2, &mut budget)
+        .and_then(|p| p.mul(&c, &mut budget))
+        .expect("small");
+    let r = one.sub(&s2);
+    // c^5 = c*(1 - s^2)^2.
+    let expected = r
+        .mul(&r, &mut budget)
+        .and_then(|p| p.mul(&c, &mut budget))
+        .expect("small");
+    assert_eq!(c5.lowered(1, &r, &mut budget), Some(expected));
+    // 1 + 2*s*c = s^2 + 2*s*c + c^2.
+    let sc2 = s
+        .mul(&c, &mut budget)
+        .expect("small")
+        .scale(&Number::int(2));
+    let unit = s2.add(&c2);
+    assert_eq!(
+        one.add(&sc2).homogenized(0, 1, &unit, &mut budget),
+        Some(s2.add(&sc2).add(&c2))
+    );
+    // 1 + s has degrees 0 and 1: no homogeneous form.
+    assert_eq!(one.add(&s).homogenized(0, 1, &unit, &mut budget), None);
+}

@@ -210,6 +210,7 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
             }
         };
     }
+    let run = with_answer_rules(run, limits, start);
     let report = Report {
         input_tree,
         input_dag,
@@ -295,6 +296,56 @@ fn saturate(e: &Expr, limits: &Limits, steps: Vec<Step>) -> Run {
     }
 }
 
+/// The run, or a second one from its answer rewritten by the rules of [`Scope::Answer`]
+/// (each boundary of the answer replaced by its smallest output, when that is smaller),
+/// whichever answer is smaller. The second run gets what is left of the time.
+fn with_answer_rules(run: Run, limits: &Limits, start: Instant) -> Run {
+    let mut steps = run.steps.clone();
+    let rewritten = answer_rewritten(&run.expr, &mut steps);
+    if rewritten == run.expr {
+        return run;
+    }
+    let rest = Limits {
+        time: limits.time.saturating_sub(start.elapsed()),
+        ..limits.clone()
+    };
+    let mut other = saturate(&rewritten, &rest, steps);
+    if !better(&other.expr, &run.expr).is_lt() {
+        return run;
+    }
+    // A limit the first run hit is reported, whichever answer is kept.
+    if other.stop == StopReason::Saturated {
+        other.stop = run.stop;
+    }
+    other
+}
+
+/// `e` with each of its polynomial boundaries, innermost first, replaced by the smallest
+/// output of the rules of [`Scope::Answer`] when that is simpler; each replacement logged.
+fn answer_rewritten(e: &Expr, steps: &mut Vec<Step>) -> Expr {
+    let boundaries: std::collections::HashSet<usize> =
+        polynomial_boundaries(e).iter().map(Expr::id).collect();
+    e.rewrite_bottom_up(|node, now| {
+        if !boundaries.contains(&node.id()) {
+            return None;
+        }
+        let (rule, best) = RULES
+            .iter()
+            .filter(|rule| rule.scope == Scope::Answer)
+            .flat_map(|rule| (rule.apply)(now).into_iter().map(|o| (rule.name, o)))
+            .min_by(|a, b| better(&a.1, &b.1))?;
+        if !better(&best, now).is_lt() {
+            return None;
+        }
+        steps.push(Step {
+            rule,
+            before: now.clone(),
+            after: best.clone(),
+        });
+        Some(best)
+    })
+}
+
 /// `e` with every circular or hyperbolic function of an inverse function written out
 /// algebraically: `sec(asin(x))` is `1/sqrt(1 - x^2)`, `sinh(acosh(x))` is `sqrt(x^2 - 1)`.
 /// Equal to `e` wherever `e` is defined.
@@ -364,6 +415,7 @@ fn rewrites(boundaries: &[Id], log: &Arc<Mutex<Vec<Step>>>) -> Vec<Rewrite<Math,
             let scope = match rule.scope {
                 Scope::Everywhere => None,
                 Scope::PolynomialBoundaries => Some(boundaries.to_vec()),
+                Scope::Answer => return None,
             };
             let adapter = RuleAdapter {
                 rule: *rule,

@@ -51,6 +51,11 @@ pub enum Scope {
     /// Only where a polynomial region begins (the root, function arguments, non-integer
     /// powers): a normal form of the whole region covers its parts, at a fraction of the cost.
     PolynomialBoundaries,
+    /// Not in the e-graph: at the polynomial boundaries of a run's answer, whose rewritten
+    /// form then starts a second run, kept if its answer is smaller. A rule whose forms
+    /// would become an e-class's best expression, which the other rules read, and hide
+    /// from them what they find from the expression it replaced.
+    Answer,
 }
 
 use Scope::*;
@@ -81,6 +86,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "sin-cos-monomial",       topic: Trig,       scope: Everywhere, apply: sin_cos_monomials },
+    Rule { name: "pythagorean-normal-form", topic: Trig,      scope: Answer,     apply: pythagorean_normal_forms },
     Rule { name: "reciprocal-expand",      topic: Trig,       scope: Everywhere, apply: reciprocal_expand },
     Rule { name: "function-of-inverse",    topic: Trig,       scope: Everywhere, apply: function_of_inverse },
     Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_pythagorean },
@@ -1092,6 +1098,124 @@ fn monomials(e: &Expr, family: &Family) -> Vec<Expr> {
         }
     }
     out
+}
+
+/// Past this depth an expression's skeleton is not read in `sin` and `cos`: the reading
+/// recurses once per level.
+const MAX_SKELETON_DEPTH: u32 = 64;
+
+/// The rational normal forms of `e` read in `sin(u)` and `cos(u)` (`sinh(u)` and `cosh(u)`)
+/// of each argument `u`, with `sin(u)^2 + cos(u)^2 = 1` (`cosh(u)^2 - sinh(u)^2 = 1`) used
+/// to cancel: `cos(x)/(1 - sin(x)) - tan(x)` is `1/cos(x)`, which the other rules name
+/// `sec(x)`. Each function of a [`Family`] is its power product of `sin` and `cos` where it
+/// is defined, and a double angle `sin(2*u)`, `cos(2*u)` is written in `sin(u)` and `cos(u)`
+/// where `u` is an argument too; the normal forms then cancel, as every rational normal
+/// form does. Only the polynomial skeleton of `e` (sums, products, integer powers) is read,
+/// and nothing comes out unless some argument has both `sin` and `cos` there once it is
+/// read so. A rule of [`Scope::Answer`]: see there why.
+fn pythagorean_normal_forms(e: &Expr) -> Vec<Expr> {
+    if !matches!(e.kind(), Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..))
+        || e.depth() > MAX_SKELETON_DEPTH
+    {
+        return Vec::new();
+    }
+    let mut calls = Vec::new();
+    skeleton_calls(e, &mut calls);
+    if calls.len() < 2 {
+        return Vec::new();
+    }
+    let mut relations = Vec::new();
+    for family in [&CIRCULAR, &HYPERBOLIC] {
+        let arguments: Vec<&Expr> = calls
+            .iter()
+            .filter(|(f, _)| family.exponents(*f).is_some())
+            .map(|(_, u)| u)
+            .collect();
+        for u in &arguments {
+            let doubled = half_of(u).filter(|v| arguments.contains(&v));
+            let u = doubled.unwrap_or_else(|| (*u).clone());
+            if relations
+                .iter()
+                .any(|r: &poly::Pythagorean| r.a == Expr::call(family.sin, u.clone()))
+            {
+                continue;
+            }
+            relations.push(poly::Pythagorean {
+                a: Expr::call(family.sin, u.clone()),
+                b: Expr::call(family.cos, u),
+                sign: if family.sin == Func::Sin { -1 } else { 1 },
+            });
+        }
+    }
+    let rewritten = in_sines_and_cosines(e, &calls);
+    let mut forms = poly::forms_modulo(&rewritten, &relations);
+    // Only the forms that pay: the rational normal forms already offer every rearrangement
+    // of `e`, and a form that is no smaller costs e-graph nodes for nothing.
+    forms.retain(|form| form.tree_size() < e.tree_size());
+    forms
+}
+
+/// `v` when `u` is `2*v`.
+fn half_of(u: &Expr) -> Option<Expr> {
+    let (c, _) = u.split_coeff();
+    (c == Number::int(2)).then(|| Expr::product([u.clone(), Expr::ratio(1, 2)]))
+}
+
+/// The calls of the circular and hyperbolic functions in the polynomial skeleton of `e`:
+/// its sums, products and integer powers.
+fn skeleton_calls(e: &Expr, calls: &mut Vec<(Func, Expr)>) {
+    match e.kind() {
+        Kind::Add(xs) | Kind::Mul(xs) => xs.iter().for_each(|x| skeleton_calls(x, calls)),
+        Kind::Pow(b, k) if k.as_num().is_some_and(Number::is_integer) => skeleton_calls(b, calls),
+        Kind::Call(f, u)
+            if CIRCULAR.exponents(*f).is_some() || HYPERBOLIC.exponents(*f).is_some() =>
+        {
+            calls.push((*f, u.clone()));
+        }
+        _ => {}
+    }
+}
+
+/// `e` with each call of its skeleton ([`skeleton_calls`]) written as a power product of
+/// `sin` and `cos` of its argument, or of half of it where `calls` has that half too.
+fn in_sines_and_cosines(e: &Expr, calls: &[(Func, Expr)]) -> Expr {
+    match e.kind() {
+        Kind::Add(xs) => Expr::sum(xs.iter().map(|x| in_sines_and_cosines(x, calls))),
+        Kind::Mul(xs) => Expr::product(xs.iter().map(|x| in_sines_and_cosines(x, calls))),
+        Kind::Pow(b, k) if k.as_num().is_some_and(Number::is_integer) => {
+            in_sines_and_cosines(b, calls).pow(k.clone())
+        }
+        Kind::Call(f, u) => {
+            let Some((family, (a, b))) = [&CIRCULAR, &HYPERBOLIC]
+                .into_iter()
+                .find_map(|family| Some((family, family.exponents(*f)?)))
+            else {
+                return e.clone();
+            };
+            let half = half_of(u).filter(|v| {
+                calls
+                    .iter()
+                    .any(|(g, w)| w == v && family.exponents(*g).is_some())
+            });
+            let (sin, cos) = match half {
+                Some(v) => {
+                    let (s, c) = (Expr::call(family.sin, v.clone()), Expr::call(family.cos, v));
+                    // sin(2v) = 2 sin(v) cos(v); cos(2v) = cos(v)^2 -/+ sin(v)^2.
+                    let sign = if family.sin == Func::Sin { -1 } else { 1 };
+                    (
+                        Expr::int(2) * s.clone() * c.clone(),
+                        c.pow(2) + Expr::int(sign) * s.pow(2),
+                    )
+                }
+                None => (
+                    Expr::call(family.sin, u.clone()),
+                    Expr::call(family.cos, u.clone()),
+                ),
+            };
+            sin.pow(a) * cos.pow(b)
+        }
+        _ => e.clone(),
+    }
 }
 
 /// [`monomials`] of the circular functions.
