@@ -1304,6 +1304,17 @@ pub(super) fn function_of_inverse(e: &Expr) -> Vec<Expr> {
     let Some((f, g, u)) = call_of_call(e) else {
         return Vec::new();
     };
+    // A reciprocal function of its own inverse: `u` wherever the inverse is defined (the
+    // others meet their inverses in the table below).
+    #[rustfmt::skip]
+    let own_inverse = matches!(
+        (f, g),
+        (Func::Sec, Func::Asec) | (Func::Csc, Func::Acsc) | (Func::Cot, Func::Acot)
+            | (Func::Sech, Func::Asech) | (Func::Csch, Func::Acsch) | (Func::Coth, Func::Acoth)
+    );
+    if own_inverse {
+        return vec![u];
+    }
     // `sec`, `csc`, `cot` (and the hyperbolic ones) of an inverse: one over the value of the
     // reciprocal function, defined wherever the left side is (there the reciprocal is not 0).
     // Directly, since the two steps through `reciprocal_expand` may lose the middle form.
@@ -1316,7 +1327,13 @@ pub(super) fn function_of_inverse(e: &Expr) -> Vec<Expr> {
         Func::Coth => Some(Func::Tanh),
         _ => None,
     };
-    if let Some(r) = reciprocal {
+    // Of the inverses of reciprocals, only the own one (above): one over their values below
+    // shows `1/sign(u)`, which is `sign(u)` only where `u != 0`, and reads no better.
+    let of_reciprocal = matches!(
+        g,
+        Func::Asec | Func::Acsc | Func::Asech | Func::Acsch | Func::Acoth
+    );
+    if let Some(r) = reciprocal.filter(|_| !of_reciprocal) {
         return function_of_inverse(&Expr::call(r, Expr::call(g, u)))
             .into_iter()
             .map(Expr::recip)
@@ -1337,6 +1354,22 @@ pub(super) fn function_of_inverse(e: &Expr) -> Vec<Expr> {
         (Func::Tanh, Func::Acosh) => half_power(square - 1, 1) / u,
         (Func::Sinh, Func::Atanh) => half_power(Expr::one() - square, -1) * u,
         (Func::Cosh, Func::Atanh) => half_power(Expr::one() - square, -1),
+        // The inverses of reciprocals are inverses at `1/u` (`asec(u) = acos(1/u)`), on
+        // their domains: `|u| >= 1` (`asec`, `acsc`), `0 < u <= 1` (`asech`), `u != 0`
+        // (`acsch`), `|u| > 1` (`acoth`). Not `acot`, which is `pi/2` at 0.
+        (Func::Cos, Func::Asec) | (Func::Sin, Func::Acsc) => u.recip(),
+        (Func::Cosh, Func::Asech) | (Func::Sinh, Func::Acsch) | (Func::Tanh, Func::Acoth) => {
+            u.recip()
+        }
+        (Func::Sin, Func::Asec) | (Func::Cos, Func::Acsc) => half_power(square - 1, 1) / u.abs(),
+        (Func::Tan, Func::Asec) => half_power(square - 1, 1) * u.clone() / u.abs(),
+        (Func::Tan, Func::Acsc) => half_power(square - 1, -1) * u.sign(),
+        (Func::Sinh, Func::Asech) => half_power(Expr::one() - square, 1) / u,
+        (Func::Tanh, Func::Asech) => half_power(Expr::one() - square, 1),
+        (Func::Cosh, Func::Acsch) => half_power(square + 1, 1) / u.abs(),
+        (Func::Tanh, Func::Acsch) => half_power(square + 1, -1) * u.sign(),
+        (Func::Cosh, Func::Acoth) => half_power(square - 1, -1) * u.abs(),
+        (Func::Sinh, Func::Acoth) => half_power(square - 1, -1) * u.sign(),
         _ => return Vec::new(),
     };
     vec![value]
