@@ -523,6 +523,11 @@ impl Job {
         if let Some(bad) = crate::eval::undefined_subexpression(&input) {
             return Err(LineError::Other(bad.to_string()));
         }
+        if let Some((power, base)) = zero_denominator(&input) {
+            return Err(LineError::Other(format!(
+                "`{power}` is undefined: `{base}` is 0 for every value of its symbols"
+            )));
+        }
         stats.micros[0] = clock.elapsed().as_micros();
         stats.input_tree = input.tree_size();
         if self.options.stats {
@@ -869,6 +874,51 @@ fn print_out(text: &str) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A power of `e` with a negative exponent whose base, a sum, is 0 for every value of the
+/// symbols (`1/(sin(x)^2 + cos(x)^2 - 1)`), and that base: then `e` is undefined everywhere,
+/// though no constructor sees it. A base is handed to the simplifier, whose 0 is the proof,
+/// only when it is 0 in floating point at every sample point, so most lines pay a few
+/// evaluations.
+fn zero_denominator(e: &Expr) -> Option<(Expr, Expr)> {
+    const SAMPLES: [f64; 4] = [0.37, -1.21, 2.93, -0.58];
+    let near_zero_everywhere = |base: &Expr| {
+        let symbols = base.free_symbols();
+        let mut seen = 0;
+        for k in 0..SAMPLES.len() {
+            // Each symbol its own sample, so that `x - y` is not 0.
+            let env = symbols
+                .iter()
+                .enumerate()
+                .fold(crate::eval::Env::new(), |env, (i, s)| {
+                    env.with(
+                        s.as_ref(),
+                        SAMPLES[(k + i) % SAMPLES.len()] * (1.0 + i as f64 / 7.0),
+                    )
+                });
+            match crate::eval::eval(base, &env) {
+                Ok(v) if v.abs() > 1e-9 => return false,
+                Ok(_) => seen += 1,
+                Err(_) => {}
+            }
+        }
+        seen >= 2
+    };
+    let limits = Limits::default().with_nodes(5_000);
+    e.postorder().into_iter().find_map(|node| {
+        let crate::expr::Kind::Pow(base, exponent) = node.kind() else {
+            return None;
+        };
+        let negative = exponent
+            .as_num()
+            .is_some_and(crate::num::Number::is_negative);
+        let zero = negative
+            && matches!(base.kind(), crate::expr::Kind::Add(_))
+            && near_zero_everywhere(base)
+            && simplify(base, &limits).expr.is_int(0);
+        zero.then(|| (node.clone(), base.clone()))
+    })
 }
 
 /// Reports a failed command: the message on standard error (or as a JSON object on standard

@@ -241,10 +241,28 @@ fn undefined_values_are_named() {
             "`sqrt(x - 3)` is real on an interval only where x >= 3, and `ln(-x)` only where \
              x < 0: together they are real on no interval, so there is no derivative",
         ),
+        // Denominators that only the simplifier sees are 0.
+        (
+            "1/(sin(x)^2 + cos(x)^2 - 1)",
+            "`1/(sin(x)^2 + cos(x)^2 - 1)` is undefined: `sin(x)^2 + cos(x)^2 - 1` is 0 for \
+             every value of its symbols",
+        ),
+        (
+            "x*y/(exp(x)*exp(y - x) - exp(y))",
+            "`1/(exp(x)*exp(y - x) - exp(y))` is undefined: `exp(x)*exp(y - x) - exp(y)` is 0 \
+             for every value of its symbols",
+        ),
     ];
     for (text, message) in cases {
         check(text, &["--", text], Vec::new(), fails(message));
     }
+    // A denominator 0 at the sample points only is not refused.
+    check(
+        "zero at a sample point",
+        &["--", "1/((x - 0.37)*(x + 1.21))"],
+        Vec::new(),
+        ok("/("),
+    );
 }
 
 #[test]
