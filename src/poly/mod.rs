@@ -155,6 +155,9 @@ pub fn normal_forms(e: &Expr) -> Vec<Expr> {
     sorted(forms)
 }
 
+/// The most terms, numerator and denominator together, that [`forms_modulo`] reads further.
+const MAX_MODULO_TERMS: usize = 64;
+
 /// Two atoms bound by `b^2 = 1 + sign*a^2`: `sin(u)` and `cos(u)` with `sign = -1`,
 /// `sinh(u)` and `cosh(u)` with `sign = 1`. The simplifier finds them; this module only
 /// uses the relation.
@@ -176,6 +179,11 @@ pub(crate) fn forms_modulo(e: &Expr, relations: &[Pythagorean]) -> Vec<Expr> {
     let Some((atoms, f)) = to_fraction(e, Roots::Opaque, &mut budget) else {
         return Vec::new();
     };
+    // Five readings, each factored, of a long expansion cost more than a whole e-graph run,
+    // and a fraction that long does not cancel to anything a reader wants.
+    if f.num().len() + f.den().len() > MAX_MODULO_TERMS {
+        return Vec::new();
+    }
     let n = atoms.len();
     let pairs: Vec<(usize, usize, i64)> = relations
         .iter()

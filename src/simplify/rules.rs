@@ -1104,6 +1104,11 @@ fn monomials(e: &Expr, family: &Family) -> Vec<Expr> {
 /// recurses once per level.
 const MAX_SKELETON_DEPTH: u32 = 64;
 
+/// Past this many tree nodes an expression is not read in `sin` and `cos`: five readings,
+/// each factored, of a large rational function cost more than the whole e-graph run (half a
+/// second on a fuzzer's line), and cancellations through the relation are rare there.
+const MAX_PYTHAGOREAN_TREE: u64 = 200;
+
 /// The rational normal forms of `e` read in `sin(u)` and `cos(u)` (`sinh(u)` and `cosh(u)`)
 /// of each argument `u`, with `sin(u)^2 + cos(u)^2 = 1` (`cosh(u)^2 - sinh(u)^2 = 1`) used
 /// to cancel: `cos(x)/(1 - sin(x)) - tan(x)` is `1/cos(x)`, which the other rules name
@@ -1116,6 +1121,7 @@ const MAX_SKELETON_DEPTH: u32 = 64;
 fn pythagorean_normal_forms(e: &Expr) -> Vec<Expr> {
     if !matches!(e.kind(), Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..))
         || e.depth() > MAX_SKELETON_DEPTH
+        || e.tree_size() > MAX_PYTHAGOREAN_TREE
     {
         return Vec::new();
     }
