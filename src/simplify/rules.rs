@@ -87,6 +87,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "sin-cos-monomial",       topic: Trig,       scope: Everywhere, apply: sin_cos_monomials },
     Rule { name: "pythagorean-normal-form", topic: Trig,      scope: Answer,     apply: pythagorean_normal_forms },
+    Rule { name: "exp-normal-form",        topic: ExpLog,     scope: Answer,     apply: exponential_normal_forms },
     Rule { name: "reciprocal-expand",      topic: Trig,       scope: Everywhere, apply: reciprocal_expand },
     Rule { name: "function-of-inverse",    topic: Trig,       scope: Everywhere, apply: function_of_inverse },
     Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_pythagorean },
@@ -1161,6 +1162,107 @@ fn pythagorean_normal_forms(e: &Expr) -> Vec<Expr> {
     forms
 }
 
+/// The hyperbolic functions, which [`exponential_normal_forms`] writes in exponentials.
+const HYPERBOLIC_FUNCTIONS: [Func; 6] = [
+    Func::Sinh,
+    Func::Cosh,
+    Func::Tanh,
+    Func::Coth,
+    Func::Sech,
+    Func::Csch,
+];
+
+/// The rational normal forms of `e` with the exponentials of one argument read as powers
+/// of one of them: `exp(2*x) - 1` is `t^2 - 1` for `t = exp(x)`, so `(exp(2*x) - 1)/(exp(x) -
+/// 1)` is `exp(x) + 1`. For each `r`, the skeleton's `exp(c*r)` (numbers `c`, two different
+/// ones at least; a hyperbolic function of such an argument counts as `exp(c*r)` and
+/// `exp(-c*r)`) become powers of a stand-in symbol for `exp(g*r)`, `g` the rationals' gcd;
+/// the normal forms of that are read back with `exp(g*r)` in its place (`exp(g*r)^k =
+/// exp(k*g*r)` exactly). A rule of [`Scope::Answer`].
+fn exponential_normal_forms(e: &Expr) -> Vec<Expr> {
+    if !matches!(e.kind(), Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..))
+        || e.depth() > MAX_SKELETON_DEPTH
+        || e.tree_size() > MAX_PYTHAGOREAN_TREE
+    {
+        return Vec::new();
+    }
+    let mut calls = Vec::new();
+    skeleton_calls_of(e, &[Func::Exp], &mut calls);
+    let exp_rests: Vec<Expr> = calls.iter().map(|(_, w)| w.split_coeff().1).collect();
+    // Hyperbolic functions of an exponential's argument are exponentials too: `cosh(w) =
+    // (exp(w) + exp(-w))/2`.
+    let mut hyperbolic = Vec::new();
+    skeleton_calls_of(e, &HYPERBOLIC_FUNCTIONS, &mut hyperbolic);
+    hyperbolic.retain(|(_, w)| exp_rests.contains(&w.split_coeff().1));
+    let arguments = calls.iter().chain(&hyperbolic).flat_map(|(f, w)| match f {
+        Func::Exp => vec![w.clone()],
+        _ => vec![w.clone(), -w.clone()],
+    });
+    // Each argument's rest (without its coefficient) and the gcd of its coefficients.
+    let mut units: Vec<(Expr, Number, Vec<Number>)> = Vec::new();
+    for w in arguments {
+        let (c, r) = w.split_coeff();
+        if r.as_num().is_some() {
+            continue;
+        }
+        match units.iter_mut().find(|(rest, _, _)| *rest == r) {
+            Some((_, g, seen)) => {
+                *g = g.gcd(&c);
+                if !seen.contains(&c) {
+                    seen.push(c);
+                }
+            }
+            None => units.push((r, c.abs(), vec![c])),
+        }
+    }
+    units.retain(|(_, g, seen)| seen.len() >= 2 && !g.is_zero());
+    if units.is_empty() {
+        return Vec::new();
+    }
+    // Stand-ins no input can name (the parser reads no `#`).
+    let stand_in = |i: usize| Expr::sym(&format!("#exp{i}"));
+    let power_of = |w: &Expr| {
+        let (c, r) = w.split_coeff();
+        let i = units.iter().position(|(rest, _, _)| *rest == r)?;
+        Some(stand_in(i).pow(Expr::num(c.div(&units[i].1)?)))
+    };
+    let powers = e.rewrite_bottom_up(|_, now| {
+        let Kind::Call(f, w) = now.kind() else {
+            return None;
+        };
+        let (up, down) = match f {
+            Func::Exp => return power_of(w),
+            _ if HYPERBOLIC_FUNCTIONS.contains(f) => (power_of(w)?, power_of(&-w)?),
+            _ => return None,
+        };
+        let half = Expr::ratio(1, 2);
+        let (sinh, cosh) = (
+            half.clone() * (up.clone() - down.clone()),
+            half * (up + down),
+        );
+        Some(match f {
+            Func::Sinh => sinh,
+            Func::Cosh => cosh,
+            Func::Tanh => sinh / cosh,
+            Func::Coth => cosh / sinh,
+            Func::Sech => cosh.recip(),
+            _ => sinh.recip(),
+        })
+    });
+    let back = |form: &Expr| {
+        form.rewrite_bottom_up(|_, now| {
+            let i = (0..units.len()).find(|&i| *now == stand_in(i))?;
+            let (r, g, _) = &units[i];
+            Some(Expr::call(Func::Exp, Expr::num(g.clone()) * r.clone()))
+        })
+    };
+    poly::normal_forms(&powers)
+        .iter()
+        .map(back)
+        .filter(|form| form.tree_size() < e.tree_size())
+        .collect()
+}
+
 /// `v` when `u` is `2*v`.
 fn half_of(u: &Expr) -> Option<Expr> {
     let (c, _) = u.split_coeff();
@@ -1170,14 +1272,24 @@ fn half_of(u: &Expr) -> Option<Expr> {
 /// The calls of the circular and hyperbolic functions in the polynomial skeleton of `e`:
 /// its sums, products and integer powers.
 fn skeleton_calls(e: &Expr, calls: &mut Vec<(Func, Expr)>) {
+    let trigonometric: Vec<Func> = Func::ALL
+        .iter()
+        .copied()
+        .filter(|&f| CIRCULAR.exponents(f).is_some() || HYPERBOLIC.exponents(f).is_some())
+        .collect();
+    skeleton_calls_of(e, &trigonometric, calls);
+}
+
+/// The calls of `functions` in the polynomial skeleton of `e`.
+fn skeleton_calls_of(e: &Expr, functions: &[Func], calls: &mut Vec<(Func, Expr)>) {
     match e.kind() {
-        Kind::Add(xs) | Kind::Mul(xs) => xs.iter().for_each(|x| skeleton_calls(x, calls)),
-        Kind::Pow(b, k) if k.as_num().is_some_and(Number::is_integer) => skeleton_calls(b, calls),
-        Kind::Call(f, u)
-            if CIRCULAR.exponents(*f).is_some() || HYPERBOLIC.exponents(*f).is_some() =>
-        {
-            calls.push((*f, u.clone()));
+        Kind::Add(xs) | Kind::Mul(xs) => xs
+            .iter()
+            .for_each(|x| skeleton_calls_of(x, functions, calls)),
+        Kind::Pow(b, k) if k.as_num().is_some_and(Number::is_integer) => {
+            skeleton_calls_of(b, functions, calls)
         }
+        Kind::Call(f, u) if functions.contains(f) => calls.push((*f, u.clone())),
         _ => {}
     }
 }
