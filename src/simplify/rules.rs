@@ -1105,10 +1105,19 @@ fn monomials(e: &Expr, family: &Family) -> Vec<Expr> {
 /// recurses once per level.
 const MAX_SKELETON_DEPTH: u32 = 64;
 
-/// Past this many tree nodes an expression is not read in `sin` and `cos`: five readings,
-/// each factored, of a large rational function cost more than the whole e-graph run (half a
-/// second on a fuzzer's line), and cancellations through the relation are rare there.
-const MAX_PYTHAGOREAN_TREE: u64 = 200;
+/// Past this many tree nodes an expression's skeleton is not read in `sin` and `cos` or in
+/// powers of one exponential: several readings, each factored, of a large rational function
+/// cost more than the whole e-graph run (half a second on a fuzzer's line), and
+/// cancellations through them are rare there.
+const MAX_SKELETON_TREE: u64 = 200;
+
+/// Whether [`pythagorean_normal_forms`] and [`exponential_normal_forms`] read `e`: a sum,
+/// product or power within [`MAX_SKELETON_DEPTH`] and [`MAX_SKELETON_TREE`].
+fn skeleton_worth_reading(e: &Expr) -> bool {
+    matches!(e.kind(), Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..))
+        && e.depth() <= MAX_SKELETON_DEPTH
+        && e.tree_size() <= MAX_SKELETON_TREE
+}
 
 /// The rational normal forms of `e` read in `sin(u)` and `cos(u)` (`sinh(u)` and `cosh(u)`)
 /// of each argument `u`, with `sin(u)^2 + cos(u)^2 = 1` (`cosh(u)^2 - sinh(u)^2 = 1`) used
@@ -1120,10 +1129,7 @@ const MAX_PYTHAGOREAN_TREE: u64 = 200;
 /// and nothing comes out unless some argument has both `sin` and `cos` there once it is
 /// read so. A rule of [`Scope::Answer`]: see there why.
 fn pythagorean_normal_forms(e: &Expr) -> Vec<Expr> {
-    if !matches!(e.kind(), Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..))
-        || e.depth() > MAX_SKELETON_DEPTH
-        || e.tree_size() > MAX_PYTHAGOREAN_TREE
-    {
+    if !skeleton_worth_reading(e) {
         return Vec::new();
     }
     let mut calls = Vec::new();
@@ -1180,10 +1186,7 @@ const HYPERBOLIC_FUNCTIONS: [Func; 6] = [
 /// the normal forms of that are read back with `exp(g*r)` in its place (`exp(g*r)^k =
 /// exp(k*g*r)` exactly). A rule of [`Scope::Answer`].
 fn exponential_normal_forms(e: &Expr) -> Vec<Expr> {
-    if !matches!(e.kind(), Kind::Add(_) | Kind::Mul(_) | Kind::Pow(..))
-        || e.depth() > MAX_SKELETON_DEPTH
-        || e.tree_size() > MAX_PYTHAGOREAN_TREE
-    {
+    if !skeleton_worth_reading(e) {
         return Vec::new();
     }
     let mut calls = Vec::new();
@@ -1272,12 +1275,12 @@ fn half_of(u: &Expr) -> Option<Expr> {
 /// The calls of the circular and hyperbolic functions in the polynomial skeleton of `e`:
 /// its sums, products and integer powers.
 fn skeleton_calls(e: &Expr, calls: &mut Vec<(Func, Expr)>) {
-    let trigonometric: Vec<Func> = Func::ALL
-        .iter()
-        .copied()
-        .filter(|&f| CIRCULAR.exponents(f).is_some() || HYPERBOLIC.exponents(f).is_some())
-        .collect();
-    skeleton_calls_of(e, &trigonometric, calls);
+    #[rustfmt::skip]
+    const TRIGONOMETRIC: [Func; 12] = [
+        Func::Sin, Func::Cos, Func::Tan, Func::Cot, Func::Sec, Func::Csc,
+        Func::Sinh, Func::Cosh, Func::Tanh, Func::Coth, Func::Sech, Func::Csch,
+    ];
+    skeleton_calls_of(e, &TRIGONOMETRIC, calls);
 }
 
 /// The calls of `functions` in the polynomial skeleton of `e`.
