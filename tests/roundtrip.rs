@@ -38,10 +38,13 @@ proptest! {
                 // Round-off, or a wrong answer? `sin(1/(x^5*sech(5/4)))` near x = -0.024 takes
                 // the sine of 1.3e8, where two equal forms differ by 3e-8 in f64: decide at
                 // 256 bits.
+                // An input defined in f64 only by rounding (`sec(acsc(1))`, `pi/2` rounded) is
+                // undefined at 256 bits: there is no value to keep.
                 let precise = |f: &Expr| eval_precise(f, &env, 256).map(|v| v.to_f64());
                 let (before, after) = (precise(&e), precise(&first));
                 prop_assert!(
-                    matches!((&before, &after), (Ok(b), Ok(a)) if close(*a, *b, 1e-12)),
+                    before.is_err()
+                        || matches!((&before, &after), (Ok(b), Ok(a)) if close(*a, *b, 1e-12)),
                     "{} = {:?} but simplified {} = {:?} (256 bits)", e, before, first, after
                 );
             }

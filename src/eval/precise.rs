@@ -366,11 +366,14 @@ impl Context {
         let value = match f {
             Sin   => x.sin(p, ROUNDING, cc),
             Cos   => x.cos(p, ROUNDING, cc),
-            Tan   => x.tan(p, ROUNDING, cc),
-            Sec   => recip(nonzero(x.cos(p, ROUNDING, cc))?),
-            Csc   => recip(nonzero(x.sin(p, ROUNDING, cc))?),
+            Tan   => {
+                let cos = off_pole(x.cos(p, ROUNDING, cc), p)?;
+                x.sin(p, ROUNDING, cc).div(&cos, p, ROUNDING)
+            }
+            Sec   => recip(off_pole(x.cos(p, ROUNDING, cc), p)?),
+            Csc   => recip(sine_off_pole(x, x.sin(p, ROUNDING, cc), p)?),
             Cot   => {
-                let sin = nonzero(x.sin(p, ROUNDING, cc))?;
+                let sin = sine_off_pole(x, x.sin(p, ROUNDING, cc), p)?;
                 x.cos(p, ROUNDING, cc).div(&sin, p, ROUNDING)
             }
             Asin  => only(x, abs_cmp_one <= 0)?.asin(p, ROUNDING, cc),
@@ -413,6 +416,33 @@ fn only(x: &BigFloat, ok: bool) -> Result<&BigFloat, EvalReason> {
 }
 
 /// `y` unless it is zero (a pole of the reciprocal taken next).
+/// `y`, a cosine, unless it is 0 or so small that its argument is a pole rounded to this
+/// precision: `cos(acsc(1))`, the cosine of `pi/2` rounded, is about `2^-p`, not 0, and
+/// `sec(acsc(1))` would be a huge number instead of undefined. A cosine of an `f64` argument
+/// is at least about `2^-60`, far above the threshold.
+fn off_pole(y: BigFloat, p: usize) -> Result<BigFloat, EvalReason> {
+    let threshold = POLE_BITS.saturating_sub(i32::try_from(p).unwrap_or(i32::MAX));
+    match y.exponent() {
+        _ if y.is_zero() => Err(EvalReason::Domain),
+        Some(e) if e < threshold => Err(EvalReason::Domain),
+        _ => Ok(y),
+    }
+}
+
+/// [`off_pole`] for a sine: only away from 0 (`|x| >= 1`), where a tiny sine means a
+/// multiple of `pi` rounded; near 0 a tiny sine is the sine of a tiny argument.
+fn sine_off_pole(x: &BigFloat, y: BigFloat, p: usize) -> Result<BigFloat, EvalReason> {
+    let one = BigFloat::from_word(1, p);
+    match x.abs().cmp(&one) {
+        Some(order) if order >= 0 => off_pole(y, p),
+        _ => nonzero(y),
+    }
+}
+
+/// How many bits short of the precision [`off_pole`] still counts as rounding of a pole: a
+/// cosine below `2^(POLE_BITS - p)` is one.
+const POLE_BITS: i32 = 24;
+
 fn nonzero(y: BigFloat) -> Result<BigFloat, EvalReason> {
     if y.is_zero() {
         Err(EvalReason::Domain)
