@@ -520,13 +520,8 @@ impl Job {
         let mut stats = Stats::default();
         let clock = Instant::now();
         let input = parse_with(text, &self.parse).map_err(LineError::Parse)?;
-        if let Some(bad) = crate::eval::undefined_subexpression(&input) {
-            return Err(LineError::Other(bad.to_string()));
-        }
-        if let Some((power, base)) = zero_denominator(&input) {
-            return Err(LineError::Other(format!(
-                "`{power}` is undefined: `{base}` is 0 for every value of its symbols"
-            )));
+        if let Some(why) = refusal(&input) {
+            return Err(LineError::Other(why));
         }
         stats.micros[0] = clock.elapsed().as_micros();
         stats.input_tree = input.tree_size();
@@ -876,6 +871,18 @@ fn print_out(text: &str) -> ExitCode {
     }
 }
 
+/// Why every command refuses `e` before working on it, if it does: a subexpression
+/// undefined everywhere (`undefined_subexpression`), or a denominator that is 0 everywhere.
+fn refusal(e: &Expr) -> Option<String> {
+    if let Some(bad) = crate::eval::undefined_subexpression(e) {
+        return Some(bad.to_string());
+    }
+    let (power, base) = zero_denominator(e)?;
+    Some(format!(
+        "`{power}` is undefined: `{base}` is 0 for every value of its symbols"
+    ))
+}
+
 /// A power of `e` with a negative exponent whose base, a sum, is 0 for every value of the
 /// symbols (`1/(sin(x)^2 + cos(x)^2 - 1)`), and that base: then `e` is undefined everywhere,
 /// though no constructor sees it. A base is handed to the simplifier, whose 0 is the proof,
@@ -944,8 +951,8 @@ mod numbers {
     /// Parses a formula for the numeric commands: a parse error is rendered with its caret.
     fn read_formula(text: &str) -> Result<Expr, String> {
         let e = parse_with(text, &ParseOptions::default()).map_err(|e| e.to_string())?;
-        match crate::eval::undefined_subexpression(&e) {
-            Some(bad) => Err(bad.to_string()),
+        match refusal(&e) {
+            Some(why) => Err(why),
             None => Ok(e),
         }
     }
@@ -1201,8 +1208,8 @@ mod matrix {
             _ => parse_with(&args.expr, &options).map(|e| vec![e]),
         }
         .map_err(|e| e.to_string())?;
-        if let Some(bad) = list.iter().find_map(crate::eval::undefined_subexpression) {
-            return Err(bad.to_string());
+        if let Some(why) = list.iter().find_map(refusal) {
+            return Err(why);
         }
         let raw = match kind {
             Kind::Gradient => list

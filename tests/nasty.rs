@@ -256,6 +256,19 @@ fn undefined_values_are_named() {
     for (text, message) in cases {
         check(text, &["--", text], Vec::new(), fails(message));
     }
+    // Every command refuses them, not only differentiation.
+    check(
+        "grad of a zero denominator",
+        &["grad", "--vars", "x,y", "1/(sin(x)^2 + cos(x)^2 - 1) + y"],
+        Vec::new(),
+        fails("`sin(x)^2 + cos(x)^2 - 1` is 0 for every value of its symbols"),
+    );
+    check(
+        "eval of a zero denominator",
+        &["eval", "x/(exp(x)*exp(-x) - 1)", "x=1"],
+        Vec::new(),
+        fails("`exp(x)*exp(-x) - 1` is 0 for every value of its symbols"),
+    );
     // A denominator 0 at the sample points only is not refused.
     check(
         "zero at a sample point",

@@ -214,11 +214,9 @@ pub(crate) fn forms_modulo(e: &Expr, relations: &[Pythagorean]) -> Vec<Expr> {
                 true => lowered(f.den(), &mut budget)?,
                 false => f.den().clone(),
             };
-            Frac::new(num, den, &mut budget)
+            Some((num, den))
         });
-        if let Some(g) = reduced {
-            fraction_forms(&atoms, &g, &mut forms);
-        }
+        push_fraction_forms(&atoms, reduced, &mut budget, &mut forms);
     }
     // Homogeneous in each pair instead, where the parities allow: `(1 + 2*s*c)/(s + c)` is
     // `(s + c)^2/(s + c)`, which no lowering shows.
@@ -231,14 +229,23 @@ pub(crate) fn forms_modulo(e: &Expr, relations: &[Pythagorean]) -> Vec<Expr> {
             Some(p.homogenized(a, b, &r, budget).unwrap_or(p))
         })
     };
-    let reduced = homogeneous(f.num(), &mut budget).and_then(|num| {
-        let den = homogeneous(f.den(), &mut budget)?;
-        Frac::new(num, den, &mut budget)
-    });
-    if let Some(g) = reduced {
-        fraction_forms(&atoms, &g, &mut forms);
-    }
+    let reduced = homogeneous(f.num(), &mut budget)
+        .and_then(|num| Some((num, homogeneous(f.den(), &mut budget)?)));
+    push_fraction_forms(&atoms, reduced, &mut budget, &mut forms);
     sorted(forms)
+}
+
+/// The [`fraction_forms`] of `num/den` (a reading of [`forms_modulo`]) cancelled again,
+/// when the reading and the cancelling stayed within the budget.
+fn push_fraction_forms(
+    atoms: &Atoms,
+    reading: Option<(Poly, Poly)>,
+    budget: &mut Budget,
+    forms: &mut Vec<Expr>,
+) {
+    if let Some(f) = reading.and_then(|(num, den)| Frac::new(num, den, budget)) {
+        fraction_forms(atoms, &f, forms);
+    }
 }
 
 /// `forms` sorted by [`Expr::simpler`], without duplicates, each [`tidied`].

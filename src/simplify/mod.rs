@@ -300,11 +300,12 @@ fn saturate(e: &Expr, limits: &Limits, steps: Vec<Step>) -> Run {
 /// (each boundary of the answer replaced by its smallest output, when that is smaller),
 /// whichever answer is smaller. The second run gets what is left of the time.
 fn with_answer_rules(run: Run, limits: &Limits, start: Instant) -> Run {
-    let mut steps = run.steps.clone();
-    let rewritten = answer_rewritten(&run.expr, &mut steps);
+    let mut rewrites = Vec::new();
+    let rewritten = answer_rewritten(&run.expr, &mut rewrites);
     if rewritten == run.expr {
         return run;
     }
+    let steps = run.steps.iter().cloned().chain(rewrites).collect();
     let rest = Limits {
         time: limits.time.saturating_sub(start.elapsed()),
         ..limits.clone()

@@ -1223,11 +1223,13 @@ fn exponential_normal_forms(e: &Expr) -> Vec<Expr> {
         return Vec::new();
     }
     // Stand-ins no input can name (the parser reads no `#`).
-    let stand_in = |i: usize| Expr::sym(&format!("#exp{i}"));
+    let stand_ins: Vec<Expr> = (0..units.len())
+        .map(|i| Expr::sym(&format!("#exp{i}")))
+        .collect();
     let power_of = |w: &Expr| {
         let (c, r) = w.split_coeff();
         let i = units.iter().position(|(rest, _, _)| *rest == r)?;
-        Some(stand_in(i).pow(Expr::num(c.div(&units[i].1)?)))
+        Some(stand_ins[i].clone().pow(Expr::num(c.div(&units[i].1)?)))
     };
     let powers = e.rewrite_bottom_up(|_, now| {
         let Kind::Call(f, w) = now.kind() else {
@@ -1254,7 +1256,7 @@ fn exponential_normal_forms(e: &Expr) -> Vec<Expr> {
     });
     let back = |form: &Expr| {
         form.rewrite_bottom_up(|_, now| {
-            let i = (0..units.len()).find(|&i| *now == stand_in(i))?;
+            let i = stand_ins.iter().position(|t| t == now)?;
             let (r, g, _) = &units[i];
             Some(Expr::call(Func::Exp, Expr::num(g.clone()) * r.clone()))
         })
