@@ -14,7 +14,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use serde_json::{Value, json};
 
-use crate::expr::{Expr, Symbol};
+use crate::expr::{Expr, Kind, Symbol};
+use crate::num::Number;
 use crate::parse::{ParseError, ParseOptions, parse_with};
 use crate::print::{PrintLimits, to_cse, to_latex, to_text};
 use crate::simplify::{Limits, Report, Step, simplify};
@@ -877,55 +878,87 @@ fn refusal(e: &Expr) -> Option<String> {
     if let Some(bad) = crate::eval::undefined_subexpression(e) {
         return Some(bad.to_string());
     }
-    let (power, base) = zero_denominator(e)?;
-    Some(format!(
-        "`{power}` is undefined: `{base}` is 0 for every value of its symbols"
-    ))
+    let (node, zero) = zero_operand(e)?;
+    Some(match node.kind() {
+        Kind::Pow(_, exponent) if exponent.as_num().is_none() => format!(
+            "`{node}` has a base that is 0 for every value of its symbols (`{zero}`): \
+             write it as `{}`",
+            Expr::zero().pow(exponent.clone())
+        ),
+        _ => format!("`{node}` is undefined: `{zero}` is 0 for every value of its symbols"),
+    })
 }
 
-/// A power of `e` with a negative exponent whose base, a sum, is 0 for every value of the
-/// symbols (`1/(sin(x)^2 + cos(x)^2 - 1)`), and that base: then `e` is undefined everywhere,
-/// though no constructor sees it. A base is handed to the simplifier, whose 0 is the proof,
-/// only when it is 0 in floating point at every sample point, so most lines pay a few
-/// evaluations.
-fn zero_denominator(e: &Expr) -> Option<(Expr, Expr)> {
-    const SAMPLES: [f64; 4] = [0.37, -1.21, 2.93, -0.58];
-    let near_zero_everywhere = |base: &Expr| {
-        let symbols = base.free_symbols();
-        let mut seen = 0;
-        for k in 0..SAMPLES.len() {
-            // Each symbol its own sample, so that `x - y` is not 0.
-            let env = symbols
-                .iter()
-                .enumerate()
-                .fold(crate::eval::Env::new(), |env, (i, s)| {
-                    env.with(
-                        s.as_ref(),
-                        SAMPLES[(k + i) % SAMPLES.len()] * (1.0 + i as f64 / 7.0),
-                    )
-                });
-            match crate::eval::eval(base, &env) {
-                Ok(v) if v.abs() > 1e-9 => return false,
-                Ok(_) => seen += 1,
-                Err(_) => {}
-            }
-        }
-        seen >= 2
-    };
+/// A node of `e` that is undefined, or not differentiable by the power rule, because an
+/// operand, a sum, is 0 for every value of the symbols though no constructor sees it, and
+/// that operand:
+/// - a sum to a negative power (`1/(sin(x)^2 + cos(x)^2 - 1)`), undefined everywhere;
+/// - a function undefined at 0 of such a sum (`ln(exp(x)*exp(-x) - 1)`), undefined
+///   everywhere;
+/// - such a sum to a power that varies (`(sin(x)^2 + cos(x)^2 - 1)^x`), which is `0^x`: its
+///   derivative by the power rule would be written with `ln(0)`. Not when the exponent is
+///   positive (`0^(x^2 + 1)` is 0): then the answer is 0.
+///
+/// An operand is handed to the simplifier, whose 0 is the proof, only when it is 0 in
+/// floating point at every sample point, so most lines pay a few evaluations.
+fn zero_operand(e: &Expr) -> Option<(Expr, Expr)> {
     let limits = Limits::default().with_nodes(5_000);
+    let zero =
+        |operand: &Expr| near_zero_everywhere(operand) && simplify(operand, &limits).expr.is_int(0);
+    let sum = |operand: &Expr| matches!(operand.kind(), Kind::Add(_));
     e.postorder().into_iter().find_map(|node| {
-        let crate::expr::Kind::Pow(base, exponent) = node.kind() else {
-            return None;
+        let operand = match node.kind() {
+            Kind::Pow(base, _) | Kind::Call(_, base) if !sum(base) => return None,
+            Kind::Pow(base, exponent) => {
+                let negative = exponent.as_num().is_some_and(Number::is_negative);
+                let varies = exponent.as_num().is_none();
+                (negative || varies).then_some(base)?
+            }
+            Kind::Call(f, arg) => {
+                let at_zero = Expr::call(*f, Expr::zero());
+                crate::eval::undefined_subexpression(&at_zero).map(|_| arg)?
+            }
+            _ => return None,
         };
-        let negative = exponent
-            .as_num()
-            .is_some_and(crate::num::Number::is_negative);
-        let zero = negative
-            && matches!(base.kind(), crate::expr::Kind::Add(_))
-            && near_zero_everywhere(base)
-            && simplify(base, &limits).expr.is_int(0);
-        zero.then(|| (node.clone(), base.clone()))
+        let refused = zero(operand) && !zero_to_a_positive_power(&node, &limits);
+        refused.then(|| (node.clone(), operand.clone()))
     })
+}
+
+/// Whether `node` is a power whose exponent the simplifier proves positive, so that the power
+/// of a base that is 0 everywhere is 0 (`0^(x^2 + 1)`), and differentiates as 0.
+fn zero_to_a_positive_power(node: &Expr, limits: &Limits) -> bool {
+    let Kind::Pow(_, exponent) = node.kind() else {
+        return false;
+    };
+    simplify(&Expr::zero().pow(exponent.clone()), limits)
+        .expr
+        .is_int(0)
+}
+
+/// Whether `e` is 0 in floating point at every sample point where it evaluates, and
+/// evaluates at two at least (each symbol its own sample, so that `x - y` is not 0).
+fn near_zero_everywhere(e: &Expr) -> bool {
+    const SAMPLES: [f64; 4] = [0.37, -1.21, 2.93, -0.58];
+    let symbols = e.free_symbols();
+    let mut seen = 0;
+    for k in 0..SAMPLES.len() {
+        let env = symbols
+            .iter()
+            .enumerate()
+            .fold(crate::eval::Env::new(), |env, (i, s)| {
+                env.with(
+                    s.as_ref(),
+                    SAMPLES[(k + i) % SAMPLES.len()] * (1.0 + i as f64 / 7.0),
+                )
+            });
+        match crate::eval::eval(e, &env) {
+            Ok(v) if v.abs() > 1e-9 => return false,
+            Ok(_) => seen += 1,
+            Err(_) => {}
+        }
+    }
+    seen >= 2
 }
 
 /// Reports a failed command: the message on standard error (or as a JSON object on standard

@@ -20,6 +20,8 @@ use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
 
 use crate::num::Number;
 
+mod angles;
+
 /// A variable or function name. Cheap to clone.
 pub type Symbol = Arc<str>;
 
@@ -1280,10 +1282,14 @@ fn factor_order(a: &Expr, b: &Expr) -> Ordering {
 }
 
 /// Values that every CAS writes exactly: functions at `0` and `1`, `ln(e)`, `abs` and `sign`
-/// of numbers.
+/// of numbers, circular functions at the angles of the textbook table and their inverses
+/// at those functions' values ([`angles`]).
 fn exact_value(f: Func, arg: &Expr) -> Option<Expr> {
     if matches!(arg.kind(), Kind::Const(Constant::E)) && f == Func::Ln {
         return Some(Expr::one());
+    }
+    if let Some(value) = angles::exact_angle_value(f, arg) {
+        return Some(value);
     }
     let n = arg.as_num()?;
     use Func::*;

@@ -252,6 +252,21 @@ fn undefined_values_are_named() {
             "`1/(exp(x)*exp(y - x) - exp(y))` is undefined: `exp(x)*exp(y - x) - exp(y)` is 0 \
              for every value of its symbols",
         ),
+        // So are arguments of functions undefined at 0, and bases of powers that vary.
+        (
+            "ln(exp(x)*exp(-x) - 1)",
+            "`ln(exp(x)*exp(-x) - 1)` is undefined: `exp(x)*exp(-x) - 1` is 0 for every value \
+             of its symbols",
+        ),
+        (
+            "(sin(x)^2 + cos(x)^2 - 1)^x",
+            "`(sin(x)^2 + cos(x)^2 - 1)^x` has a base that is 0 for every value of its symbols \
+             (`sin(x)^2 + cos(x)^2 - 1`): write it as `0^x`",
+        ),
+        // Poles at the exact values of the angle table.
+        ("sec(asin(1))*x", "`sec(pi/2)` is undefined"),
+        ("x/cos(5*pi/2)", "`1/0` is undefined"),
+        ("ln(sin(pi))*x", "`ln(0)` is undefined"),
     ];
     for (text, message) in cases {
         check(text, &["--", text], Vec::new(), fails(message));
@@ -275,6 +290,13 @@ fn undefined_values_are_named() {
         &["--", "1/((x - 0.37)*(x + 1.21))"],
         Vec::new(),
         ok("/("),
+    );
+    // Nor is a function that is defined at 0 of a sum that is 0 everywhere.
+    check(
+        "a function defined at 0 of a zero sum",
+        &["--", "x + sin(sin(x)^2 + cos(x)^2 - 1)"],
+        Vec::new(),
+        ok("1"),
     );
 }
 
