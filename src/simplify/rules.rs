@@ -76,6 +76,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "abs-even-power",         topic: Powers,     scope: Everywhere, apply: abs_even_power },
     Rule { name: "sign-times-abs",         topic: Powers,     scope: Everywhere, apply: sign_times_abs },
     Rule { name: "abs-times-power",        topic: Powers,     scope: Everywhere, apply: abs_times_power },
+    Rule { name: "power-absorbs-base",     topic: Powers,     scope: Everywhere, apply: power_absorbs_base },
     Rule { name: "ln-split-positive",      topic: ExpLog,     scope: Everywhere, apply: ln_split_positive },
     Rule { name: "ln-power",               topic: ExpLog,     scope: Everywhere, apply: ln_power },
     Rule { name: "exp-merge",              topic: ExpLog,     scope: Everywhere, apply: exp_merge },
@@ -384,6 +385,81 @@ fn pair_replaced(factors: &[Expr], pair: (usize, usize), joined: Expr) -> Expr {
         .filter(|&(k, _)| k != pair.0 && k != pair.1)
         .map(|(_, g)| g.clone());
     Expr::product(rest.chain([joined]))
+}
+
+/// `B^a` times the factors of `B` is `B^(a + 1)` (`(x^2*y)^(y - 1)*x^2*y^2 = (x^2*y)^y*y`),
+/// and `B^a` over them is `B^(a - 1)`, for a base `B` that is a product or a power, whose
+/// factors the canonical product keeps apart from `B^a` (it joins like bases only).
+///
+/// Sound where the input is defined: the other factors hold each factor of `B` to at least
+/// its (whole, positive) power, so where `B` is 0 both sides are 0 (`0^a` is defined only
+/// for `a >= 0`, and `0^(a + 1)` is then 0); or to at most its negative, so `B` is not 0.
+fn power_absorbs_base(e: &Expr) -> Vec<Expr> {
+    let Kind::Mul(factors) = e.kind() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, factor) in factors.iter().enumerate() {
+        let Kind::Pow(base, exponent) = factor.kind() else {
+            continue;
+        };
+        if exponent.as_num().is_some() || !matches!(base.kind(), Kind::Mul(_) | Kind::Pow(..)) {
+            continue;
+        }
+        let Some(parts) = whole_power_factors(base) else {
+            continue;
+        };
+        let others: Vec<(&Expr, i64)> = factors
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .filter_map(|(_, f)| whole_power(f))
+            .collect();
+        let power_in_others = |b: &Expr| {
+            others
+                .iter()
+                .filter(|(o, _)| *o == b)
+                .map(|&(_, k)| k)
+                .sum::<i64>()
+        };
+        let rest = || {
+            let rest = factors.iter().enumerate().filter(|&(j, _)| j != i);
+            Expr::product(rest.map(|(_, f)| f.clone()))
+        };
+        if parts.iter().all(|&(b, k)| power_in_others(b) >= k) {
+            let step = exponent.clone() + Expr::one();
+            out.push(base.clone().pow(step) * (rest() * base.clone().recip()));
+        } else if parts.iter().all(|&(b, k)| power_in_others(b) <= -k) {
+            let step = exponent.clone() - Expr::one();
+            out.push(base.clone().pow(step) * (rest() * base.clone()));
+        }
+    }
+    out
+}
+
+/// A factor as its base and a whole exponent that fits `i64` (`x` is `(x, 1)`), or `None` for
+/// a number or another exponent.
+fn whole_power(f: &Expr) -> Option<(&Expr, i64)> {
+    match f.kind() {
+        Kind::Num(_) => None,
+        Kind::Pow(b, k) => Some((b, k.as_num().filter(|k| k.is_integer())?.to_i64()?)),
+        _ => Some((f, 1)),
+    }
+}
+
+/// The factors of a product or power other than its number, each as a base and a positive
+/// whole exponent (`x^2*y` is `[(x, 2), (y, 1)]`, `x^2` is `[(x, 2)]`), or `None` when one
+/// is not such a power.
+fn whole_power_factors(base: &Expr) -> Option<Vec<(&Expr, i64)>> {
+    let factors = match base.kind() {
+        Kind::Mul(xs) => xs.as_ref(),
+        _ => std::slice::from_ref(base),
+    };
+    factors
+        .iter()
+        .filter(|f| f.as_num().is_none())
+        .map(|f| whole_power(f).filter(|&(_, k)| k > 0))
+        .collect()
 }
 
 /// `u^m*|u|^k` for integers `m` and `k`: `|u|^(m + k)` for an even `m` (`u^m = |u|^m`), and
