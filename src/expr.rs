@@ -177,6 +177,19 @@ functions! {
     Sign "sign" Odd,
 }
 
+impl Func {
+    /// Whether `sign(f(u)) = sign(u)` wherever `f(u)` is defined, and `f` is defined for every
+    /// real `u` (but `csch`, `coth` and `acsch` at 0), so that the identity widens no domain
+    /// but at a point.
+    pub(crate) fn keeps_sign(self) -> bool {
+        use Func::*;
+        matches!(
+            self,
+            Sinh | Tanh | Asinh | Atan | Csch | Coth | Acsch | Sign
+        )
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading an expression.
 
@@ -902,8 +915,9 @@ impl Expr {
     }
 
     /// `f(arg)`, canonical: exact values at exact points (`sin(0) = 0`, `ln(1) = 0`),
-    /// `ln(exp(u)) = u`, `exp(ln(u)) = u`, parity (`sin(-u) = -sin(u)`, `cos(-u) = cos(u)`),
-    /// `abs` and `sign` of numbers.
+    /// `ln(exp(u)) = u`, `exp(ln(u)) = u`, `asinh(sinh(u)) = u`, `acosh(cosh(u)) = abs(u)`,
+    /// parity (`sin(-u) = -sin(u)`, `cos(-u) = cos(u)`), `abs` and `sign` of numbers, and of
+    /// a positive number times a product (`abs(3*x) = 3*abs(x)`, `sign(3*x) = sign(x)`).
     pub fn call(f: Func, arg: Expr) -> Expr {
         if let Some(value) = exact_value(f, &arg) {
             return value;
@@ -912,6 +926,15 @@ impl Expr {
             (Func::Ln, Kind::Call(Func::Exp, u)) => return u.clone(),
             (Func::Exp, Kind::Call(Func::Ln, u)) => return u.clone(),
             (Func::Abs, Kind::Call(Func::Abs, _)) => return arg,
+            // The inverse of a hyperbolic function undoes it: the odd ones are one-to-one,
+            // the even ones are one-to-one on `u >= 0`, where their inverses take values.
+            (Func::Asinh, Kind::Call(Func::Sinh, u))
+            | (Func::Atanh, Kind::Call(Func::Tanh, u))
+            | (Func::Acoth, Kind::Call(Func::Coth, u))
+            | (Func::Acsch, Kind::Call(Func::Csch, u)) => return u.clone(),
+            (Func::Acosh, Kind::Call(Func::Cosh, u)) | (Func::Asech, Kind::Call(Func::Sech, u)) => {
+                return Expr::call(Func::Abs, u.clone());
+            }
             _ => {}
         }
         if arg.is_negative_term() {
@@ -920,6 +943,16 @@ impl Expr {
                 Parity::Even => return Expr::call(f, -arg),
                 Parity::Neither => {}
             }
+        }
+        // `abs(3*x) = 3*abs(x)`, `sign(3*x) = sign(x)`: a positive coefficient comes out.
+        if let (Func::Abs | Func::Sign, Kind::Mul(xs)) = (f, arg.kind())
+            && let Some(c) = xs[0].as_num().filter(|c| c.is_positive())
+        {
+            let inner = Expr::call(f, times_rest(Number::one(), &xs[1..]));
+            return match f {
+                Func::Abs => Expr::num(c.clone()) * inner,
+                _ => inner,
+            };
         }
         Expr::make(Kind::Call(f, arg))
     }

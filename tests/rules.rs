@@ -39,6 +39,7 @@ const TRIGGERS: &[&str] = &[
     "abs(x)^2",
     "abs(x)^4",
     "sign(x)*abs(x)",
+    "sign(tanh(x - 1))*x + sign(csch(x))",
     "(x^2*y)^(y - 1)*x^2*y^2",
     "(x*y)^x/(x*y^2)",
     "sign(x + sqrt(x^2 + 1))",

@@ -307,15 +307,23 @@ fn proved_side(u: &Expr, holds: impl Fn(Sign) -> bool) -> Option<i64> {
     }
 }
 
-/// `sign(u) = 1` where `u > 0` is proved, `-1` where `u < 0` is.
+/// `sign(u) = 1` where `u > 0` is proved, `-1` where `u < 0` is; `sign(f(v)) = sign(v)` for a
+/// function with the sign of its argument ([`Func::keeps_sign`]).
 fn sign_of_signed(e: &Expr) -> Vec<Expr> {
     let Kind::Call(Func::Sign, u) = e.kind() else {
         return Vec::new();
     };
-    proved_side(u, |s| s.positive)
+    let mut out: Vec<Expr> = proved_side(u, |s| s.positive)
         .map(Expr::int)
         .into_iter()
-        .collect()
+        .collect();
+    // `sign(sinh(v)) = sign(v)`: a function with the sign of its argument.
+    if let Kind::Call(f, v) = u.kind()
+        && f.keeps_sign()
+    {
+        out.push(Expr::call(Func::Sign, v.clone()));
+    }
+    out
 }
 
 fn abs_even_power(e: &Expr) -> Vec<Expr> {
