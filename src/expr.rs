@@ -767,7 +767,7 @@ impl Expr {
         // factors are sorted already, so the others are merged into them by binary search
         // instead of sorting them all again.
         let mut sorted_run: Option<Expr> = None;
-        let mut items: Vec<Expr> = Vec::with_capacity(factors.size_hint().0 + 1);
+        let mut items: Vec<Expr> = Vec::with_capacity(factors.size_hint().0);
         let push = |f: Expr, coeff: &mut Number, items: &mut Vec<Expr>| match f.kind() {
             Kind::Num(n) => *coeff = coeff.mul(n),
             _ => items.push(f),
@@ -842,7 +842,8 @@ impl Expr {
                 factors.push(first);
                 continue;
             }
-            let mut exps = vec![exponent_of(&first)];
+            let mut exps = Vec::with_capacity(4);
+            exps.push(exponent_of(&first));
             while let Some(next) = items.next_if(|next| base_of(next) == base) {
                 exps.push(exponent_of(&next));
             }
@@ -1155,7 +1156,8 @@ impl SumBuilder {
     pub(crate) fn new() -> SumBuilder {
         SumBuilder {
             constant: Number::zero(),
-            parts: Vec::new(),
+            // Room for the sums people write, so that most never grow it.
+            parts: Vec::with_capacity(Self::SCAN),
             index: HashMap::default(),
         }
     }
