@@ -15,7 +15,6 @@ use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use serde_json::{Value, json};
 
 use crate::expr::{Expr, Kind, Symbol};
-use crate::num::Number;
 use crate::parse::{ParseError, ParseOptions, parse_with};
 use crate::print::{PrintLimits, to_cse, to_latex, to_text};
 use crate::simplify::{Limits, Report, Step, simplify};
@@ -520,10 +519,8 @@ impl Job {
     fn answer(&self, text: &str) -> Result<Answer, LineError> {
         let mut stats = Stats::default();
         let clock = Instant::now();
-        let input = parse_with(text, &self.parse).map_err(LineError::Parse)?;
-        if let Some(why) = refusal(&input) {
-            return Err(LineError::Other(why));
-        }
+        let parsed = parse_with(text, &self.parse).map_err(LineError::Parse)?;
+        let input = refusal(&parsed).map_err(LineError::Other)?;
         stats.micros[0] = clock.elapsed().as_micros();
         stats.input_tree = input.tree_size();
         if self.options.stats {
@@ -872,68 +869,55 @@ fn print_out(text: &str) -> ExitCode {
     }
 }
 
-/// Why every command refuses `e` before working on it, if it does: a subexpression
-/// undefined everywhere (`undefined_subexpression`), or a denominator that is 0 everywhere.
-fn refusal(e: &Expr) -> Option<String> {
+/// The input as it is differentiated, or why it is refused: forms undefined everywhere
+/// ([`crate::eval::undefined_subexpression`]), and sums that are 0 for every value of their
+/// symbols though no constructor sees it ([`zero_operands_written`]).
+fn refusal(e: &Expr) -> Result<Expr, String> {
     if let Some(bad) = crate::eval::undefined_subexpression(e) {
-        return Some(bad.to_string());
+        return Err(bad.to_string());
     }
-    let (node, zero) = zero_operand(e)?;
-    Some(match node.kind() {
-        Kind::Pow(_, exponent) if exponent.as_num().is_none() => format!(
-            "`{node}` has a base that is 0 for every value of its symbols (`{zero}`): \
-             write it as `{}`",
-            Expr::zero().pow(exponent.clone())
-        ),
-        _ => format!("`{node}` is undefined: `{zero}` is 0 for every value of its symbols"),
-    })
+    zero_operands_written(e)
 }
 
-/// A node of `e` that is undefined, or not differentiable by the power rule, because an
-/// operand, a sum, is 0 for every value of the symbols though no constructor sees it, and
-/// that operand:
-/// - a sum to a negative power (`1/(sin(x)^2 + cos(x)^2 - 1)`), undefined everywhere;
-/// - a function undefined at 0 of such a sum (`ln(exp(x)*exp(-x) - 1)`), undefined
-///   everywhere;
-/// - such a sum to a power that varies (`(sin(x)^2 + cos(x)^2 - 1)^x`), which is `0^x`: its
-///   derivative by the power rule would be written with `ln(0)`. Not when the exponent is
-///   positive (`0^(x^2 + 1)` is 0): then the answer is 0.
+/// `e` with each sum that is 0 for every value of its symbols, as the base of a power or the
+/// argument of a function, written 0: `sqrt(sin(x)^2 + cos(x)^2 - 1) + x` is `sqrt(0) + x`,
+/// whose derivative is 1, where the chain rule would write `0/0` and leave the simplifier an
+/// expression undefined everywhere, equal to anything. Where 0 is outside the domain
+/// (`1/(sin(x)^2 + cos(x)^2 - 1)`, `ln(exp(x)*exp(-x) - 1)`), the input is undefined
+/// everywhere, and refused.
 ///
-/// An operand is handed to the simplifier, whose 0 is the proof, only when it is 0 in
-/// floating point at every sample point, so most lines pay a few evaluations.
-fn zero_operand(e: &Expr) -> Option<(Expr, Expr)> {
+/// A sum is handed to the simplifier, whose 0 is the proof, only when it is 0 in floating
+/// point at every sample point, so most lines pay a few evaluations.
+fn zero_operands_written(e: &Expr) -> Result<Expr, String> {
     let limits = Limits::default().with_nodes(5_000);
-    let zero =
-        |operand: &Expr| near_zero_everywhere(operand) && simplify(operand, &limits).expr.is_int(0);
-    let sum = |operand: &Expr| matches!(operand.kind(), Kind::Add(_));
-    e.postorder().into_iter().find_map(|node| {
-        let operand = match node.kind() {
-            Kind::Pow(base, _) | Kind::Call(_, base) if !sum(base) => return None,
-            Kind::Pow(base, exponent) => {
-                let negative = exponent.as_num().is_some_and(Number::is_negative);
-                let varies = exponent.as_num().is_none();
-                (negative || varies).then_some(base)?
+    let zero = |u: &Expr| {
+        matches!(u.kind(), Kind::Add(_))
+            && near_zero_everywhere(u)
+            && simplify(u, &limits).expr.is_int(0)
+    };
+    let mut refused = None;
+    let written = e.rewrite_bottom_up(|_, node| {
+        let (operand, at_zero) = match node.kind() {
+            Kind::Pow(base, exponent) if refused.is_none() && zero(base) => {
+                (base, Expr::zero().pow(exponent.clone()))
             }
-            Kind::Call(f, arg) => {
-                let at_zero = Expr::call(*f, Expr::zero());
-                crate::eval::undefined_subexpression(&at_zero).map(|_| arg)?
+            Kind::Call(f, arg) if refused.is_none() && zero(arg) => {
+                (arg, Expr::call(*f, Expr::zero()))
             }
             _ => return None,
         };
-        let refused = zero(operand) && !zero_to_a_positive_power(&node, &limits);
-        refused.then(|| (node.clone(), operand.clone()))
-    })
-}
-
-/// Whether `node` is a power whose exponent the simplifier proves positive, so that the power
-/// of a base that is 0 everywhere is 0 (`0^(x^2 + 1)`), and differentiates as 0.
-fn zero_to_a_positive_power(node: &Expr, limits: &Limits) -> bool {
-    let Kind::Pow(_, exponent) = node.kind() else {
-        return false;
-    };
-    simplify(&Expr::zero().pow(exponent.clone()), limits)
-        .expr
-        .is_int(0)
+        if crate::eval::undefined_subexpression(&at_zero).is_some() {
+            refused = Some(format!(
+                "`{node}` is undefined: `{operand}` is 0 for every value of its symbols"
+            ));
+            return None;
+        }
+        Some(at_zero)
+    });
+    match refused {
+        Some(why) => Err(why),
+        None => Ok(written),
+    }
 }
 
 /// Whether `e` is 0 in floating point at every sample point where it evaluates, and
@@ -984,10 +968,7 @@ mod numbers {
     /// Parses a formula for the numeric commands: a parse error is rendered with its caret.
     fn read_formula(text: &str) -> Result<Expr, String> {
         let e = parse_with(text, &ParseOptions::default()).map_err(|e| e.to_string())?;
-        match refusal(&e) {
-            Some(why) => Err(why),
-            None => Ok(e),
-        }
+        refusal(&e)
     }
 
     /// A point read from `NAME=VALUE` assignments.
@@ -1241,9 +1222,7 @@ mod matrix {
             _ => parse_with(&args.expr, &options).map(|e| vec![e]),
         }
         .map_err(|e| e.to_string())?;
-        if let Some(why) = list.iter().find_map(refusal) {
-            return Err(why);
-        }
+        let list = list.iter().map(refusal).collect::<Result<Vec<_>, _>>()?;
         let raw = match kind {
             Kind::Gradient => list
                 .first()

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicU16, Ordering as AtomicOrdering};
 
 use crate::num::Number;
 
@@ -45,11 +45,17 @@ struct Node {
     /// [`Expr::repetition`], computed on first use ([`UNKNOWN_REPETITION`] until then): the
     /// simplifier compares the same candidates many times, and each count walks the tree.
     /// It fits the padding after the fields above, so nodes stay the same size.
-    repetition: AtomicU32,
+    repetition: AtomicU16,
+    /// [`Expr::exponentials`], computed on first use, as the repetition is.
+    exponentials: AtomicU16,
 }
 
-/// [`Node::repetition`] not computed yet.
-const UNKNOWN_REPETITION: u32 = u32::MAX;
+/// [`Node::repetition`] or [`Node::exponentials`] not computed yet.
+const UNKNOWN: u16 = u16::MAX;
+
+/// The largest tree whose repetition and exponentials are counted (larger ones count 0, so
+/// that comparing them stays cheap); below [`UNKNOWN`], so every count fits.
+const COUNTED: u64 = 400;
 
 /// The shape of an expression node. Read it with [`Expr::kind`]; build it with the
 /// constructors on [`Expr`].
@@ -232,7 +238,8 @@ impl Expr {
 
     /// Which of two equal expressions a person would rather read: the smaller tree, then fewer
     /// minus signs (`1 - x^2` rather than `-(x^2 - 1)`), then less repetition, then fewer
-    /// 64-bit words of numbers, then the canonical order. The simplifier and the normal forms
+    /// exponentials (`exp(x + 1)` rather than `e*exp(x)`), then fewer 64-bit words of
+    /// numbers, then the canonical order. The simplifier and the normal forms
     /// choose by it.
     ///
     /// For each value of the steps before the canonical order there are finitely many
@@ -245,8 +252,33 @@ impl Expr {
             .cmp(&other.tree_size())
             .then_with(|| self.minus_signs().cmp(&other.minus_signs()))
             .then_with(|| self.repetition().cmp(&other.repetition()))
+            .then_with(|| self.exponentials().cmp(&other.exponentials()))
             .then_with(|| self.number_words().cmp(&other.number_words()))
             .then_with(|| self.cmp(other))
+    }
+
+    /// Calls of `exp` and `e`s in the tree, for trees of at most [`COUNTED`] nodes (larger
+    /// ones count 0): of two forms of one size, `exp(x + 1)` rather than `e*exp(x)`,
+    /// `exp(2*x + 3)` rather than `exp(3)*exp(2*x)`.
+    fn exponentials(&self) -> u64 {
+        if self.tree_size() > COUNTED {
+            return 0;
+        }
+        let cached = self.0.exponentials.load(AtomicOrdering::Relaxed);
+        if cached != UNKNOWN {
+            return u64::from(cached);
+        }
+        let own = matches!(
+            self.kind(),
+            Kind::Call(Func::Exp, _) | Kind::Const(Constant::E)
+        );
+        // At most the tree size: it fits, and is never the marker. Each child is counted
+        // (and cached) once; the recursion is at most `COUNTED` deep.
+        let count = u64::from(own) + self.children().map(Expr::exponentials).sum::<u64>();
+        if let Ok(value) = u16::try_from(count) {
+            self.0.exponentials.store(value, AtomicOrdering::Relaxed);
+        }
+        count
     }
 
     /// The numbers' bits in 64-bit words, rounded down: only large numbers count.
@@ -258,12 +290,11 @@ impl Expr {
     /// expressions: `(x^2 + 1)*ln(3)` repeats less than `x^2*ln(3) + ln(3)`. Large ones count
     /// as 0, so that comparing them stays cheap.
     fn repetition(&self) -> u64 {
-        const SMALL: u64 = 400;
-        if self.tree_size() > SMALL {
+        if self.tree_size() > COUNTED {
             return 0;
         }
         let cached = self.0.repetition.load(AtomicOrdering::Relaxed);
-        if cached != UNKNOWN_REPETITION {
+        if cached != UNKNOWN {
             return u64::from(cached);
         }
         // The structurally distinct subexpressions: a subtree met again is not walked again.
@@ -275,8 +306,8 @@ impl Expr {
             }
         }
         let repetition = self.tree_size().saturating_sub(distinct.len() as u64);
-        // At most `SMALL`: it fits, and is never the marker. Racing threads store the same.
-        if let Ok(value) = u32::try_from(repetition) {
+        // At most `COUNTED`: it fits, and is never the marker. Racing threads store the same.
+        if let Ok(value) = u16::try_from(repetition) {
             self.0.repetition.store(value, AtomicOrdering::Relaxed);
         }
         repetition
@@ -689,7 +720,8 @@ impl Expr {
             degree,
             minus_signs,
             number_bits,
-            repetition: AtomicU32::new(UNKNOWN_REPETITION),
+            repetition: AtomicU16::new(UNKNOWN),
+            exponentials: AtomicU16::new(UNKNOWN),
         }))
     }
 
@@ -917,8 +949,9 @@ impl Expr {
 
     /// `f(arg)`, canonical: exact values at exact points (`sin(0) = 0`, `ln(1) = 0`),
     /// `ln(exp(u)) = u`, `exp(ln(u)) = u`, `asinh(sinh(u)) = u`, `acosh(cosh(u)) = abs(u)`,
-    /// parity (`sin(-u) = -sin(u)`, `cos(-u) = cos(u)`), `abs` and `sign` of numbers, and of
-    /// a positive number times a product (`abs(3*x) = 3*abs(x)`, `sign(3*x) = sign(x)`).
+    /// parity (`sin(-u) = -sin(u)`, `cos(-u) = cos(u)`), `abs` and `sign` of numbers and of
+    /// what is surely positive (`sign(exp(u)) = 1`), and of a positive number times a product
+    /// (`abs(3*x) = 3*abs(x)`, `sign(3*x) = sign(x)`).
     pub fn call(f: Func, arg: Expr) -> Expr {
         if let Some(value) = exact_value(f, &arg) {
             return value;
@@ -929,10 +962,18 @@ impl Expr {
             (Func::Abs, Kind::Call(Func::Abs, _)) => return arg,
             // The inverse of a hyperbolic function undoes it: the odd ones are one-to-one,
             // the even ones are one-to-one on `u >= 0`, where their inverses take values.
-            (Func::Asinh, Kind::Call(Func::Sinh, u))
-            | (Func::Atanh, Kind::Call(Func::Tanh, u))
-            | (Func::Acoth, Kind::Call(Func::Coth, u))
-            | (Func::Acsch, Kind::Call(Func::Csch, u)) => return u.clone(),
+            (Func::Asinh, Kind::Call(Func::Sinh, u)) | (Func::Atanh, Kind::Call(Func::Tanh, u)) => {
+                return u.clone();
+            }
+            // Not at 0, where `u` would hide the pole of `coth(0)` from the domain check.
+            (Func::Acoth, Kind::Call(Func::Coth, u)) | (Func::Acsch, Kind::Call(Func::Csch, u))
+                if !u.is_int(0) =>
+            {
+                return u.clone();
+            }
+            // `sign(pi) = 1`, `abs(exp(u)) = exp(u)`.
+            (Func::Sign, _) if surely_positive(&arg, 3) => return Expr::one(),
+            (Func::Abs, _) if surely_positive(&arg, 3) => return arg,
             (Func::Acosh, Kind::Call(Func::Cosh, u)) | (Func::Asech, Kind::Call(Func::Sech, u)) => {
                 return Expr::call(Func::Abs, u.clone());
             }
@@ -1314,6 +1355,21 @@ fn factor_order(a: &Expr, b: &Expr) -> Ordering {
         (None, Some(y)) => Expr::one().cmp(y),
         (Some(x), Some(y)) => x.cmp(y),
     })
+}
+
+/// Whether `e` is positive wherever it is defined, as its shape shows within `depth` levels:
+/// a positive number, `pi`, `e`, `exp(u)`, a power of such, a product of such.
+fn surely_positive(e: &Expr, depth: u32) -> bool {
+    if depth == 0 {
+        return false;
+    }
+    match e.kind() {
+        Kind::Num(n) => n.is_positive(),
+        Kind::Const(_) | Kind::Call(Func::Exp, _) => true,
+        Kind::Pow(base, _) => surely_positive(base, depth - 1),
+        Kind::Mul(xs) => xs.iter().all(|x| surely_positive(x, depth - 1)),
+        _ => false,
+    }
 }
 
 /// Values that every CAS writes exactly: functions at `0` and `1`, `ln(e)`, `abs` and `sign`

@@ -504,7 +504,9 @@ fn root_sums_out(atoms: &Atoms, f: Factored) -> Factored {
         factors: Vec::new(),
     };
     for (mut rest, k) in f.factors {
-        for u in sums {
+        // A constant radicand (`sqrt(1 - u^2)` with `u` identically 0) divides everything
+        // forever: each division must lower the degree.
+        for u in sums.iter().filter(|u| u.total_degree() > 0) {
             while rest.total_degree() >= u.total_degree() {
                 match rest.exact_div(u, &mut budget) {
                     Some(q) => {
