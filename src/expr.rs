@@ -261,24 +261,32 @@ impl Expr {
     /// ones count 0): of two forms of one size, `exp(x + 1)` rather than `e*exp(x)`,
     /// `exp(2*x + 3)` rather than `exp(3)*exp(2*x)`.
     fn exponentials(&self) -> u64 {
+        self.counted(&self.0.exponentials, || {
+            let own = matches!(
+                self.kind(),
+                Kind::Call(Func::Exp, _) | Kind::Const(Constant::E)
+            );
+            // Each child counted (and cached) once; the recursion is at most `COUNTED` deep.
+            u64::from(own) + self.children().map(Expr::exponentials).sum::<u64>()
+        })
+    }
+
+    /// A count over the tree cached in `cell`: 0 past [`COUNTED`] nodes, else `count()`,
+    /// computed on first use. A count is at most the tree size, so it fits and is never the
+    /// marker; racing threads store the same.
+    fn counted(&self, cell: &AtomicU16, count: impl FnOnce() -> u64) -> u64 {
         if self.tree_size() > COUNTED {
             return 0;
         }
-        let cached = self.0.exponentials.load(AtomicOrdering::Relaxed);
+        let cached = cell.load(AtomicOrdering::Relaxed);
         if cached != UNKNOWN {
             return u64::from(cached);
         }
-        let own = matches!(
-            self.kind(),
-            Kind::Call(Func::Exp, _) | Kind::Const(Constant::E)
-        );
-        // At most the tree size: it fits, and is never the marker. Each child is counted
-        // (and cached) once; the recursion is at most `COUNTED` deep.
-        let count = u64::from(own) + self.children().map(Expr::exponentials).sum::<u64>();
-        if let Ok(value) = u16::try_from(count) {
-            self.0.exponentials.store(value, AtomicOrdering::Relaxed);
+        let value = count();
+        if let Ok(small) = u16::try_from(value) {
+            cell.store(small, AtomicOrdering::Relaxed);
         }
-        count
+        value
     }
 
     /// The numbers' bits in 64-bit words, rounded down: only large numbers count.
@@ -290,27 +298,18 @@ impl Expr {
     /// expressions: `(x^2 + 1)*ln(3)` repeats less than `x^2*ln(3) + ln(3)`. Large ones count
     /// as 0, so that comparing them stays cheap.
     fn repetition(&self) -> u64 {
-        if self.tree_size() > COUNTED {
-            return 0;
-        }
-        let cached = self.0.repetition.load(AtomicOrdering::Relaxed);
-        if cached != UNKNOWN {
-            return u64::from(cached);
-        }
-        // The structurally distinct subexpressions: a subtree met again is not walked again.
-        let mut distinct: rustc_hash::FxHashSet<&Expr> = rustc_hash::FxHashSet::default();
-        let mut todo = vec![self];
-        while let Some(e) = todo.pop() {
-            if distinct.insert(e) {
-                todo.extend(e.children());
+        self.counted(&self.0.repetition, || {
+            // The structurally distinct subexpressions: a subtree met again is not walked
+            // again.
+            let mut distinct: rustc_hash::FxHashSet<&Expr> = rustc_hash::FxHashSet::default();
+            let mut todo = vec![self];
+            while let Some(e) = todo.pop() {
+                if distinct.insert(e) {
+                    todo.extend(e.children());
+                }
             }
-        }
-        let repetition = self.tree_size().saturating_sub(distinct.len() as u64);
-        // At most `COUNTED`: it fits, and is never the marker. Racing threads store the same.
-        if let Ok(value) = u16::try_from(repetition) {
-            self.0.repetition.store(value, AtomicOrdering::Relaxed);
-        }
-        repetition
+            self.tree_size().saturating_sub(distinct.len() as u64)
+        })
     }
 
     /// Nesting depth (a leaf has depth 1).
