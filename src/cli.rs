@@ -14,8 +14,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use serde_json::{Value, json};
 
-use crate::expr::{Expr, Kind, Symbol};
+use crate::expr::{Expr, Symbol};
 use crate::parse::{ParseError, ParseOptions, parse_with};
+use crate::prepare::prepare;
 use crate::print::{PrintLimits, to_cse, to_latex, to_text};
 use crate::simplify::{Limits, Report, Step, simplify};
 
@@ -520,7 +521,7 @@ impl Job {
         let mut stats = Stats::default();
         let clock = Instant::now();
         let parsed = parse_with(text, &self.parse).map_err(LineError::Parse)?;
-        let input = refusal(&parsed).map_err(LineError::Other)?;
+        let input = prepare(&parsed).map_err(LineError::Other)?;
         stats.micros[0] = clock.elapsed().as_micros();
         stats.input_tree = input.tree_size();
         if self.options.stats {
@@ -869,82 +870,6 @@ fn print_out(text: &str) -> ExitCode {
     }
 }
 
-/// The input as it is differentiated, or why it is refused: forms undefined everywhere
-/// ([`crate::eval::undefined_subexpression`]), and sums that are 0 for every value of their
-/// symbols though no constructor sees it ([`zero_operands_written`]).
-fn refusal(e: &Expr) -> Result<Expr, String> {
-    if let Some(bad) = crate::eval::undefined_subexpression(e) {
-        return Err(bad.to_string());
-    }
-    zero_operands_written(e)
-}
-
-/// `e` with each sum that is 0 for every value of its symbols, as the base of a power or the
-/// argument of a function, written 0: `sqrt(sin(x)^2 + cos(x)^2 - 1) + x` is `sqrt(0) + x`,
-/// whose derivative is 1, where the chain rule would write `0/0` and leave the simplifier an
-/// expression undefined everywhere, equal to anything. Where 0 is outside the domain
-/// (`1/(sin(x)^2 + cos(x)^2 - 1)`, `ln(exp(x)*exp(-x) - 1)`), the input is undefined
-/// everywhere, and refused.
-///
-/// A sum is handed to the simplifier, whose 0 is the proof, only when it is 0 in floating
-/// point at every sample point, so most lines pay a few evaluations.
-fn zero_operands_written(e: &Expr) -> Result<Expr, String> {
-    let limits = Limits::default().with_nodes(5_000);
-    let zero = |u: &Expr| {
-        matches!(u.kind(), Kind::Add(_))
-            && near_zero_everywhere(u)
-            && simplify(u, &limits).expr.is_int(0)
-    };
-    let mut refused = None;
-    let written = e.rewrite_bottom_up(|_, node| {
-        let (operand, at_zero) = match node.kind() {
-            Kind::Pow(base, exponent) if refused.is_none() && zero(base) => {
-                (base, Expr::zero().pow(exponent.clone()))
-            }
-            Kind::Call(f, arg) if refused.is_none() && zero(arg) => {
-                (arg, Expr::call(*f, Expr::zero()))
-            }
-            _ => return None,
-        };
-        if crate::eval::undefined_subexpression(&at_zero).is_some() {
-            refused = Some(format!(
-                "`{node}` is undefined: `{operand}` is 0 for every value of its symbols"
-            ));
-            return None;
-        }
-        Some(at_zero)
-    });
-    match refused {
-        Some(why) => Err(why),
-        None => Ok(written),
-    }
-}
-
-/// Whether `e` is 0 in floating point at every sample point where it evaluates, and
-/// evaluates at two at least (each symbol its own sample, so that `x - y` is not 0).
-fn near_zero_everywhere(e: &Expr) -> bool {
-    const SAMPLES: [f64; 4] = [0.37, -1.21, 2.93, -0.58];
-    let symbols = e.free_symbols();
-    let mut seen = 0;
-    for k in 0..SAMPLES.len() {
-        let env = symbols
-            .iter()
-            .enumerate()
-            .fold(crate::eval::Env::new(), |env, (i, s)| {
-                env.with(
-                    s.as_ref(),
-                    SAMPLES[(k + i) % SAMPLES.len()] * (1.0 + i as f64 / 7.0),
-                )
-            });
-        match crate::eval::eval(e, &env) {
-            Ok(v) if v.abs() > 1e-9 => return false,
-            Ok(_) => seen += 1,
-            Err(_) => {}
-        }
-    }
-    seen >= 2
-}
-
 /// Reports a failed command: the message on standard error (or as a JSON object on standard
 /// output), exit status `code`.
 fn fail(format: Format, input: &str, message: &str, code: u8) -> ExitCode {
@@ -968,7 +893,7 @@ mod numbers {
     /// Parses a formula for the numeric commands: a parse error is rendered with its caret.
     fn read_formula(text: &str) -> Result<Expr, String> {
         let e = parse_with(text, &ParseOptions::default()).map_err(|e| e.to_string())?;
-        refusal(&e)
+        prepare(&e)
     }
 
     /// A point read from `NAME=VALUE` assignments.
@@ -1222,7 +1147,7 @@ mod matrix {
             _ => parse_with(&args.expr, &options).map(|e| vec![e]),
         }
         .map_err(|e| e.to_string())?;
-        let list = list.iter().map(refusal).collect::<Result<Vec<_>, _>>()?;
+        let list = list.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
         let raw = match kind {
             Kind::Gradient => list
                 .first()

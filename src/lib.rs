@@ -36,6 +36,7 @@ mod num;
 mod parse;
 mod plot;
 mod poly;
+mod prepare;
 mod print;
 mod simplify;
 mod syntax;
@@ -60,6 +61,7 @@ pub use parse::{
 };
 pub use plot::{ERROR_FLOOR, error_plot_svg};
 pub use poly::{cancel, expand, factor, smallest_normal_form, together};
+pub use prepare::prepare;
 pub use print::{Format, PrintLimits, TooLarge, to_cse, to_latex, to_text};
 pub use simplify::{
     Limits, RULES, Report, Rule, Scope, Simplified, Step, StopReason, Topic, simplify,
