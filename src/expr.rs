@@ -842,13 +842,64 @@ impl Expr {
         match factors.len() {
             0 => Expr::num(coeff),
             1 if coeff.is_one() => factors.pop().unwrap_or_else(Expr::one),
-            _ => {
-                if !coeff.is_one() {
-                    factors.insert(0, Expr::num(coeff));
+            _ => match Expr::radicals_merged(&coeff, &factors) {
+                Some(merged) => merged,
+                None => {
+                    if !coeff.is_one() {
+                        factors.insert(0, Expr::num(coeff));
+                    }
+                    Expr::make(Kind::Mul(factors.into_boxed_slice()))
                 }
-                Expr::make(Kind::Mul(factors.into_boxed_slice()))
+            },
+        }
+    }
+
+    /// `coeff` times powers of integers (`radicals`, from [`Number::radical_parts`]: in order,
+    /// distinct exponents between 0 and 1), each built as it is, so that building the
+    /// canonical form does not ask for it again.
+    fn from_radicals(coeff: Number, radicals: Vec<(Number, Number)>) -> Expr {
+        let factors = radicals
+            .into_iter()
+            .map(|(base, exp)| Expr::make(Kind::Pow(Expr::num(base), Expr::num(exp))))
+            .collect();
+        Expr::from_coeff_and_factors(coeff, factors)
+    }
+
+    /// Numeric radicals with one exponent meet under one root (`sqrt(3)*sqrt(6)` is
+    /// `sqrt(18)`, which is `3*sqrt(2)`). Powers of numbers sort first among `factors`;
+    /// `None` when no two of them are radicals with one exponent, the common case, decided
+    /// by the first two factors.
+    fn radicals_merged(coeff: &Number, factors: &[Expr]) -> Option<Expr> {
+        numeric_radical(factors.get(1)?)?;
+        let leading = factors
+            .iter()
+            .take_while(|f| base_of(f).as_num().is_some())
+            .count();
+        let (radicals, others): (Vec<_>, Vec<_>) = factors[..leading]
+            .iter()
+            .partition(|f| numeric_radical(f).is_some());
+        let mut groups: Vec<(&Number, Number, usize)> = Vec::with_capacity(radicals.len());
+        for (base, exp) in radicals.iter().filter_map(|f| numeric_radical(f)) {
+            match groups.iter_mut().find(|(e, _, _)| *e == exp) {
+                Some((_, product, count)) => {
+                    *product = product.mul(base);
+                    *count += 1;
+                }
+                None => groups.push((exp, base.clone(), 1)),
             }
         }
+        if groups.iter().all(|&(_, _, count)| count == 1) {
+            return None;
+        }
+        let merged = groups
+            .into_iter()
+            .map(|(exp, base, _)| Expr::num(base).pow(Expr::num(exp.clone())));
+        let rest = others.into_iter().chain(&factors[leading..]).cloned();
+        Some(Expr::product(
+            std::iter::once(Expr::num(coeff.clone()))
+                .chain(merged)
+                .chain(rest),
+        ))
     }
 
     /// `0` times `items`: `0`, but not when a factor is undefined everywhere: `0/0` stays
@@ -919,17 +970,27 @@ impl Expr {
         let exp_is_integer = exp_num.is_some_and(Number::is_integer);
         match self.kind() {
             Kind::Num(b) => {
-                if let Some(e) = exp_num
-                    && let Some(v) = b.pow(e)
-                {
-                    return Expr::num(v);
+                if let Some(e) = exp_num {
+                    if let Some(v) = b.pow(e) {
+                        return Expr::num(v);
+                    }
+                    if let Some((coeff, radicals)) = b.radical_parts(e) {
+                        return Expr::from_radicals(coeff, radicals);
+                    }
                 }
             }
             Kind::Const(Constant::E) => return Expr::call(Func::Exp, exp),
             Kind::Call(Func::Exp, u) => {
                 return Expr::call(Func::Exp, Expr::product([u.clone(), exp]));
             }
-            Kind::Pow(b, e) if exp_is_integer || e.is_int(-1) => {
+            // `(2^(1/2))^(1/3) = 2^(1/6)`: a positive base has one real power.
+            Kind::Pow(b, e)
+                if exp_is_integer
+                    || e.is_int(-1)
+                    || (exp_num.is_some()
+                        && b.as_num().is_some_and(Number::is_positive)
+                        && e.as_num().is_some()) =>
+            {
                 return b.clone().pow(Expr::product([e.clone(), exp]));
             }
             Kind::Mul(xs) if exp_is_integer => {
@@ -940,6 +1001,16 @@ impl Expr {
             {
                 let (c, rest) = self.split_coeff();
                 return Expr::product([Expr::num(c).pow(exp.clone()), rest.pow(exp)]);
+            }
+            // `(sqrt(2)/2)^x = 2^(-x/2)`: a radical times a power of its own base is one
+            // power of that base.
+            Kind::Mul(xs) if xs.len() == 2 => {
+                if let (Some(c), Some((b, f))) = (xs[0].as_num(), numeric_radical(&xs[1]))
+                    && let Some(k) = c.exact_log(b)
+                {
+                    let q = Number::int(k).add(f);
+                    return Expr::num(b.clone()).pow(Expr::product([Expr::num(q), exp]));
+                }
             }
             _ => {}
         }
@@ -1337,6 +1408,14 @@ fn exponent_of(factor: &Expr) -> Expr {
     }
 }
 
+/// `(base, exponent)` of a power of a number to a number: `2^(1/2)` gives `(2, 1/2)`.
+fn numeric_radical(e: &Expr) -> Option<(&Number, &Number)> {
+    match e.kind() {
+        Kind::Pow(base, exp) => Some((base.as_num()?, exp.as_num()?)),
+        _ => None,
+    }
+}
+
 /// The order of factors in a product: by base, then by exponent (a bare factor has
 /// exponent 1).
 fn factor_order(a: &Expr, b: &Expr) -> Ordering {
@@ -1584,6 +1663,33 @@ mod tests {
 
     fn x() -> Expr {
         Expr::sym("x")
+    }
+
+    #[test]
+    fn numeric_radicals_have_one_canonical_form() {
+        let root = |n: i64| Expr::int(n).sqrt();
+        let half = |e: Expr| Expr::ratio(1, 2) * e;
+        // Denominators rationalised, whole powers out, one root per exponent.
+        assert_eq!(root(2).recip(), half(root(2)));
+        assert_eq!(Expr::int(3) / root(3), root(3));
+        assert_eq!(root(12), Expr::int(2) * root(3));
+        assert_eq!(root(3) * root(6), Expr::int(3) * root(2));
+        assert_eq!(root(2) * root(3) * x(), root(6) * x());
+        assert_eq!(Expr::ratio(2, 3).sqrt(), Expr::ratio(1, 3) * root(6));
+        assert_eq!(
+            root(2).pow(Expr::ratio(1, 3)),
+            Expr::int(2).pow(Expr::ratio(1, 6))
+        );
+        assert_eq!(root(2).pow(3), Expr::int(2) * root(2));
+        // Distinct exponents stay apart; a symbolic power of a number is not a radical.
+        let cube_root = Expr::int(3).pow(Expr::ratio(1, 3));
+        assert_eq!((root(2) * cube_root.clone()).to_string(), "sqrt(2)*3^(1/3)");
+        assert_eq!(
+            (Expr::int(2).pow(x()) * root(3) * root(6)).to_string(),
+            "3*2^(x + 1/2)"
+        );
+        // A negative base has no real root to split.
+        assert_eq!(Expr::int(-12).sqrt().to_string(), "sqrt(-12)");
     }
 
     #[test]

@@ -21,6 +21,9 @@ use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, PrimInt, Signed, ToPrimitive, Zero};
 
+/// Primes below this come out of a radical by trial division ([`Number::radical_parts`]).
+pub const TRIAL_PRIMES_BELOW: u32 = 1000;
+
 /// The largest numerator or denominator, in bits, that an exact power may produce.
 ///
 /// `2^4096` still folds; `10^10^10` stays symbolic.
@@ -468,6 +471,84 @@ impl Number {
         }
     }
 
+    /// `self ^ exp` for a positive `self` and a fraction `exp`, as the radicals every CAS
+    /// writes: a rational coefficient times powers of integers whose exponents lie strictly
+    /// between 0 and 1, one power per distinct exponent, bases in increasing order.
+    /// `12^(1/2) = 2 * 3^(1/2)`, `2^(-1/2) = 1/2 * 2^(1/2)` (the denominator rationalised),
+    /// `(3/2)^(1/2) = 1/2 * 6^(1/2)`, `72^(1/3) = 2 * 3^(2/3)`.
+    ///
+    /// Whole powers come out of every prime below [`TRIAL_PRIMES_BELOW`] and of a remaining
+    /// cofactor that is a perfect power; a larger prime factor stays under the root with the
+    /// cofactor. `None` when the coefficient would pass [`MAX_BITS`], or for a base of more
+    /// than [`MAX_BITS`] bits.
+    pub fn radical_parts(&self, exp: &Number) -> Option<(Number, Vec<(Number, Number)>)> {
+        if !self.is_positive() || exp.is_integer() || self.bits() > MAX_BITS {
+            return None;
+        }
+        let (base, exp) = (self.big(), exp.big());
+        let mut coeff = Number::one();
+        let mut groups: Vec<(Number, BigInt)> = Vec::new();
+        let sides = [
+            (base.numer(), exp.numer().clone()),
+            (base.denom(), -exp.numer()),
+        ];
+        for (side, p) in sides {
+            for (factor, multiplicity) in factor_powers(side) {
+                // factor ^ (multiplicity * p / q) = factor^whole * factor^(rem / q).
+                let (whole, rem) = (p.clone() * multiplicity).div_mod_floor(exp.denom());
+                let factor = Number::from_big(BigRational::from_integer(factor));
+                let whole = Number::from_big(BigRational::from_integer(whole));
+                if (whole.abs().to_i64()? as u64).saturating_mul(factor.bits()) > MAX_BITS {
+                    return None;
+                }
+                coeff = coeff.mul(&factor.pow(&whole)?);
+                if coeff.bits() > MAX_BITS {
+                    return None;
+                }
+                if rem.is_zero() {
+                    continue;
+                }
+                let frac = Number::from_big(BigRational::new(rem, exp.denom().clone()));
+                match groups.iter_mut().find(|(f, _)| *f == frac) {
+                    Some((_, product)) => *product *= factor.big().numer(),
+                    None => groups.push((frac, factor.big().numer().clone())),
+                }
+            }
+        }
+        let mut radicals: Vec<(Number, Number)> = groups
+            .into_iter()
+            .map(|(frac, base)| (Number::from_big(BigRational::from_integer(base)), frac))
+            .collect();
+        radicals.sort();
+        Some((coeff, radicals))
+    }
+
+    /// The integer `k` with `base^k = self`, for an integer `base > 1`: `8` is `2^3`, `1/9` is
+    /// `3^-2`, `1` is `b^0`; `None` when there is none.
+    pub fn exact_log(&self, base: &Number) -> Option<i64> {
+        let b = base.big();
+        if !b.is_integer() || b.numer() <= &BigInt::one() || !self.is_positive() {
+            return None;
+        }
+        let value = self.big();
+        let (whole, sign) = match (value.numer().is_one(), value.denom().is_one()) {
+            (_, true) => (value.numer().clone(), 1),
+            (true, false) => (value.denom().clone(), -1),
+            (false, false) => return None,
+        };
+        let mut rest = whole;
+        let mut k = 0i64;
+        while !rest.is_one() {
+            let (q, r) = rest.div_rem(b.numer());
+            if !r.is_zero() {
+                return None;
+            }
+            rest = q;
+            k += 1;
+        }
+        Some(sign * k)
+    }
+
     /// The exact `q`-th root, when it exists in the rationals and is real.
     fn root(&self, q: &BigInt) -> Option<Number> {
         if q.is_one() {
@@ -650,6 +731,47 @@ fn pow_mod(mut a: u64, mut e: u64, p: u64) -> u64 {
     result
 }
 
+/// The factors of a positive integer `n` with their multiplicities, found by trial division
+/// by the primes below [`TRIAL_PRIMES_BELOW`]; what is left is one more factor, or its root
+/// with the matching multiplicity when it is a perfect power (`1009^2` gives `(1009, 2)`).
+fn factor_powers(n: &BigInt) -> Vec<(BigInt, u64)> {
+    let mut factors = Vec::new();
+    let mut rest = n.clone();
+    let mut d = 2u32;
+    while d < TRIAL_PRIMES_BELOW && BigInt::from(u64::from(d) * u64::from(d)) <= rest {
+        let mut multiplicity = 0;
+        loop {
+            let (q, r) = rest.div_rem(&BigInt::from(d));
+            if !r.is_zero() {
+                break;
+            }
+            rest = q;
+            multiplicity += 1;
+        }
+        if multiplicity > 0 {
+            factors.push((BigInt::from(d), multiplicity));
+        }
+        d += if d == 2 { 1 } else { 2 };
+    }
+    if rest.is_one() {
+        return factors;
+    }
+    // No factor below the trial bound is left, so a root `r` of `rest` has `r >= 1000`, and
+    // `rest = r^j` needs `j <= bits / 9`. Past 1024 bits the search is not worth its time.
+    let largest = if rest.bits() > 1024 {
+        0
+    } else {
+        rest.bits() / 9
+    };
+    let perfect = (2..=largest.min(u64::from(u32::MAX))).rev().find_map(|j| {
+        let j = j as u32;
+        let r = rest.nth_root(j);
+        (num_traits::Pow::pow(&r, j) == rest).then_some((r, u64::from(j)))
+    });
+    factors.push(perfect.unwrap_or((rest, 1)));
+    factors
+}
+
 /// The inverse of `a` modulo the prime `p` (Fermat: `a^(p-2)`), `None` for `a = 0 mod p`.
 pub(crate) fn inverse_mod(a: u64, p: u64) -> Option<u64> {
     let a = a % p;
@@ -672,6 +794,47 @@ mod tests {
         assert_eq!(n(".5"), Number::ratio(1, 2).unwrap());
         assert_eq!(Number::from_decimal("1e1000000", 10_000), None);
         assert_eq!(Number::from_decimal("1.2.3", 10_000), None);
+    }
+
+    #[test]
+    fn radicals_split_into_whole_powers_and_rationalised_roots() {
+        let parts = |b: &str, e: &str| {
+            let (c, rs) = n(b).radical_parts(&n(e)).expect("a radical");
+            let rs: Vec<String> = rs.iter().map(|(b, e)| format!("{b}^{e}")).collect();
+            format!("{c} {}", rs.join(" "))
+        };
+        assert_eq!(parts("12", "1/2"), "2 3^1/2");
+        assert_eq!(parts("2", "-1/2"), "1/2 2^1/2");
+        assert_eq!(parts("3/2", "1/2"), "1/2 6^1/2");
+        assert_eq!(parts("72", "1/3"), "2 3^2/3");
+        assert_eq!(parts("2", "7/2"), "8 2^1/2");
+        assert_eq!(parts("12", "1/3"), "1 2^2/3 3^1/3");
+        assert_eq!(parts("3", "-5/3"), "1/9 3^1/3");
+        // A prime past the trial bound, squared, still comes out as a perfect power.
+        assert_eq!(parts("2036162", "1/2"), "1009 2^1/2");
+        assert_eq!(n("-2").radical_parts(&n("1/2")), None);
+        assert_eq!(n("8").exact_log(&n("2")), Some(3));
+        assert_eq!(n("1/9").exact_log(&n("3")), Some(-2));
+        assert_eq!(n("1").exact_log(&n("5")), Some(0));
+        assert_eq!(n("12").exact_log(&n("2")), None);
+        assert_eq!(n("2/3").exact_log(&n("2")), None);
+        assert_eq!(n("4").exact_log(&n("1")), None);
+        assert_eq!(n("2").radical_parts(&n("2")), None);
+        assert_eq!(n("2").radical_parts(&n("100001/2")), None);
+        // Every split has the value it splits, at f64 precision.
+        for (b, e) in [
+            ("12", "1/2"),
+            ("3/2", "1/2"),
+            ("72", "-4/3"),
+            ("1000/27", "5/6"),
+        ] {
+            let (c, rs) = n(b).radical_parts(&n(e)).expect("a radical");
+            let value = rs
+                .iter()
+                .fold(c.to_f64(), |v, (b, e)| v * b.to_f64().powf(e.to_f64()));
+            let expected = n(b).to_f64().powf(n(e).to_f64());
+            assert!((value - expected).abs() < 1e-12 * expected, "{b}^{e}");
+        }
     }
 
     #[test]

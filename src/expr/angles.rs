@@ -88,29 +88,19 @@ fn inverse_range(f: Func) -> Option<(Func, std::ops::RangeInclusive<i64>)> {
 }
 
 /// A table value read as `c*sqrt(p)`: `(c, p)` with `p` 2 or 3, or `(c, 1)` for a number.
-/// `1/sqrt(2)` and `sqrt(2)/2` are two canonical forms of one value; both read `(1/2, 2)`.
+/// A numeric radical has one canonical form, its denominator rationalised (`sqrt(2)/2`).
 fn radical(e: &Expr) -> Option<(Number, i64)> {
-    fn root(e: &Expr) -> Option<(Number, i64)> {
+    fn root(e: &Expr) -> Option<i64> {
         let Kind::Pow(base, exponent) = e.kind() else {
             return None;
         };
         let p = base.as_num()?.to_i64().filter(|p| matches!(p, 2 | 3))?;
-        let exponent = exponent.as_num()?;
-        if *exponent == Number::ratio(1, 2)? {
-            Some((Number::one(), p))
-        } else if *exponent == Number::ratio(-1, 2)? {
-            Some((Number::ratio(1, p)?, p))
-        } else {
-            None
-        }
+        (*exponent.as_num()? == Number::ratio(1, 2)?).then_some(p)
     }
     match e.kind() {
         Kind::Num(n) => Some((n.clone(), 1)),
-        Kind::Pow(..) => root(e),
-        Kind::Mul(xs) if xs.len() == 2 => {
-            let (c, p) = root(&xs[1])?;
-            Some((xs[0].as_num()?.mul(&c), p))
-        }
+        Kind::Pow(..) => Some((Number::one(), root(e)?)),
+        Kind::Mul(xs) if xs.len() == 2 => Some((xs[0].as_num()?.clone(), root(&xs[1])?)),
         _ => None,
     }
 }
@@ -127,17 +117,11 @@ fn quotient(a: (Number, i64), b: (Number, i64)) -> Option<(Number, i64)> {
     })
 }
 
-/// `c*sqrt(p)` in its smaller canonical form: `1/sqrt(3)` rather than `sqrt(3)/3`.
+/// `c*sqrt(p)` as an expression.
 fn from_radical(c: Number, p: i64) -> Expr {
-    if p == 1 {
-        return Expr::num(c);
-    }
-    let root = Expr::int(p).sqrt();
-    let scaled = c.mul(&Number::int(p));
-    if scaled.is_one() || scaled.is_minus_one() {
-        Expr::num(scaled) * root.recip()
-    } else {
-        Expr::num(c) * root
+    match p {
+        1 => Expr::num(c),
+        _ => Expr::num(c) * Expr::int(p).sqrt(),
     }
 }
 

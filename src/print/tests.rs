@@ -192,11 +192,13 @@ fn numbers_and_unusual_bases() {
         "(1/2)^x",
         r"\left(\frac{1}{2}\right)^{x}",
     );
+    // A numeric radical is written with its denominator rationalised, as in SymPy.
     check(
         Expr::int(2).sqrt().recip(),
-        "1/sqrt(2)",
-        r"\frac{1}{\sqrt{2}}",
+        "sqrt(2)/2",
+        r"\frac{\sqrt{2}}{2}",
     );
+    check(x().sqrt().recip(), "1/sqrt(x)", r"\frac{1}{\sqrt{x}}");
     check((-x()).pow(Expr::ratio(1, 3)), "(-x)^(1/3)", r"\sqrt[3]{-x}");
 }
 
