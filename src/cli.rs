@@ -14,7 +14,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use serde_json::{Value, json};
 
+use crate::diff::{DiffError, DiffLimits, MAX_ORDER};
 use crate::expr::{Expr, Symbol};
+use crate::higher::differentiate_simplifying;
 use crate::parse::{ParseError, ParseOptions, parse_with};
 use crate::prepare::prepare;
 use crate::print::{PrintLimits, to_cse, to_latex, to_text};
@@ -568,12 +570,24 @@ impl Job {
                 .map(|v| Symbol::from(v.as_str()))
                 .collect()
         };
-        let mut result = input.clone();
-        for var in &vars {
-            result = crate::diff::diff(&result, var, self.options.order)
-                .map_err(|e| LineError::Other(e.to_string()))?;
+        let order = self.options.order as usize;
+        if order > MAX_ORDER as usize {
+            let e = DiffError::OrderTooHigh {
+                order: self.options.order,
+                max: MAX_ORDER,
+            };
+            return Err(LineError::Other(e.to_string()));
         }
-        Ok(result)
+        let steps: Vec<&str> = vars
+            .iter()
+            .flat_map(|v| std::iter::repeat_n(&**v, order))
+            .collect();
+        let result = if self.options.no_simplify {
+            crate::diff::diff_wrt(input, &steps)
+        } else {
+            differentiate_simplifying(input, &steps, &DiffLimits::default(), &self.limits)
+        };
+        result.map_err(|e| LineError::Other(e.to_string()))
     }
 
     /// Writes the answer to `out` and, with `--stats`, the figures to `diagnostics` (they go

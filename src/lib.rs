@@ -32,6 +32,7 @@ mod compare;
 mod diff;
 mod eval;
 mod expr;
+mod higher;
 mod num;
 mod parse;
 mod plot;
@@ -54,6 +55,7 @@ pub use eval::{
     forward_difference, reverse_gradient, undefined_subexpression,
 };
 pub use expr::{Constant, Expr, Func, Kind, Symbol, term_order};
+pub use higher::{SIMPLIFY_BETWEEN_AT, differentiate_simplifying};
 pub use num::Number;
 pub use parse::{
     MAX_DEPTH, MAX_EXPONENT_DIGITS, MAX_PRODUCT_BITS, ParseError, ParseErrorKind, ParseOptions,
