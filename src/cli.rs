@@ -97,7 +97,7 @@ enum Command {
         )]
         at: Vec<String>,
         /// The variable of differentiation (default: `x` if present, else the only symbol).
-        #[arg(long, value_name = "VAR")]
+        #[arg(long, value_name = "VAR", value_parser = variable_name)]
         wrt: Option<String>,
         /// Output format (`latex` prints as `text`).
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -114,7 +114,7 @@ struct MatrixArgs {
     /// The formula (for `jacobian`, a bracketed list of formulas).
     expr: String,
     /// The variables, in order, separated by commas.
-    #[arg(long, value_name = "VARS", value_delimiter = ',', required = true)]
+    #[arg(long, value_name = "VARS", value_delimiter = ',', required = true, value_parser = variable_name)]
     vars: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -135,7 +135,7 @@ struct MatrixArgs {
 struct Options {
     /// Differentiate with respect to VAR; repeat for mixed partials (`--wrt x --wrt y`).
     /// Defaults to `x`; a single formula without `x` is differentiated by its only free symbol.
-    #[arg(long, value_name = "VAR")]
+    #[arg(long, value_name = "VAR", value_parser = variable_name)]
     wrt: Vec<String>,
     /// Differentiate N times.
     #[arg(long, default_value_t = 1, value_name = "N")]
@@ -886,7 +886,21 @@ fn print_out(text: &str) -> ExitCode {
 
 /// Reports a failed command: the message on standard error (or as a JSON object on standard
 /// output), exit status `code`.
+/// A name given by `--wrt`, `--vars` or a point: one that a formula reads as that variable,
+/// not a constant (`pi`), a function (`sin`) or anything else (`x y`, an empty name).
+fn variable_name(text: &str) -> Result<String, String> {
+    let name = text.trim();
+    match parse_with(name, &ParseOptions::default()) {
+        Ok(e) if matches!(e.kind(), crate::expr::Kind::Sym(s) if &**s == name) => {
+            Ok(name.to_owned())
+        }
+        _ => Err(format!("`{text}` is not a variable name")),
+    }
+}
+
 fn fail(format: Format, input: &str, message: &str, code: u8) -> ExitCode {
+    // A rendered parse error carries its own `error: ` heading.
+    let message = message.strip_prefix("error: ").unwrap_or(message);
     if format == Format::Json {
         println!("{}", json!({"input": input, "error": {"message": message}}));
     } else {
@@ -901,7 +915,7 @@ mod numbers {
 
     use super::*;
     use crate::compare::{Comparison, compare};
-    use crate::eval::{Env, eval};
+    use crate::eval::{Env, REFERENCE_BITS, eval, eval_exact, eval_precise};
     use crate::plot::error_plot_svg;
 
     /// Parses a formula for the numeric commands: a parse error is rendered with its caret.
@@ -916,22 +930,24 @@ mod numbers {
         pub(super) env: Env,
         /// Each name with its value, in the order given.
         pub(super) listed: Vec<(String, f64)>,
-        /// The exact values, when every value is rational (`x=1/3` is exactly a third).
-        exact: Option<Vec<(String, crate::num::Number)>>,
+        /// Each name with its value as read, exact (`x=pi/2` is `pi/2`).
+        values: Vec<(Symbol, Expr)>,
     }
 
     /// The point from `NAME=VALUE` assignments; a value may be any constant formula.
     pub(super) fn read_point(assignments: &[String]) -> Result<Point, String> {
         let mut env = Env::new();
         let mut listed = Vec::new();
-        let mut exact = Some(Vec::new());
+        let mut values = Vec::new();
         for assignment in assignments {
             let Some((name, value)) = assignment.split_once('=') else {
                 return Err(format!("expected NAME=VALUE, found `{assignment}`"));
             };
-            let name = name.trim();
-            if name.is_empty() {
-                return Err(format!("expected NAME=VALUE, found `{assignment}`"));
+            let name = variable_name(name)
+                .map_err(|m| format!("expected NAME=VALUE, found `{assignment}`: {m}"))?;
+            let name = name.as_str();
+            if listed.iter().any(|(n, _)| n == name) {
+                return Err(format!("`{name}` is given two values"));
             }
             let value = parse_with(value, &ParseOptions::default())
                 .map_err(|e| format!("the value of `{name}`: {}", e.message()))?;
@@ -939,38 +955,46 @@ mod numbers {
                 eval(&value, &Env::new()).map_err(|e| format!("the value of `{name}`: {e}"))?;
             env.set(name, number);
             listed.push((name.to_owned(), number));
-            exact = exact.and_then(|mut exact| {
-                exact.push((name.to_owned(), crate::eval::eval_exact(&value, &[])?));
-                Some(exact)
-            });
+            values.push((Symbol::from(name), value));
         }
-        Ok(Point { env, listed, exact })
+        Ok(Point {
+            env,
+            listed,
+            values,
+        })
     }
 
-    impl Point {
-        /// The exact rational value of `f` here, when the point and the value are rational.
-        fn exact_value_of(&self, f: &Expr) -> Option<crate::num::Number> {
-            let exact = self.exact.as_ref()?;
-            let point: Vec<(&str, crate::num::Number)> =
-                exact.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-            crate::eval::eval_exact(f, &point)
-        }
-    }
-
-    /// `deriv eval EXPR x=0.3 y=2`.
+    /// `deriv eval EXPR x=0.3 y=2`: the formula is read with the point's values in place of
+    /// its variables, so that what is undefined there is refused (`(x - 1)/(x - 1)` at
+    /// `x = 1`, `tan(x)` at `x = pi/2`) and numbers fold exactly (`(x + 1)^2 - x^2 - 2*x`
+    /// at `x = 10^20` is 1); the value is computed with [`REFERENCE_BITS`] and rounded once.
     pub(super) fn eval_command(text: &str, point: &[String], format: Format) -> ExitCode {
         let point = match read_point(point) {
             Ok(p) => p,
             Err(m) => return fail(format, text, &m, 2),
         };
-        let formula = read_formula(text);
-        let value = formula
-            .clone()
-            .and_then(|e| eval(&e, &point.env).map_err(|e| e.to_string()));
+        let at: Vec<String> = point
+            .values
+            .iter()
+            .map(|(n, v)| format!("{n} = {v}"))
+            .collect();
+        let at = at.join(", ");
+        let options = ParseOptions {
+            values: point.values,
+            ..ParseOptions::default()
+        };
+        let formula = parse_with(text, &options)
+            .map_err(|e| e.to_string())
+            .and_then(|e| prepare(&e).map_err(|m| format!("at {at}: {m}")));
+        let value = formula.clone().and_then(|e| {
+            eval_precise(&e, &Env::new(), REFERENCE_BITS)
+                .map(|v| v.to_f64())
+                .map_err(|e| e.to_string())
+        });
         match (value, format) {
             (Ok(v), Format::Json) => {
                 let mut line = json!({"input": text, "value": v});
-                if let Some(exact) = formula.ok().and_then(|f| point.exact_value_of(&f)) {
+                if let Some(exact) = formula.ok().and_then(|f| eval_exact(&f, &[])) {
                     line["exact"] = json!(exact.to_string());
                 }
                 print_out(&line.to_string())

@@ -877,7 +877,7 @@ impl Expr {
             .count();
         let (radicals, others): (Vec<_>, Vec<_>) = factors[..leading]
             .iter()
-            .partition(|f| numeric_radical(f).is_some());
+            .partition(|f| numeric_radical(f).is_some_and(|(b, _)| b.is_positive()));
         let mut groups: Vec<(&Number, Number, usize)> = Vec::with_capacity(radicals.len());
         for (base, exp) in radicals.iter().filter_map(|f| numeric_radical(f)) {
             match groups.iter_mut().find(|(e, _, _)| *e == exp) {
@@ -983,6 +983,8 @@ impl Expr {
             Kind::Call(Func::Exp, u) => {
                 return Expr::call(Func::Exp, Expr::product([u.clone(), exp]));
             }
+            // Undefined everywhere, it stays so: `(0^-1)^-1` is not `0`.
+            Kind::Pow(b, e) if b.is_int(0) && e.is_negative_term() => return self,
             // `(2^(1/2))^(1/3) = 2^(1/6)`: a positive base has one real power.
             Kind::Pow(b, e)
                 if exp_is_integer
@@ -1663,6 +1665,18 @@ mod tests {
 
     fn x() -> Expr {
         Expr::sym("x")
+    }
+
+    #[test]
+    fn what_is_undefined_everywhere_stays_so() {
+        let zero_over = Expr::zero().recip();
+        assert_eq!(zero_over.clone().recip(), zero_over);
+        assert_eq!(zero_over.clone().pow(2), zero_over);
+        // As in every CAS, a negative number's roots meet as complex numbers do.
+        let root = |n: i64| Expr::int(n).sqrt();
+        assert_eq!(root(-3) * root(-3), Expr::int(-3));
+        assert_eq!(root(-1).pow(2), Expr::int(-1));
+        assert_eq!(Expr::int(-2).ln().exp(), Expr::int(-2));
     }
 
     #[test]

@@ -29,7 +29,16 @@ pub fn prepare(e: &Expr) -> Result<Expr, String> {
     if let Some(bad) = crate::eval::undefined_subexpression(e) {
         return Err(bad.to_string());
     }
-    zero_operands_written(e)
+    let written = zero_operands_written(e)?;
+    // `x/sin(cosh(acosh(x)) - x)` is `x/sin(0)`, `x/0`, once the zero is written.
+    if written != *e
+        && let Some(bad) = crate::eval::undefined_subexpression(&written)
+    {
+        return Err(format!(
+            "{bad}, once the sums that are 0 for every value of their symbols are written 0"
+        ));
+    }
+    Ok(written)
 }
 
 /// `e` with each sum that is 0 for every value of its symbols, as the base of a power or the
@@ -60,8 +69,12 @@ fn zero_operands_written(e: &Expr) -> Result<Expr, String> {
             _ => return None,
         };
         if crate::eval::undefined_subexpression(&at_zero).is_some() {
+            let everywhere = match operand.free_symbols().is_empty() {
+                true => "",
+                false => " for every value of its symbols",
+            };
             refused = Some(format!(
-                "`{node}` is undefined: `{operand}` is 0 for every value of its symbols"
+                "`{node}` is undefined: `{operand}` is 0{everywhere}"
             ));
             return None;
         }
@@ -76,7 +89,8 @@ fn zero_operands_written(e: &Expr) -> Result<Expr, String> {
 /// Whether `e` is 0 in floating point at every sample point where it evaluates, and
 /// evaluates at two at least (each symbol its own sample, so that `x - y` is not 0).
 fn near_zero_everywhere(e: &Expr) -> bool {
-    const SAMPLES: [f64; 4] = [0.37, -1.21, 2.93, -0.58];
+    // Both signs, inside and outside [-1, 1], several above 1 (where `acosh` is defined).
+    const SAMPLES: [f64; 8] = [0.37, -1.21, 2.93, -0.58, 1.64, -2.47, 4.11, 0.83];
     let symbols = e.free_symbols();
     let mut seen = 0;
     for k in 0..SAMPLES.len() {

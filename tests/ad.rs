@@ -227,17 +227,39 @@ fn json(output: &Output) -> Value {
 #[test]
 fn eval_subcommand() {
     assert_eq!(stdout(&deriv(&["eval", "x*y", "x=0.3", "y=2"])), "0.6\n");
+    // The point is read into the formula exactly: `sin(pi/2)` is exactly 1.
     let out = deriv(&["eval", "sin(x)", "x=pi/2", "--format", "json"]);
     assert_eq!(json(&out)["value"], 1.0);
-    assert!(
-        json(&out).get("exact").is_none(),
-        "sin(pi/2) is not shown exactly"
+    assert_eq!(json(&out)["exact"], "1");
+    let out = deriv(&["eval", "sin(x)", "x=1", "--format", "json"]);
+    assert!(json(&out).get("exact").is_none(), "sin(1) is irrational");
+    // Numbers fold exactly and the rest is computed with 256 bits: no cancellation.
+    let out = deriv(&[
+        "eval",
+        "(x + 1)^2 - x^2 - 2*x",
+        "x=1e20",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json(&out)["value"], 1.0);
+    assert_eq!(
+        stdout(&deriv(&["eval", "(1 + 1/x)^x", "x=1e20"])),
+        "2.718281828459045\n"
     );
+    // A value where only the formula as written is defined.
+    assert_eq!(stdout(&deriv(&["eval", "(-2)^x", "x=2"])), "4\n");
+    // Names that are not variables, and a name given twice, are refused.
+    assert_eq!(deriv(&["eval", "pi", "pi=3"]).status.code(), Some(2));
+    assert_eq!(deriv(&["eval", "x", "x=1", "x=2"]).status.code(), Some(2));
     let out = deriv(&["eval", "x^2/3 + y", "x=1/2", "y=1/7", "--format", "json"]);
     assert_eq!(json(&out)["exact"], "19/84");
     let out = deriv(&["eval", "ln(x)", "x=-1"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("ln(x)"));
+    let message = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        message.contains("at x = -1: `ln(-1)` is undefined"),
+        "{message}"
+    );
     assert_eq!(deriv(&["eval", "x", "x"]).status.code(), Some(2));
     assert_eq!(deriv(&["eval", "x*y", "x=1"]).status.code(), Some(1));
 }

@@ -40,6 +40,22 @@ fn differentiates_an_example() {
 }
 
 #[test]
+fn names_that_are_not_variables_are_refused() {
+    for name in ["pi", "e", "sin", "", "x y", "2"] {
+        let out = deriv(&["--wrt", name, "x^2"], "");
+        assert_eq!(out.status.code(), Some(2), "--wrt {name:?}");
+        let message = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(message.contains("is not a variable name"), "{message}");
+    }
+    let out = deriv(&["grad", "--vars", "x,pi", "x*y"], "");
+    assert_eq!(out.status.code(), Some(2));
+    // A parse error is reported under one heading.
+    let out = deriv(&["grad", "--vars", "x", "x +"], "");
+    let message = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(message.starts_with("error: expected"), "{message}");
+}
+
+#[test]
 fn variables_orders_and_formats() {
     assert_eq!(
         stdout(&deriv(&["--wrt", "y", "x^2*y^3"], "")),

@@ -280,7 +280,33 @@ fn undefined_values_are_named() {
         "eval of a zero denominator",
         &["eval", "x/(exp(x)*exp(-x) - 1)", "x=1"],
         Vec::new(),
-        fails("`exp(x)*exp(-x) - 1` is 0 for every value of its symbols"),
+        fails("`e*exp(-1) - 1` is 0"),
+    );
+    // A sum 0 wherever it is defined, defined only for x >= 1.
+    check(
+        "zero only where acosh is defined",
+        &["x*csc(cosh(acosh(x)) - x)"],
+        Vec::new(),
+        fails("`cosh(acosh(x)) - x` is 0 for every value of its symbols"),
+    );
+    check(
+        "a zero sum under sin in a denominator",
+        &["x/sin(cosh(acosh(x)) - x)"],
+        Vec::new(),
+        fails("`1/0` is undefined, once the sums that are 0"),
+    );
+    // Read at the point, not first with the variable: what cancels is undefined there.
+    check(
+        "eval at a pole",
+        &["eval", "tan(x)", "x=pi/2"],
+        Vec::new(),
+        fails("`tan(pi/2)` is undefined"),
+    );
+    check(
+        "eval of 0/0",
+        &["eval", "(x - 1)/(x - 1)", "x=1"],
+        Vec::new(),
+        fails("`1/0` is undefined"),
     );
     // A denominator 0 at the sample points only is not refused.
     check(

@@ -648,6 +648,9 @@ impl<'a, 'o> Grammar<'a, 'o> {
         if let Some(c) = constant(text) {
             return Expr::constant(c);
         }
+        if let Some((_, value)) = self.options.values.iter().find(|(n, _)| &**n == text) {
+            return value.clone();
+        }
         if self.in_binding.get() {
             self.free_uses.borrow_mut().entry(text).or_insert(word);
         }

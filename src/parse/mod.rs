@@ -82,6 +82,10 @@ pub struct ParseOptions {
     /// The bound on number literals ([`MAX_EXPONENT_DIGITS`] by default): no literal may
     /// have more digits (leading zeros aside), or a larger decimal exponent.
     pub max_exponent_digits: u32,
+    /// Values of names: each use of the name reads as its value, as if the text said it
+    /// (`deriv eval` reads `(x - 1)/(x - 1)` at `x = 1` as `0/0`, undefined, where reading `x`
+    /// first would cancel it to 1). Empty by default.
+    pub values: Vec<(Symbol, Expr)>,
 }
 
 impl Default for ParseOptions {
@@ -91,6 +95,7 @@ impl Default for ParseOptions {
             variables: vec![Symbol::from("x")],
             max_depth: MAX_DEPTH,
             max_exponent_digits: MAX_EXPONENT_DIGITS,
+            values: Vec::new(),
         }
     }
 }
@@ -140,12 +145,16 @@ static DEFAULT_OPTIONS: LazyLock<ParseOptions> = LazyLock::new(ParseOptions::def
 pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError> {
     // Most formulas nest a few levels: the fast reader tries them in place first, at a depth
     // any stack takes, before the scans that size a stack for the rest.
-    if let Some(value) = fast::formula(&Grammar::new(options), options, text, IN_PLACE_DEPTH) {
+    // The fast reader knows nothing of values given to names.
+    let fast = options.values.is_empty();
+    if fast
+        && let Some(value) = fast::formula(&Grammar::new(options), options, text, IN_PLACE_DEPTH)
+    {
         return Ok(value);
     }
     on_a_stack_for(text, options, || {
         let grammar = Grammar::new(options);
-        if let Some(value) = fast::formula(&grammar, options, text, options.max_depth) {
+        if fast && let Some(value) = fast::formula(&grammar, options, text, options.max_depth) {
             return Ok(value);
         }
         finish(
