@@ -49,6 +49,7 @@ const TRIGGERS: &[&str] = &[
     "sign(x - 1)*(x - 1)*y",
     "sign(cos(x))/abs(cos(x))",
     "sign(x)*abs(x)^(-3)*y",
+    "sign(x - 2)*y/(x - 2)^3",
     "(x + 1)*y/abs(x + 1)",
     "abs(x)/x^2",
     "sqrt(1 - 4*x^2/(x^2 + 1)^2)",

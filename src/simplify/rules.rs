@@ -348,7 +348,8 @@ fn abs_even_power(e: &Expr) -> Vec<Expr> {
 /// so that `(2*x - 3)^2*sign(2*x - 3)` meets `|2*x - 3|` as a like term; `sign(u)*|u|^k =
 /// u*|u|^(k - 1)` for an odd `k` (for a negative one both sides are undefined at `u = 0`
 /// only), so that `abs-even-power` makes it `u^k` (`sign(u)/|u| = 1/u`, `sign(u)*|u|^3 =
-/// u^3`). Other powers of `|u|` stay: the swap would only trade `sign(u)` for `u`
+/// u^3`); `sign(u)*u^m = |u|^m` for a negative odd `m` (`sign(u)/u = 1/|u|`, so that
+/// `sign(u)/u - 1/|u|` cancels). Other powers of `|u|` stay: the swap would only trade `sign(u)` for `u`
 /// (`sign(x)/sqrt(|x|)`, not `x/|x|^(3/2)`).
 fn sign_times_abs(e: &Expr) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
@@ -376,6 +377,15 @@ fn sign_times_abs(e: &Expr) -> Vec<Expr> {
                 && m.as_num().and_then(Number::to_i64).is_some_and(|m| m >= 2)
             {
                 abs.clone() * u.clone().pow(m - 1)
+            } else if let Kind::Pow(b, m) = g.kind()
+                && b == u
+                && m.as_num()
+                    .and_then(Number::to_i64)
+                    .is_some_and(|m| m < 0 && m % 2 != 0)
+            {
+                // `sign(u)/u = 1/|u|`: for an odd `m`, `u^m = sign(u)*|u|^m` where `u != 0`,
+                // and at `u = 0` both sides are undefined.
+                abs.clone().pow(m.clone())
             } else {
                 continue;
             };
