@@ -842,16 +842,23 @@ impl Expr {
         match factors.len() {
             0 => Expr::num(coeff),
             1 if coeff.is_one() => factors.pop().unwrap_or_else(Expr::one),
-            _ => match Expr::radicals_merged(&coeff, &factors) {
-                Some(merged) => merged,
-                None => {
-                    if !coeff.is_one() {
-                        factors.insert(0, Expr::num(coeff));
-                    }
-                    Expr::make(Kind::Mul(factors.into_boxed_slice()))
+            // Two numeric radicals lead the factors only in products of numbers' roots.
+            _ if factors.get(1).and_then(numeric_radical).is_some() => {
+                match Expr::radicals_merged(&coeff, &factors) {
+                    Some(merged) => merged,
+                    None => Expr::coeff_times(coeff, factors),
                 }
-            },
+            }
+            _ => Expr::coeff_times(coeff, factors),
         }
+    }
+
+    /// The product node of `coeff` (put first unless it is 1) and `factors`, as they are.
+    fn coeff_times(coeff: Number, mut factors: Vec<Expr>) -> Expr {
+        if !coeff.is_one() {
+            factors.insert(0, Expr::num(coeff));
+        }
+        Expr::make(Kind::Mul(factors.into_boxed_slice()))
     }
 
     /// `coeff` times powers of integers (`radicals`, from [`Number::radical_parts`]: in order,
@@ -867,10 +874,9 @@ impl Expr {
 
     /// Numeric radicals with one exponent meet under one root (`sqrt(3)*sqrt(6)` is
     /// `sqrt(18)`, which is `3*sqrt(2)`). Powers of numbers sort first among `factors`;
-    /// `None` when no two of them are radicals with one exponent, the common case, decided
-    /// by the first two factors.
+    /// `None` when no two of them are radicals with one exponent.
+    #[cold]
     fn radicals_merged(coeff: &Number, factors: &[Expr]) -> Option<Expr> {
-        numeric_radical(factors.get(1)?)?;
         let leading = factors
             .iter()
             .take_while(|f| base_of(f).as_num().is_some())
