@@ -570,10 +570,12 @@ impl Job {
                 .map(|v| Symbol::from(v.as_str()))
                 .collect()
         };
+        // The whole count of differentiations is bounded before the list of them is made.
         let order = self.options.order as usize;
-        if order > MAX_ORDER as usize {
+        let total = order.saturating_mul(vars.len());
+        if total > MAX_ORDER as usize {
             let e = DiffError::OrderTooHigh {
-                order: self.options.order,
+                order: u32::try_from(total).unwrap_or(u32::MAX),
                 max: MAX_ORDER,
             };
             return Err(LineError::Other(e.to_string()));

@@ -498,9 +498,7 @@ impl Number {
                 let (whole, rem) = (p.clone() * multiplicity).div_mod_floor(exp.denom());
                 let factor = Number::from_big(BigRational::from_integer(factor));
                 let whole = Number::from_big(BigRational::from_integer(whole));
-                if (whole.abs().to_i64()? as u64).saturating_mul(factor.bits()) > MAX_BITS {
-                    return None;
-                }
+                // `pow` refuses a whole power past `MAX_BITS`; the product is bounded here.
                 coeff = coeff.mul(&factor.pow(&whole)?);
                 if coeff.bits() > MAX_BITS {
                     return None;
