@@ -301,7 +301,11 @@ impl Expr {
         self.counted(&self.0.repetition, || {
             // The structurally distinct subexpressions: a subtree met again is not walked
             // again.
-            let mut distinct: rustc_hash::FxHashSet<&Expr> = rustc_hash::FxHashSet::default();
+            let mut distinct: rustc_hash::FxHashSet<&Expr> =
+                rustc_hash::FxHashSet::with_capacity_and_hasher(
+                    self.tree_size() as usize,
+                    Default::default(),
+                );
             let mut todo = vec![self];
             while let Some(e) = todo.pop() {
                 if distinct.insert(e) {
