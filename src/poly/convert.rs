@@ -10,7 +10,7 @@
 //! Both passes walk the expression with an explicit stack and visit each shared node once,
 //! so deep or heavily shared inputs cannot overflow the stack or take exponential time.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::expr::{Expr, Kind};
 use crate::num::Number;
@@ -47,7 +47,7 @@ pub(crate) enum Roots {
 #[derive(Debug)]
 pub(crate) struct Atoms {
     list: Vec<(Expr, i64)>,
-    index: HashMap<Expr, usize>,
+    index: FxHashMap<Expr, usize>,
     /// With [`Roots::Reduced`], the sums under roots that read as polynomials over the
     /// atoms: factors worth taking out of a result, where they meet their roots.
     root_sums: Vec<Poly>,
@@ -226,8 +226,8 @@ fn is_root_of_sum(base: &Expr, root: i64) -> bool {
 
 /// Collects the atoms of `e` and the root each one needs.
 fn collect_atoms(e: &Expr, mode: Mode, reading: Roots, budget: &mut Budget) -> Option<Atoms> {
-    let mut roots: HashMap<Expr, i64> = HashMap::new();
-    let mut seen: HashSet<usize> = HashSet::new();
+    let mut roots: FxHashMap<Expr, i64> = FxHashMap::default();
+    let mut seen: FxHashSet<usize> = FxHashSet::default();
     let mut stack = vec![e.clone()];
     while let Some(node) = stack.pop() {
         if !seen.insert(node.id()) {
@@ -324,7 +324,7 @@ pub(crate) fn convert<A: Algebra>(
 ) -> Option<(Atoms, A, Vec<A>)> {
     let mut atoms = collect_atoms(e, mode, roots, budget)?;
     let n = atoms.len();
-    let mut values: HashMap<usize, A> = HashMap::new();
+    let mut values: FxHashMap<usize, A> = FxHashMap::default();
     let mut stack = vec![(e.clone(), false)];
     while let Some((node, ready)) = stack.pop() {
         if values.contains_key(&node.id()) {

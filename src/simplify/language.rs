@@ -3,7 +3,7 @@
 //! Sums and products are n-ary, as in `Expr`, so the e-graph never needs binary
 //! associativity or commutativity rules (the blow-up measured in egg's own math example).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 
 use egg::{Id, Language};
@@ -141,8 +141,8 @@ pub fn add_expr<N: egg::Analysis<Math>>(egraph: &mut egg::EGraph<Math, N>, expr:
 pub fn add_expr_with_ids<N: egg::Analysis<Math>>(
     egraph: &mut egg::EGraph<Math, N>,
     expr: &Expr,
-) -> (Id, HashMap<usize, Id>) {
-    let mut ids: HashMap<usize, Id> = HashMap::new();
+) -> (Id, FxHashMap<usize, Id>) {
+    let mut ids: FxHashMap<usize, Id> = FxHashMap::default();
     let mut root = None;
     for node in expr.postorder() {
         // Post-order: every child has its class already.

@@ -15,7 +15,7 @@ mod language;
 mod rules;
 mod sign;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -337,7 +337,7 @@ fn with_answer_rules(run: Run, limits: &Limits, start: Instant) -> Run {
 /// `e` with each of its polynomial boundaries, innermost first, replaced by the smallest
 /// output of the rules of [`Scope::Answer`] when that is simpler; each replacement logged.
 fn answer_rewritten(e: &Expr, steps: &mut Vec<Step>) -> Expr {
-    let boundaries: std::collections::HashSet<usize> =
+    let boundaries: rustc_hash::FxHashSet<usize> =
         polynomial_boundaries(e).iter().map(Expr::id).collect();
     e.rewrite_bottom_up(|node, now| {
         if !boundaries.contains(&node.id()) {
@@ -394,7 +394,7 @@ fn inverses_written_out(e: &Expr, steps: &mut Vec<Step>) -> Expr {
 /// The logged steps, each once, in the order they were found: every rewrite that made some
 /// subexpression simpler on the way from the raw derivative to the answer.
 fn distinct_steps(steps: &[Step]) -> Vec<Step> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     steps
         .iter()
         .filter(|s| seen.insert((s.before.clone(), s.after.clone())))
@@ -434,7 +434,7 @@ fn rewrites(boundaries: &[Id], log: &Arc<Mutex<Vec<Step>>>) -> Vec<Rewrite<Math,
             let adapter = RuleAdapter {
                 rule: *rule,
                 scope,
-                memo: Mutex::new(HashMap::new()),
+                memo: Mutex::new(FxHashMap::default()),
                 log: log.clone(),
             };
             let shared = Arc::new(adapter);
@@ -453,12 +453,25 @@ struct RuleAdapter {
     /// recorded as an input with no outputs: a rule applied to its own result (a normal form
     /// of a normal form) has nothing new to say, and skipping it keeps big polynomials from
     /// being factored over and over.
-    memo: Mutex<HashMap<Expr, Vec<Expr>>>,
+    /// Keyed by the expressions' own cached hashes (`FxHash` of one word): every rule looks
+    /// up every class's best form in every iteration.
+    memo: Mutex<FxHashMap<Expr, Vec<Expr>>>,
     /// Where applications that made a class simpler are recorded, for explanations.
     log: Arc<Mutex<Vec<Step>>>,
 }
 
 impl RuleAdapter {
+    /// Whether the rule has something to say about `e`: a lookup without copying the
+    /// outputs once they are known.
+    fn has_outputs(&self, e: &Expr) -> bool {
+        if let Ok(memo) = self.memo.lock()
+            && let Some(found) = memo.get(e)
+        {
+            return !found.is_empty();
+        }
+        !self.outputs(e).is_empty()
+    }
+
     fn outputs(&self, e: &Expr) -> Vec<Expr> {
         if let Ok(memo) = self.memo.lock()
             && let Some(found) = memo.get(e)
@@ -493,7 +506,7 @@ impl Searcher<Math, Best> for SharedRule {
         if limit == 0 || !self.0.scope.as_ref().is_none_or(in_scope) {
             return None;
         }
-        if self.0.outputs(egraph[eclass].data.best()).is_empty() {
+        if !self.0.has_outputs(egraph[eclass].data.best()) {
             return None;
         }
         Some(SearchMatches {
