@@ -183,10 +183,22 @@ fn gcd_from_images(p: &Poly, q: &Poly, v: usize, budget: &mut Budget) -> Option<
 /// skips the contents, whose gcds recurse through every atom in turn.
 fn coprime_by_images(a: &Poly, b: &Poly) -> bool {
     let in_b = b.atoms();
-    a.atoms()
-        .into_iter()
-        .filter(|v| in_b.contains(v))
-        .all(|v| ImagePair::of(a, b, v).is_some_and(|images| images.prove_coprime()))
+    let shared: Vec<usize> = a.atoms().into_iter().filter(|v| in_b.contains(v)).collect();
+    if shared.is_empty() {
+        return true;
+    }
+    // Each side's terms are evaluated at every atom's point once; each atom's image then
+    // takes that atom's point back out of them (a pass over the terms, not over the terms'
+    // atoms): sums of many roots share dozens of atoms.
+    let (Some(at_a), Some(at_b)) = (Evaluated::of(a), Evaluated::of(b)) else {
+        return false;
+    };
+    shared.into_iter().all(|v| {
+        let images = at_a.image(v).zip(at_b.image(v));
+        images
+            .and_then(|(image_a, image_b)| ImagePair::from_images(a, b, v, image_a, image_b))
+            .is_some_and(|images| images.prove_coprime())
+    })
 }
 
 /// What the images of two polynomials `p` and `q` in one atom say ([`gcd_from_images`]).
@@ -204,7 +216,17 @@ impl ImagePair {
     /// The images of `p` and `q` in `v`; `None` when one cannot be taken or both are zero (a
     /// zero image keeps no degree, so what it says is never used).
     fn of(p: &Poly, q: &Poly, v: usize) -> Option<ImagePair> {
-        let (image_p, image_q) = (image(p, v)?, image(q, v)?);
+        ImagePair::from_images(p, q, v, image(p, v)?, image(q, v)?)
+    }
+
+    /// [`ImagePair::of`] from the images, taken already.
+    fn from_images(
+        p: &Poly,
+        q: &Poly,
+        v: usize,
+        image_p: Vec<u64>,
+        image_q: Vec<u64>,
+    ) -> Option<ImagePair> {
         let keeps = |image: &[u64], poly: &Poly| {
             usize::try_from(poly.degree_in(v)).is_ok_and(|d| image.len() == d + 1)
         };
@@ -241,12 +263,13 @@ fn point(k: usize) -> u64 {
 
 /// `p`'s image as dense coefficients modulo [`PRIME`] by power of `v`, trailing zeros
 /// trimmed; `None` when an exponent is negative or the prime divides a denominator.
-fn image(p: &Poly, v: usize) -> Option<Vec<u64>> {
-    let mut coeffs = vec![0u64; usize::try_from(p.degree_in(v)).ok()? + 1];
+pub(super) fn image(p: &Poly, v: usize) -> Option<Vec<u64>> {
+    let degrees = p.degrees();
+    let mut coeffs = vec![0u64; usize::try_from(*degrees.get(v)?).ok()? + 1];
     // The powers of each atom's point that the terms use, computed once.
     let powers: Vec<Vec<u64>> = (0..p.nvars())
         .map(|k| {
-            let top = if k == v { 0 } else { p.degree_in(k).max(0) };
+            let top = if k == v { 0 } else { degrees[k].max(0) };
             std::iter::successors(Some(1), |&x| Some(mul(x, point(k))))
                 .take(usize::try_from(top).unwrap_or(0) + 1)
                 .collect()
@@ -264,6 +287,66 @@ fn image(p: &Poly, v: usize) -> Option<Vec<u64>> {
     }
     trim(&mut coeffs);
     Some(coeffs)
+}
+
+/// A polynomial's terms evaluated modulo [`PRIME`] with every atom at its [`point`], from
+/// which [`image`] in any one atom is a pass over the terms.
+pub(super) struct Evaluated<'a> {
+    poly: &'a Poly,
+    /// Each term's coefficient times every atom's point to its exponent, in term order.
+    values: Vec<u64>,
+}
+
+impl<'a> Evaluated<'a> {
+    /// `None` where [`image`] is `None` in every atom: an exponent is negative or the prime
+    /// divides a denominator.
+    pub(super) fn of(p: &'a Poly) -> Option<Evaluated<'a>> {
+        let degrees = p.degrees();
+        let powers: Vec<Vec<u64>> = degrees
+            .iter()
+            .enumerate()
+            .map(|(k, &top)| {
+                std::iter::successors(Some(1), |&x| Some(mul(x, point(k))))
+                    .take(usize::try_from(top).unwrap_or(0) + 1)
+                    .collect()
+            })
+            .collect();
+        let values = p
+            .terms()
+            .map(|(mono, c)| {
+                mono.iter()
+                    .enumerate()
+                    .try_fold(c.residue(PRIME)?, |value, (k, &e)| {
+                        let power = powers.get(k)?.get(usize::try_from(e).ok()?)?;
+                        Some(mul(value, *power))
+                    })
+            })
+            .collect::<Option<_>>()?;
+        Some(Evaluated { poly: p, values })
+    }
+
+    /// [`image`]`(p, v)`, the same residues: each term's value with `v`'s point taken back
+    /// out (times its inverse to the term's exponent of `v`).
+    pub(super) fn image(&self, v: usize) -> Option<Vec<u64>> {
+        let Some(back) = inverse(point(v)) else {
+            return image(self.poly, v);
+        };
+        let mut coeffs: Vec<u64> = Vec::new();
+        let mut back_powers = vec![1u64];
+        for ((mono, _), &value) in self.poly.terms().zip(&self.values) {
+            let e = usize::try_from(*mono.get(v)?).ok()?;
+            while back_powers.len() <= e {
+                let last = *back_powers.last()?;
+                back_powers.push(mul(last, back));
+            }
+            if coeffs.len() <= e {
+                coeffs.resize(e + 1, 0);
+            }
+            coeffs[e] = add(coeffs[e], mul(value, back_powers[e]));
+        }
+        trim(&mut coeffs);
+        Some(coeffs)
+    }
 }
 
 /// Drops leading zero coefficients (at the end of the dense vector).

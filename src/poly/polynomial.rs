@@ -388,6 +388,19 @@ impl Poly {
         self.terms.keys().map(|m| m[atom]).max().unwrap_or(0)
     }
 
+    /// [`Poly::degree_in`] of every atom, in one walk over the terms: a walk per atom costs
+    /// as many walks as there are atoms, and sums of many roots have dozens.
+    pub(crate) fn degrees(&self) -> Mono {
+        let mut monos = self.terms.keys();
+        let Some(first) = monos.next() else {
+            return vec![0; self.nvars];
+        };
+        monos.fold(first.clone(), |mut top, m| {
+            top.iter_mut().zip(m).for_each(|(t, &e)| *t = (*t).max(e));
+            top
+        })
+    }
+
     /// The coefficient of `atom^k`, as a polynomial free of `atom`.
     pub(crate) fn coeff_in(&self, atom: usize, k: i32) -> Poly {
         let terms = self

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use crate::expr::{Expr, Kind};
 use crate::num::Number;
 
-use super::gcd::{Images, gcd, gcd_with};
+use super::gcd::{Evaluated, Images, gcd, gcd_with, image};
 use super::polynomial::{Budget, Poly};
 use super::{cancel, expand, factor, normal_forms, smallest_normal_form};
 
@@ -476,6 +476,23 @@ proptest! {
             product = product.mul(&p, &mut Budget::new()).expect("small powers are in bounds");
         }
         prop_assert_eq!(p.pow(n, &mut Budget::new()), Some(product));
+    }
+
+    #[test]
+    fn images_from_one_evaluation_are_the_images(
+        p in arb_rational_poly(),
+        laurent in prop::collection::vec(((-1i32..2, 0i32..3), -3i64..=3), 1..=4),
+        v in 0usize..3,
+    ) {
+        let evaluated = Evaluated::of(&p).and_then(|at| at.image(v));
+        prop_assert_eq!(evaluated, image(&p, v));
+        // A negative exponent anywhere leaves every image undefined, both ways.
+        let laurent = Poly::from_terms(
+            3,
+            laurent.into_iter().map(|((a, b), k)| (vec![a, b, 1], Number::int(k))),
+        );
+        let evaluated = Evaluated::of(&laurent).and_then(|at| at.image(v));
+        prop_assert_eq!(evaluated, image(&laurent, v));
     }
 
     #[test]
