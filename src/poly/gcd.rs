@@ -268,12 +268,7 @@ pub(super) fn image(p: &Poly, v: usize) -> Option<Vec<u64>> {
     let mut coeffs = vec![0u64; usize::try_from(*degrees.get(v)?).ok()? + 1];
     // The powers of each atom's point that the terms use, computed once.
     let powers: Vec<Vec<u64>> = (0..p.nvars())
-        .map(|k| {
-            let top = if k == v { 0 } else { degrees[k].max(0) };
-            std::iter::successors(Some(1), |&x| Some(mul(x, point(k))))
-                .take(usize::try_from(top).unwrap_or(0) + 1)
-                .collect()
-        })
+        .map(|k| point_powers(k, if k == v { 0 } else { degrees[k] }))
         .collect();
     for (mono, c) in p.terms() {
         let mut value = c.residue(PRIME)?;
@@ -287,6 +282,13 @@ pub(super) fn image(p: &Poly, v: usize) -> Option<Vec<u64>> {
     }
     trim(&mut coeffs);
     Some(coeffs)
+}
+
+/// Atom `k`'s point to the powers `0..=top` (just `1` for a `top` below 1).
+fn point_powers(k: usize, top: i32) -> Vec<u64> {
+    std::iter::successors(Some(1), |&x| Some(mul(x, point(k))))
+        .take(usize::try_from(top).unwrap_or(0) + 1)
+        .collect()
 }
 
 /// A polynomial's terms evaluated modulo [`PRIME`] with every atom at its [`point`], from
@@ -305,11 +307,7 @@ impl<'a> Evaluated<'a> {
         let powers: Vec<Vec<u64>> = degrees
             .iter()
             .enumerate()
-            .map(|(k, &top)| {
-                std::iter::successors(Some(1), |&x| Some(mul(x, point(k))))
-                    .take(usize::try_from(top).unwrap_or(0) + 1)
-                    .collect()
-            })
+            .map(|(k, &top)| point_powers(k, top))
             .collect();
         let values = p
             .terms()
