@@ -30,7 +30,9 @@ const MAX_VARIANTS: usize = 48;
 /// end; but the chain can be long past any use: with `x/3` in the class of `x*(1/3)` and
 /// `cosh(asinh(u))` in the class of `sqrt(u^2 + 1)`, a runner-up of one size took every
 /// exponent `k` in turn (`cosh(asinh(x/3))^k/(3*(x^2/9 + 1)^(k/2))`), and egg's rebuild,
-/// which no limit of the runner interrupts, went on for hours. Once the budget is spent,
+/// which no limit of the runner interrupts, went on for hours. ([`Expr::simpler`] now ranks
+/// the largest number before the canonical order, which ends that chain; the budget stays
+/// as the bound for chains nobody has met yet.) Once the budget is spent,
 /// classes keep the forms they have (each is still equal to its class, so answers stay
 /// right) and the run reports [`Best::exhausted`].
 pub struct Best {
