@@ -976,7 +976,7 @@ impl Expr {
         Expr::from_coeff_and_factors(coeff, factors)
     }
 
-    /// `self ^ exp`, canonical: numbers fold exactly (within [`crate::num::MAX_BITS`]),
+    /// `self ^ exp`, canonical: numbers fold exactly (within `MAX_BITS`),
     /// `u^0 = 1`, `u^1 = u`, `(u^a)^n = u^(a*n)` for integer `n`, `(u*v)^n = u^n * v^n` for
     /// integer `n`, `e^u = exp(u)`, `exp(u)^a = exp(a*u)`. `0^-1` stays as it is (undefined).
     pub fn pow(self, exp: impl Into<Expr>) -> Expr {

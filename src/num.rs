@@ -469,7 +469,7 @@ impl Number {
         Number::from_big(BigRational::new_raw(n, lcm))
     }
 
-    /// `self ^ exp` exactly, when the result is rational and within [`MAX_BITS`].
+    /// `self ^ exp` exactly, when the result is rational and within `MAX_BITS`.
     ///
     /// Integer exponents always fold (within the bound; `0^-n` does not). Fractional exponents
     /// `p/q` fold when the base is a perfect `q`-th power (`8^(2/3) = 4`); a negative base with
@@ -516,10 +516,10 @@ impl Number {
     /// `12^(1/2) = 2 * 3^(1/2)`, `2^(-1/2) = 1/2 * 2^(1/2)` (the denominator rationalised),
     /// `(3/2)^(1/2) = 1/2 * 6^(1/2)`, `72^(1/3) = 2 * 3^(2/3)`.
     ///
-    /// Whole powers come out of every prime below [`TRIAL_PRIMES_BELOW`] and of a remaining
+    /// Whole powers come out of every prime below `TRIAL_PRIMES_BELOW` and of a remaining
     /// cofactor that is a perfect power; a larger prime factor stays under the root with the
-    /// cofactor. `None` when the coefficient would pass [`MAX_BITS`], or for a base of more
-    /// than [`MAX_BITS`] bits.
+    /// cofactor. `None` when the coefficient would pass `MAX_BITS`, or for a base of more
+    /// than `MAX_BITS` bits.
     pub fn radical_parts(&self, exp: &Number) -> Option<(Number, Vec<(Number, Number)>)> {
         if !self.is_positive() || exp.is_integer() || self.bits() > MAX_BITS {
             return None;

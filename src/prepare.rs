@@ -12,7 +12,7 @@ use crate::simplify::{Limits, simplify};
 
 /// The formula as it is differentiated, or why it is refused: forms undefined everywhere
 /// ([`crate::undefined_subexpression`]), and sums that are 0 for every value of their
-/// symbols though no constructor sees it ([`zero_operands_written`]), checked again once
+/// symbols though no constructor sees it (`zero_operands_written`), checked again once
 /// they are written 0 (`x/sin(sin(x)^2 + cos(x)^2 - 1)` is `x/0`). The command line
 /// calls it on every formula; call it before [`crate::diff`] to get its answers.
 ///

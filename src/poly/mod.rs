@@ -107,7 +107,7 @@ fn factor_to(e: &Expr, depth: Depth) -> Option<Expr> {
     ]))
 }
 
-/// The smallest of the input and its [`normal_forms`], by [`Expr::simpler`]. Never fails: a
+/// The smallest of the input and its `normal_forms`, by [`Expr::simpler`]. Never fails: a
 /// form past the bounds is skipped, and the input itself is always a candidate.
 pub fn smallest_normal_form(e: &Expr) -> Expr {
     normal_forms(e)
