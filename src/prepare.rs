@@ -30,20 +30,23 @@ pub fn prepare(e: &Expr) -> Result<Expr, String> {
     if let Some(bad) = crate::eval::undefined_subexpression(e) {
         return Err(bad.to_string());
     }
-    let written = zero_operands_written(e)?;
+    let Written { expr, zeros } = zero_operands_written(e)?;
     // `x/sin(cosh(acosh(x)) - x)` is `x/sin(0)`, `x/0`, once the zero is written.
-    if written != *e
-        && let Some(bad) = crate::eval::undefined_subexpression(&written)
+    if let Some(sum) = zeros.first()
+        && let Some(bad) = crate::eval::undefined_subexpression(&expr)
     {
-        return Err(format!(
-            "{bad}, once the sums that are 0 for every value of their symbols are written 0"
-        ));
+        let which = match zeros.len() {
+            1 => format!("`{sum}`, which is 0{}, is", everywhere(sum)),
+            2 => format!("`{sum}` and one more sum that is 0 are"),
+            n => format!("`{sum}` and {} more sums that are 0 are", n - 1),
+        };
+        return Err(format!("{bad}, once {which} written 0"));
     }
-    Ok(written)
+    Ok(expr)
 }
 
-/// `e` with each sum that is 0 for every value of its symbols, as the base of a power or the
-/// argument of a function, written 0: `sqrt(sin(x)^2 + cos(x)^2 - 1) + x` is `sqrt(0) + x`,
+/// `e` with each sum that is 0 for every value of its symbols, as the base of a power, the
+/// argument of a function or a factor of a product, written 0: `sqrt(sin(x)^2 + cos(x)^2 - 1) + x` is `sqrt(0) + x`,
 /// whose derivative is 1, where the chain rule would write `0/0` and leave the simplifier an
 /// expression undefined everywhere, equal to anything. Where 0 is outside the domain
 /// (`1/(sin(x)^2 + cos(x)^2 - 1)`, `ln(exp(x)*exp(-x) - 1)`), the input is undefined
@@ -51,7 +54,7 @@ pub fn prepare(e: &Expr) -> Result<Expr, String> {
 ///
 /// A sum is handed to the simplifier, whose 0 is the proof, only when it is 0 in floating
 /// point at every sample point, so most lines pay a few evaluations.
-fn zero_operands_written(e: &Expr) -> Result<Expr, String> {
+fn zero_operands_written(e: &Expr) -> Result<Written, String> {
     let limits = Limits::default().with_nodes(5_000);
     let zero = |u: &Expr| {
         matches!(u.kind(), Kind::Add(_))
@@ -59,7 +62,17 @@ fn zero_operands_written(e: &Expr) -> Result<Expr, String> {
             && simplify(u, &limits).expr.is_int(0)
     };
     let mut refused = None;
-    let written = e.rewrite_bottom_up(|_, node| {
+    let mut zeros = Vec::new();
+    let expr = e.rewrite_bottom_up(|_, node| {
+        // A factor 0 makes the product 0: `ln(x*(exp(x)*exp(-x) - 1))` is `ln(0)`, which the
+        // check after the rewrite refuses (the other factors were checked already).
+        if let Kind::Mul(factors) = node.kind()
+            && refused.is_none()
+            && let Some(sum) = factors.iter().find(|f| zero(f))
+        {
+            zeros.push(sum.clone());
+            return Some(Expr::zero());
+        }
         let (operand, at_zero) = match node.kind() {
             Kind::Pow(base, exponent) if refused.is_none() && zero(base) => {
                 (base, Expr::zero().pow(exponent.clone()))
@@ -70,20 +83,33 @@ fn zero_operands_written(e: &Expr) -> Result<Expr, String> {
             _ => return None,
         };
         if crate::eval::undefined_subexpression(&at_zero).is_some() {
-            let everywhere = match operand.free_symbols().is_empty() {
-                true => "",
-                false => " for every value of its symbols",
-            };
             refused = Some(format!(
-                "`{node}` is undefined: `{operand}` is 0{everywhere}"
+                "`{node}` is undefined: `{operand}` is 0{}",
+                everywhere(operand)
             ));
             return None;
         }
+        zeros.push(operand.clone());
         Some(at_zero)
     });
     match refused {
         Some(why) => Err(why),
-        None => Ok(written),
+        None => Ok(Written { expr, zeros }),
+    }
+}
+
+/// A formula with its zero sums written 0, and those sums in the order written, to name in
+/// a refusal.
+struct Written {
+    expr: Expr,
+    zeros: Vec<Expr>,
+}
+
+/// How a refusal says where a zero sum is 0: everywhere, unless it is a constant.
+fn everywhere(sum: &Expr) -> &'static str {
+    match sum.free_symbols().is_empty() {
+        true => "",
+        false => " for every value of its symbols",
     }
 }
 

@@ -293,7 +293,33 @@ fn undefined_values_are_named() {
         "a zero sum under sin in a denominator",
         &["x/sin(cosh(acosh(x)) - x)"],
         Vec::new(),
-        fails("`1/0` is undefined, once the sums that are 0"),
+        fails(
+            "`1/0` is undefined, once `cosh(acosh(x)) - x`, which is 0 for every value of its \
+             symbols, is written 0",
+        ),
+    );
+    // A zero sum as a factor makes the product 0 (these were answered `x` and `1/x`).
+    for (text, message) in [
+        ("ln(x*(exp(x)*exp(-x) - 1))", "`ln(0)` is undefined, once"),
+        (
+            "ln((sin(x)^2 + cos(x)^2 - 1)*x)*y",
+            "`ln(0)` is undefined, once",
+        ),
+        (
+            "acosh(x*(exp(x)*exp(-x) - 1))",
+            "`acosh(0)` is undefined, once",
+        ),
+    ] {
+        check(text, &["--", text], Vec::new(), fails(message));
+    }
+    check(
+        "two zero sums",
+        &["ln(x*(exp(x)*exp(-x) - 1) + sin(sin(x)^2 + cos(x)^2 - 1))"],
+        Vec::new(),
+        fails(
+            "`ln(0)` is undefined, once `exp(x)*exp(-x) - 1` and one more sum that is 0 are \
+             written 0",
+        ),
     );
     // Read at the point, not first with the variable: what cancels is undefined there.
     check(
@@ -323,6 +349,8 @@ fn undefined_values_are_named() {
         ("sqrt(abs(x) - sqrt(x^2)) + x", "1"),
         ("(sin(2*x) - 2*sin(x)*cos(x))^(x^2 + 1) + x^2", "2*x"),
         ("(sin(x)^2 + cos(x)^2 - 1)^x + x", "1"),
+        ("x*(sin(x)^2 + cos(x)^2 - 1) + x^2", "2*x"),
+        ("sqrt(x*(exp(x)*exp(-x) - 1)) + x", "1"),
         // A constant radicand in the normal forms once divided forever (memory ran out).
         ("asin((x + 1)^2 - x^2 - 2*x - 1) + x^2", "2*x"),
     ] {
