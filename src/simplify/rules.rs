@@ -87,6 +87,8 @@ pub const RULES: &[Rule] = &[
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "sin-cos-monomial",       topic: Trig,       scope: Everywhere, apply: sin_cos_monomials },
+    Rule { name: "power-of-power-factors", topic: Powers,     scope: Answer,     apply: powers_of_powers_in_products },
+    Rule { name: "exponent-distributed",   topic: Powers,     scope: Answer,     apply: exponents_distributed },
     Rule { name: "pythagorean-normal-form", topic: Trig,      scope: Answer,     apply: pythagorean_normal_forms },
     Rule { name: "exp-normal-form",        topic: ExpLog,     scope: Answer,     apply: exponential_normal_forms },
     Rule { name: "reciprocal-expand",      topic: Trig,       scope: Everywhere, apply: reciprocal_expand },
@@ -172,7 +174,7 @@ fn power_of_positive_power(e: &Expr) -> Vec<Expr> {
         return Vec::new();
     };
     match inner.kind() {
-        Kind::Pow(u, a) if sign(u).positive || is_fraction(a) => vec![u.clone().pow(a * b)],
+        Kind::Pow(..) => power_of_power_joined(inner, b).into_iter().collect(),
         Kind::Mul(factors) => power_of_factors(factors, b).into_iter().collect(),
         Kind::Add(_) if is_fraction(b) => {
             let factored = poly::factor_square_free(inner);
@@ -182,6 +184,66 @@ fn power_of_positive_power(e: &Expr) -> Vec<Expr> {
             }
         }
         _ => Vec::new(),
+    }
+}
+
+/// `(u^a)^b = u^(a*b)` where that holds wherever `u^a` is defined (see
+/// [`power_of_positive_power`]), for `inner = u^a`.
+fn power_of_power_joined(inner: &Expr, b: &Expr) -> Option<Expr> {
+    match inner.kind() {
+        Kind::Pow(u, a) if sign(u).positive || is_fraction(a) => Some(u.clone().pow(a * b)),
+        _ => None,
+    }
+}
+
+/// `e` with each factor `(u^a)^b` of its products joined into `u^(a*b)` as
+/// [`power_of_positive_power`] joins a power: a product merges the powers of one base, so
+/// `(x^(1/16))^(1/32)*(x^(1/16))^(1/128)` holds a factor `(x^(1/16))^(5/128)` that no e-class
+/// holds and no rule sees (twelve nested square roots were answered
+/// `1/(4096*x^(4085/4096)*(x^(1/16))^(5/128))`). A rule of [`Scope::Answer`]: in the e-graph,
+/// the joined product would become the class's form and hide its factors from the rules
+/// that read them (`2*x^2*sqrt(x^(3/2))*sign(x^2)` from `sign-times-abs`).
+fn powers_of_powers_in_products(e: &Expr) -> Vec<Expr> {
+    rewritten_throughout(e, |node| {
+        let Kind::Mul(factors) = node.kind() else {
+            return None;
+        };
+        let mut joined_any = false;
+        let factors: Vec<Expr> = factors
+            .iter()
+            .map(|f| match f.kind() {
+                Kind::Pow(inner, b) => power_of_power_joined(inner, b)
+                    .inspect(|_| joined_any = true)
+                    .unwrap_or_else(|| f.clone()),
+                _ => f.clone(),
+            })
+            .collect();
+        joined_any.then(|| Expr::product(factors))
+    })
+}
+
+/// `e` with each exponent that is a sum with a number times a sum among its terms written
+/// with the number distributed ([`sum_of_scaled_sums`]): a product adds the exponents of
+/// one base, so `csc(x)^((sqrt(2) - 1)/2)*sqrt(csc(x))` is `csc(x)^((sqrt(2) - 1)/2 + 1/2)`,
+/// an exponent that no e-class holds, which is `sqrt(2)/2`. A rule of [`Scope::Answer`], as
+/// [`powers_of_powers_in_products`] is.
+fn exponents_distributed(e: &Expr) -> Vec<Expr> {
+    rewritten_throughout(e, |node| match node.kind() {
+        Kind::Pow(base, exponent) => {
+            let exponent = sum_of_scaled_sums(exponent).pop()?;
+            Some(base.clone().pow(exponent))
+        }
+        _ => None,
+    })
+}
+
+/// `e` with `rewrite` applied to each node, children first, or nothing when no node
+/// changed.
+fn rewritten_throughout(e: &Expr, rewrite: impl Fn(&Expr) -> Option<Expr>) -> Vec<Expr> {
+    let rewritten = e.rewrite_bottom_up(|_, node| rewrite(node));
+    match rewritten == *e {
+        true => Vec::new(),
+        false => vec![rewritten],
     }
 }
 
