@@ -1,20 +1,21 @@
 //! What every command checks and rewrites in a formula before working on it: forms
-//! undefined everywhere are refused, and sums that are 0 for every value of their symbols,
-//! though no constructor sees it, are written 0 where the chain rule would otherwise write
-//! `0/0` or `ln(0)`.
+//! undefined everywhere are refused, and operands that are constant for every value of their
+//! symbols, though no constructor sees it, are written as that constant where the chain rule
+//! would otherwise write `0/0`, `ln(0)` or `1/sqrt(1 - 1)`.
 //!
-//! It sits above `eval` (which samples and finds undefined forms) and `simplify` (whose 0 is
-//! the proof that a sum vanishes), so that the command line and library users get the same
-//! input to differentiate.
+//! It sits above `eval` (which samples and finds undefined forms) and `simplify` (whose
+//! constant is the proof that an operand is constant), so that the command line and library
+//! users get the same input to differentiate.
 
 use crate::expr::{Expr, Kind};
 use crate::simplify::{Limits, simplify};
 
 /// The formula as it is differentiated, or why it is refused: forms undefined everywhere
-/// ([`crate::undefined_subexpression`]), and sums that are 0 for every value of their
-/// symbols though no constructor sees it (`zero_operands_written`), checked again once
-/// they are written 0 (`x/sin(sin(x)^2 + cos(x)^2 - 1)` is `x/0`). The command line
-/// calls it on every formula; call it before [`crate::diff`] to get its answers.
+/// ([`crate::undefined_subexpression`]), and operands that are constant for every value of
+/// their symbols though no constructor sees it (`constant_operands_written`), refused where
+/// the constant is outside a domain and checked again once they are written as constants.
+/// The command line calls it on every formula; call it before [`crate::diff`] to get its
+/// answers.
 ///
 /// ```
 /// use deriv::{Limits, diff, parse, prepare, simplify};
@@ -24,117 +25,192 @@ use crate::simplify::{Limits, simplify};
 /// assert_eq!(d.to_string(), "1");
 /// let refused = prepare(&parse("ln(exp(x)*exp(-x) - 1)")?).unwrap_err();
 /// assert!(refused.contains("is 0 for every value of its symbols"));
+/// let f = prepare(&parse("x^3 + asin(sec(x)*cos(x))")?)?;
+/// assert_eq!(f.to_string(), "x^3 + pi/2");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn prepare(e: &Expr) -> Result<Expr, String> {
     if let Some(bad) = crate::eval::undefined_subexpression(e) {
         return Err(bad.to_string());
     }
-    let Written { expr, zeros } = zero_operands_written(e)?;
-    // `x/sin(cosh(acosh(x)) - x)` is `x/sin(0)`, `x/0`, once the zero is written.
-    if let Some(sum) = zeros.first()
+    let Written { expr, written } = constant_operands_written(e)?;
+    // A check of the whole, once each operand is written as its constant: a safety net,
+    // since each operand written was checked where it stands.
+    if let Some((operand, c)) = written.first()
         && let Some(bad) = crate::eval::undefined_subexpression(&expr)
     {
-        let which = match zeros.len() {
-            1 => format!("`{sum}`, which is 0{}, is", everywhere(sum)),
-            2 => format!("`{sum}` and one more sum that is 0 are"),
-            n => format!("`{sum}` and {} more sums that are 0 are", n - 1),
+        let which = match written.len() {
+            1 => format!(
+                "`{operand}`, which is {c}{}, is written {c}",
+                everywhere(operand)
+            ),
+            2 => format!("`{operand}` and one more operand that is constant are written so"),
+            n => format!(
+                "`{operand}` and {} more operands that are constant are written so",
+                n - 1
+            ),
         };
-        return Err(format!("{bad}, once {which} written 0"));
+        return Err(format!("{bad}, once {which}"));
     }
     Ok(expr)
 }
 
-/// `e` with each sum that is 0 for every value of its symbols, as the base of a power, the
-/// argument of a function or a factor of a product, written 0: `sqrt(sin(x)^2 + cos(x)^2 - 1) + x` is `sqrt(0) + x`,
-/// whose derivative is 1, where the chain rule would write `0/0` and leave the simplifier an
-/// expression undefined everywhere, equal to anything. Where 0 is outside the domain
-/// (`1/(sin(x)^2 + cos(x)^2 - 1)`, `ln(exp(x)*exp(-x) - 1)`), the input is undefined
-/// everywhere, and refused.
+/// `e` with each operand that is constant for every value of its symbols, though no
+/// constructor sees it, written as that constant: the base or exponent of a power, the
+/// argument of a function, or a factor that is 0 (the product is then 0).
+/// `sqrt(sin(x)^2 + cos(x)^2 - 1) + x` is `sqrt(0) + x`, whose derivative is 1, where the
+/// chain rule would write `0/0` and leave the simplifier an expression undefined
+/// everywhere, equal to anything; `x^3 + asin(sec(x)*cos(x))` is `x^3 + pi/2` (the chain
+/// rule would write `0/sqrt(1 - 1)`, and the answer was 0). Where the constant is outside
+/// the domain (`1/(sin(x)^2 + cos(x)^2 - 1)`, `ln(exp(x)*exp(-x) - 2)`,
+/// `atanh(cosh(x)^2 - sinh(x)^2)`), the input is undefined everywhere, and refused.
 ///
-/// A sum is handed to the simplifier, whose 0 is the proof, only when it is 0 in floating
-/// point at every sample point, so most lines pay a few evaluations.
-fn zero_operands_written(e: &Expr) -> Result<Written, String> {
+/// An operand is handed to the simplifier, whose constant is the proof, only when it has
+/// one value in floating point at every sample point where it is defined, so most lines pay
+/// one evaluation of the formula per sample point; at most [`MAX_PROOFS`] are tried.
+fn constant_operands_written(e: &Expr) -> Result<Written, String> {
     let limits = Limits::default().with_nodes(5_000);
-    let zero = |u: &Expr| {
-        matches!(u.kind(), Kind::Add(_))
-            && near_zero_everywhere(u)
-            && simplify(u, &limits).expr.is_int(0)
+    let values = crate::eval::values_at_points(e, &sample_points(e));
+    let with_symbols = nodes_with_symbols(e);
+    let mut proofs_left = MAX_PROOFS;
+    let mut constant = |u: &Expr| -> Option<Expr> {
+        let at_points = values.of(u)?;
+        // Without symbols, only a sum that is 0 in floating point is worth a proof (`e*exp(-1)
+        // - 1`): the domain check reads the other constants.
+        let worth_a_proof = match with_symbols.contains(&u.id()) {
+            true => one_value(at_points),
+            false => {
+                matches!(u.kind(), Kind::Add(_))
+                    && at_points.iter().flatten().all(|v| v.abs() <= 1e-9)
+            }
+        };
+        if proofs_left == 0 || !worth_a_proof {
+            return None;
+        }
+        proofs_left -= 1;
+        let c = simplify(u, &limits).expr;
+        c.free_symbols().is_empty().then_some(c)
     };
     let mut refused = None;
-    let mut zeros = Vec::new();
-    let expr = e.rewrite_bottom_up(|_, node| {
+    let mut written = Vec::new();
+    let expr = e.rewrite_bottom_up(|node, now| {
+        if refused.is_some() {
+            return None;
+        }
         // A factor 0 makes the product 0: `ln(x*(exp(x)*exp(-x) - 1))` is `ln(0)`, which the
         // check after the rewrite refuses (the other factors were checked already).
         if let Kind::Mul(factors) = node.kind()
-            && refused.is_none()
-            && let Some(sum) = factors.iter().find(|f| zero(f))
+            && let Some((zero, _)) = factors
+                .iter()
+                .filter(|f| matches!(f.kind(), Kind::Add(_)))
+                .find_map(|f| constant(f).filter(|c| c.is_int(0)).map(|c| (f, c)))
         {
-            zeros.push(sum.clone());
+            written.push((zero.clone(), Expr::zero()));
             return Some(Expr::zero());
         }
-        let (operand, at_zero) = match node.kind() {
-            Kind::Pow(base, exponent) if refused.is_none() && zero(base) => {
-                (base, Expr::zero().pow(exponent.clone()))
+        let (operands, at_constant) = match (node.kind(), now.kind()) {
+            (Kind::Pow(base, exponent), Kind::Pow(b, x)) => {
+                let base_c = constant(base);
+                let exponent_c = constant(exponent);
+                if base_c.is_none() && exponent_c.is_none() {
+                    return None;
+                }
+                let operands = [(base, &base_c), (exponent, &exponent_c)]
+                    .into_iter()
+                    .filter_map(|(u, c)| Some((u.clone(), c.clone()?)))
+                    .collect::<Vec<_>>();
+                let at = base_c
+                    .unwrap_or_else(|| b.clone())
+                    .pow(exponent_c.unwrap_or_else(|| x.clone()));
+                (operands, at)
             }
-            Kind::Call(f, arg) if refused.is_none() && zero(arg) => {
-                (arg, Expr::call(*f, Expr::zero()))
+            (Kind::Call(f, arg), _) => {
+                let c = constant(arg)?;
+                (vec![(arg.clone(), c.clone())], Expr::call(*f, c))
             }
             _ => return None,
         };
-        if crate::eval::undefined_subexpression(&at_zero).is_some() {
+        if crate::eval::undefined_subexpression(&at_constant).is_some() {
+            let (operand, c) = &operands[0];
             refused = Some(format!(
-                "`{node}` is undefined: `{operand}` is 0{}",
+                "`{node}` is undefined: `{operand}` is {c}{}",
                 everywhere(operand)
             ));
             return None;
         }
-        zeros.push(operand.clone());
-        Some(at_zero)
+        written.extend(operands);
+        Some(at_constant)
     });
     match refused {
         Some(why) => Err(why),
-        None => Ok(Written { expr, zeros }),
+        None => Ok(Written { expr, written }),
     }
 }
 
-/// A formula with its zero sums written 0, and those sums in the order written, to name in
-/// a refusal.
-struct Written {
-    expr: Expr,
-    zeros: Vec<Expr>,
+/// The nodes of `e` with a symbol below them (by identity), in one walk.
+fn nodes_with_symbols(e: &Expr) -> rustc_hash::FxHashSet<usize> {
+    let mut with = rustc_hash::FxHashSet::default();
+    for node in e.postorder() {
+        if node.as_sym().is_some() || node.children().any(|c| with.contains(&c.id())) {
+            with.insert(node.id());
+        }
+    }
+    with
 }
 
-/// How a refusal says where a zero sum is 0: everywhere, unless it is a constant.
+/// How many operands [`constant_operands_written`] hands to the simplifier, at most: each
+/// proof is a simplifier run, and a formula could hold thousands of constant operands.
+const MAX_PROOFS: usize = 32;
+
+/// The points the formula is sampled at: both signs, inside and outside [-1, 1], several
+/// above 1 (where `acosh` is defined); each symbol its own value at each point, so that
+/// `x - y` is not constant.
+fn sample_points(e: &Expr) -> Vec<crate::eval::Env> {
+    const SAMPLES: [f64; 8] = [0.37, -1.21, 2.93, -0.58, 1.64, -2.47, 4.11, 0.83];
+    let symbols = e.free_symbols();
+    (0..SAMPLES.len())
+        .map(|k| {
+            symbols
+                .iter()
+                .enumerate()
+                .fold(crate::eval::Env::new(), |env, (i, s)| {
+                    env.with(
+                        s.as_ref(),
+                        SAMPLES[(k + i) % SAMPLES.len()] * (1.0 + i as f64 / 7.0),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Whether the values at the sample points where an operand is defined (two at least) are
+/// one value, up to rounding.
+fn one_value(values: &[Option<f64>]) -> bool {
+    let mut defined = values.iter().flatten();
+    let Some(&first) = defined.next() else {
+        return false;
+    };
+    let mut seen = 1;
+    for &v in defined {
+        if (v - first).abs() > 1e-9 * (1.0 + first.abs()) {
+            return false;
+        }
+        seen += 1;
+    }
+    seen >= 2
+}
+
+/// A formula with its constant operands written as constants, and those operands with
+/// their constants in the order written, to name in a refusal.
+struct Written {
+    expr: Expr,
+    written: Vec<(Expr, Expr)>,
+}
+
+/// How a refusal says where an operand has its value: everywhere, unless it is a constant.
 fn everywhere(sum: &Expr) -> &'static str {
     match sum.free_symbols().is_empty() {
         true => "",
         false => " for every value of its symbols",
     }
-}
-
-/// Whether `e` is 0 in floating point at every sample point where it evaluates, and
-/// evaluates at two at least (each symbol its own sample, so that `x - y` is not 0).
-fn near_zero_everywhere(e: &Expr) -> bool {
-    // Both signs, inside and outside [-1, 1], several above 1 (where `acosh` is defined).
-    const SAMPLES: [f64; 8] = [0.37, -1.21, 2.93, -0.58, 1.64, -2.47, 4.11, 0.83];
-    let symbols = e.free_symbols();
-    let mut seen = 0;
-    for k in 0..SAMPLES.len() {
-        let env = symbols
-            .iter()
-            .enumerate()
-            .fold(crate::eval::Env::new(), |env, (i, s)| {
-                env.with(
-                    s.as_ref(),
-                    SAMPLES[(k + i) % SAMPLES.len()] * (1.0 + i as f64 / 7.0),
-                )
-            });
-        match crate::eval::eval(e, &env) {
-            Ok(v) if v.abs() > 1e-9 => return false,
-            Ok(_) => seen += 1,
-            Err(_) => {}
-        }
-    }
-    seen >= 2
 }

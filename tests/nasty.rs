@@ -294,33 +294,50 @@ fn undefined_values_are_named() {
         &["x/sin(cosh(acosh(x)) - x)"],
         Vec::new(),
         fails(
-            "`1/0` is undefined, once `cosh(acosh(x)) - x`, which is 0 for every value of its \
-             symbols, is written 0",
+            "`1/sin(cosh(acosh(x)) - x)` is undefined: `sin(cosh(acosh(x)) - x)` is 0 for every \
+             value of its symbols",
         ),
     );
-    // A zero sum as a factor makes the product 0 (these were answered `x` and `1/x`).
+    // A product with a zero sum among its factors is 0 (these were answered `x` and `1/x`),
+    // and so is a sum of such.
     for (text, message) in [
-        ("ln(x*(exp(x)*exp(-x) - 1))", "`ln(0)` is undefined, once"),
+        (
+            "ln(x*(exp(x)*exp(-x) - 1))",
+            "`x*(exp(x)*exp(-x) - 1)` is 0 for every value of its symbols",
+        ),
         (
             "ln((sin(x)^2 + cos(x)^2 - 1)*x)*y",
-            "`ln(0)` is undefined, once",
+            "`x*(sin(x)^2 + cos(x)^2 - 1)` is 0 for every value of its symbols",
         ),
         (
             "acosh(x*(exp(x)*exp(-x) - 1))",
-            "`acosh(0)` is undefined, once",
+            "`acosh(x*(exp(x)*exp(-x) - 1))` is undefined",
+        ),
+        (
+            "ln(x*(exp(x)*exp(-x) - 1) + sin(sin(x)^2 + cos(x)^2 - 1))",
+            "`x*(exp(x)*exp(-x) - 1) + sin(sin(x)^2 + cos(x)^2 - 1)` is 0 for every value",
+        ),
+        // Constants other than 0, outside a domain or at its end past which the function
+        // has no value (these were answered 0 and `(-2)^x*ln(-2)`).
+        (
+            "sqrt(sin(x)^2 + cos(x)^2 - 2)",
+            "`sin(x)^2 + cos(x)^2 - 2` is -1 for every value of its symbols",
+        ),
+        (
+            "ln(exp(x)*exp(-x) - 2)",
+            "`exp(x)*exp(-x) - 2` is -1 for every value of its symbols",
+        ),
+        (
+            "atanh(cosh(x)^2 - sinh(x)^2)",
+            "`cosh(x)^2 - sinh(x)^2` is 1 for every value of its symbols",
+        ),
+        (
+            "(-2*(sin(x)^2 + cos(x)^2))^x",
+            "`-2*(sin(x)^2 + cos(x)^2)` is -2 for every value of its symbols",
         ),
     ] {
         check(text, &["--", text], Vec::new(), fails(message));
     }
-    check(
-        "two zero sums",
-        &["ln(x*(exp(x)*exp(-x) - 1) + sin(sin(x)^2 + cos(x)^2 - 1))"],
-        Vec::new(),
-        fails(
-            "`ln(0)` is undefined, once `exp(x)*exp(-x) - 1` and one more sum that is 0 are \
-             written 0",
-        ),
-    );
     // Read at the point, not first with the variable: what cancels is undefined there.
     check(
         "eval at a pole",

@@ -184,7 +184,7 @@ impl Scalar for f64 {
 }
 
 /// Node values keyed by node identity.
-type Values<T> = rustc_hash::FxHashMap<usize, T>;
+pub(crate) type Values<T> = rustc_hash::FxHashMap<usize, T>;
 
 /// Evaluates every node of `nodes` (a post-order, children first), symbols through `leaf`.
 fn forward<T: Scalar>(
@@ -208,6 +208,52 @@ fn forward<T: Scalar>(
         values.insert(node.id(), value);
     }
     Ok(values)
+}
+
+/// The `f64` values of every node of an expression at a few points: see [`values_at_points`].
+pub(crate) struct PointValues {
+    /// Node identity to its position in `values`.
+    index: Values<usize>,
+    points: usize,
+    /// One run of `points` values per node; `None` where the node is undefined or not finite.
+    values: Vec<Option<f64>>,
+}
+
+impl PointValues {
+    /// The values of a node of the expression at the points, or `None` for another node.
+    pub(crate) fn of(&self, node: &Expr) -> Option<&[Option<f64>]> {
+        let i = *self.index.get(&node.id())?;
+        self.values.get(i * self.points..(i + 1) * self.points)
+    }
+}
+
+/// The `f64` value of every node of `e` at each of `points`: `None` at a point where the node
+/// (or a node below it) is undefined or not finite. Children first, each node once however
+/// often it is shared.
+pub(crate) fn values_at_points(e: &Expr, points: &[Env]) -> PointValues {
+    let nodes = e.postorder();
+    let p = points.len();
+    let mut index: Values<usize> =
+        Values::with_capacity_and_hasher(nodes.len(), Default::default());
+    let mut values: Vec<Option<f64>> = Vec::with_capacity(nodes.len() * p);
+    for (i, node) in nodes.iter().enumerate() {
+        for (k, env) in points.iter().enumerate() {
+            let child = |c: &Expr| index.get(&c.id()).and_then(|&j| values[j * p + k]);
+            let value = node
+                .children()
+                .all(|c| child(c).is_some())
+                .then(|| node_value(node, |c| child(c).unwrap_or(f64::NAN), |s| env.get(s)))
+                .and_then(Result::ok)
+                .filter(|v| v.is_finite());
+            values.push(value);
+        }
+        index.insert(node.id(), i);
+    }
+    PointValues {
+        index,
+        points: p,
+        values,
+    }
 }
 
 /// The value of an evaluated node. Post-order guarantees it is there; were it missing, NaN
