@@ -82,6 +82,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "exp-merge",              topic: ExpLog,     scope: Everywhere, apply: exp_merge },
     Rule { name: "exp-split",              topic: ExpLog,     scope: Everywhere, apply: exp_split },
     Rule { name: "exp-into-root",          topic: ExpLog,     scope: Everywhere, apply: exp_into_root },
+    Rule { name: "quarter-turn-shift",     topic: Trig,       scope: Everywhere, apply: quarter_turn_shift },
     Rule { name: "pythagorean",            topic: Trig,       scope: Everywhere, apply: pythagorean },
     Rule { name: "double-angle-sin",       topic: Trig,       scope: Everywhere, apply: double_angle_sin },
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
@@ -760,6 +761,65 @@ fn times_exp(t: &Expr, shift: &Expr) -> Expr {
 
 // ---------------------------------------------------------------------------------------------
 // Trigonometry.
+
+/// A circular function of `v + m*pi/2` for a whole `m`, written as one of `v`: `sin(x + pi) =
+/// -sin(x)`, `cos(pi/2 - x) = sin(x)`, `tan(x + pi/2) = -cot(x)`, as every CAS writes them. Both
+/// sides are defined at the same points (a pole moves with its function), so the rule needs no
+/// guard.
+fn quarter_turn_shift(e: &Expr) -> Vec<Expr> {
+    use Func::*;
+    let Kind::Call(f, u) = e.kind() else {
+        return Vec::new();
+    };
+    if !matches!(f, Sin | Cos | Tan | Cot | Sec | Csc) {
+        return Vec::new();
+    }
+    let Some((quarters, v)) = quarter_turns(u) else {
+        return Vec::new();
+    };
+    let call = |g: Func| Expr::call(g, v.clone());
+    let shifted = match (f, quarters) {
+        (Sin, 1) | (Cos, 0) => call(Cos),
+        (Sin, 2) | (Cos, 1) => -call(Sin),
+        (Sin, 3) | (Cos, 2) => -call(Cos),
+        (Sin, 0) | (Cos, 3) => call(Sin),
+        (Tan, 1 | 3) => -call(Cot),
+        (Tan, _) => call(Tan),
+        (Cot, 1 | 3) => -call(Tan),
+        (Cot, _) => call(Cot),
+        (Sec, 1) | (Csc, 2) => -call(Csc),
+        (Sec, 2) | (Csc, 3) => -call(Sec),
+        (Sec, 3) | (Csc, 0) => call(Csc),
+        (Sec, 0) | (Csc, 1) => call(Sec),
+        _ => return Vec::new(),
+    };
+    vec![shifted]
+}
+
+/// `u` as `v + m*pi/2` with `m` in 0..4 (whole turns dropped) and a term that is a nonzero
+/// multiple of `pi/2` taken out, reading a number times a sum with the number distributed
+/// (`(pi - 2*x)/2` is `pi/2 - x`); `None` when `u` has no such term.
+fn quarter_turns(u: &Expr) -> Option<(i64, Expr)> {
+    let (c, rest) = u.split_coeff();
+    let Kind::Add(terms) = rest.kind() else {
+        return None;
+    };
+    let is_pi = |t: &Expr| matches!(t.kind(), Kind::Const(Constant::Pi));
+    let (at, multiple) = terms.iter().enumerate().find_map(|(i, t)| {
+        let (k, p) = t.split_coeff();
+        is_pi(&p).then_some((i, k))
+    })?;
+    let halves = multiple.mul(&c).mul(&Number::int(2));
+    let m = halves.to_i64().filter(|_| halves.is_integer())?;
+    let v = Expr::sum(
+        terms
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != at)
+            .map(|(_, t)| &Expr::num(c.clone()) * t),
+    );
+    Some((m.rem_euclid(4), v))
+}
 
 /// The rule `f(u)^2 = a + s*g(u)^2` applied to every `f(u)^n` (n >= 2) factor of the terms of
 /// a sum, then one level of distribution, so like terms meet:
