@@ -100,10 +100,9 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
         // A factor 0 makes the product 0: `ln(x*(exp(x)*exp(-x) - 1))` is `ln(0)`, which the
         // check after the rewrite refuses (the other factors were checked already).
         if let Kind::Mul(factors) = node.kind()
-            && let Some((zero, _)) = factors
-                .iter()
-                .filter(|f| matches!(f.kind(), Kind::Add(_)))
-                .find_map(|f| constant(f).filter(|c| c.is_int(0)).map(|c| (f, c)))
+            && let Some(zero) = factors.iter().find(|f| {
+                matches!(f.kind(), Kind::Add(_)) && constant(f).is_some_and(|c| c.is_int(0))
+            })
         {
             written.push((zero.clone(), Expr::zero()));
             return Some(Expr::zero());
