@@ -66,14 +66,24 @@ pub fn prepare(e: &Expr) -> Result<Expr, String> {
 /// `atanh(cosh(x)^2 - sinh(x)^2)`), the input is undefined everywhere, and refused.
 ///
 /// An operand is handed to the simplifier, whose constant is the proof, only when it has
-/// one value in floating point at every sample point where it is defined, so most lines pay
-/// one evaluation of the formula per sample point; at most [`MAX_PROOFS`] are tried.
+/// one value in floating point at every sample point where it is defined; the formula is
+/// evaluated once per sample point, and only when some operand is more than a symbol scaled,
+/// shifted or raised to a number ([`plainly_varies`]). At most [`MAX_PROOFS`] are tried.
 fn constant_operands_written(e: &Expr) -> Result<Written, String> {
     let limits = Limits::default().with_nodes(5_000);
-    let values = crate::eval::values_at_points(e, &sample_points(e));
-    let with_symbols = nodes_with_symbols(e);
+    // Sampled on the first operand that is not plainly varying or a number.
+    let mut sampled = None;
     let mut proofs_left = MAX_PROOFS;
     let mut constant = |u: &Expr| -> Option<Expr> {
+        if plainly_varies(u) || matches!(u.kind(), Kind::Num(_) | Kind::Const(_)) {
+            return None;
+        }
+        let (values, with_symbols) = sampled.get_or_insert_with(|| {
+            (
+                crate::eval::values_at_points(e, &sample_points(e)),
+                nodes_with_symbols(e),
+            )
+        });
         let at_points = values.of(u)?;
         // Without symbols, only a sum that is 0 in floating point is worth a proof (`e*exp(-1)
         // - 1`): the domain check reads the other constants.
@@ -143,6 +153,22 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
     match refused {
         Some(why) => Err(why),
         None => Ok(Written { expr, written }),
+    }
+}
+
+/// Whether `u` is a symbol, or a number times, plus or to the power of one: never constant,
+/// and most operands (`sin(x)`, `x^2`, `exp(-2*x)`, `ln(x + 1)`), so most formulas are
+/// never sampled.
+fn plainly_varies(u: &Expr) -> bool {
+    let scaled_symbol = |t: &Expr| match t.kind() {
+        Kind::Sym(_) => true,
+        Kind::Mul(fs) => matches!(&fs[..], [c, s] if c.as_num().is_some() && s.as_sym().is_some()),
+        Kind::Pow(b, k) => b.as_sym().is_some() && k.as_num().is_some_and(|k| !k.is_zero()),
+        _ => false,
+    };
+    match u.kind() {
+        Kind::Add(ts) => matches!(&ts[..], [c, t] if c.as_num().is_some() && scaled_symbol(t)),
+        _ => scaled_symbol(u),
     }
 }
 
