@@ -74,9 +74,14 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
     // Sampled on the first operand that is not plainly varying or a number.
     let mut sampled = None;
     let mut proofs_left = MAX_PROOFS;
+    // Each operand's proof, once: `u` in `sin(u) + cos(u)` is one node.
+    let mut proved: rustc_hash::FxHashMap<usize, Option<Expr>> = Default::default();
     let mut constant = |u: &Expr| -> Option<Expr> {
         if plainly_varies(u) || matches!(u.kind(), Kind::Num(_) | Kind::Const(_)) {
             return None;
+        }
+        if let Some(known) = proved.get(&u.id()) {
+            return known.clone();
         }
         let (values, with_symbols) = sampled.get_or_insert_with(|| {
             (
@@ -99,7 +104,9 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
         }
         proofs_left -= 1;
         let c = simplify(u, &limits).expr;
-        c.free_symbols().is_empty().then_some(c)
+        let c = c.free_symbols().is_empty().then_some(c);
+        proved.insert(u.id(), c.clone());
+        c
     };
     let mut refused = None;
     let mut written = Vec::new();
