@@ -79,6 +79,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "power-absorbs-base",     topic: Powers,     scope: Everywhere, apply: power_absorbs_base },
     Rule { name: "ln-split-positive",      topic: ExpLog,     scope: Everywhere, apply: ln_split_positive },
     Rule { name: "ln-power",               topic: ExpLog,     scope: Everywhere, apply: ln_power },
+    Rule { name: "exp-of-log",             topic: ExpLog,     scope: Everywhere, apply: exp_of_log },
     Rule { name: "exp-merge",              topic: ExpLog,     scope: Everywhere, apply: exp_merge },
     Rule { name: "exp-split",              topic: ExpLog,     scope: Everywhere, apply: exp_split },
     Rule { name: "exp-into-root",          topic: ExpLog,     scope: Everywhere, apply: exp_into_root },
@@ -645,6 +646,33 @@ fn ln_power(e: &Expr) -> Vec<Expr> {
     } else {
         Vec::new()
     }
+}
+
+/// `exp(c*ln(u)) = u^c`: the left side is defined only where `u > 0` (and `c` is), and there
+/// the two are equal, so `exp(x*ln(2)) = 2^x` and `exp(2*ln(x)) = x^2`. One output per
+/// logarithm among the factors.
+fn exp_of_log(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(Func::Exp, t) = e.kind() else {
+        return Vec::new();
+    };
+    let Kind::Mul(factors) = t.kind() else {
+        return Vec::new();
+    };
+    factors
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f.kind() {
+            Kind::Call(Func::Ln, u) => {
+                let others = factors
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, g)| g.clone());
+                Some(u.clone().pow(Expr::product(others)))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// `exp(a)*exp(b) = exp(a + b)`, with `e` read as `exp(1)`: `e*exp(x - 1) = exp(x)`.
