@@ -58,6 +58,8 @@ const TRIGGERS: &[&str] = &[
     "y*(x^(1/4))^(1/3)*(x^(1/4))^(1/5)",
     "x^(3*(y - 1) + 2)",
     "sin(x + pi)",
+    "y*asin(x/3) + x + y*acos(x/3)",
+    "asec(x + 2) - acsc(x + 2)*(-1)",
     "exp(x*ln(2))",
     "exp(2*y*ln(x))",
     "cos(pi/2 - x)",

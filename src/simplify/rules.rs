@@ -84,6 +84,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "exp-split",              topic: ExpLog,     scope: Everywhere, apply: exp_split },
     Rule { name: "exp-into-root",          topic: ExpLog,     scope: Everywhere, apply: exp_into_root },
     Rule { name: "quarter-turn-shift",     topic: Trig,       scope: Everywhere, apply: quarter_turn_shift },
+    Rule { name: "complementary-inverses", topic: Trig,       scope: Everywhere, apply: complementary_inverses },
     Rule { name: "pythagorean",            topic: Trig,       scope: Everywhere, apply: pythagorean },
     Rule { name: "double-angle-sin",       topic: Trig,       scope: Everywhere, apply: double_angle_sin },
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
@@ -1027,6 +1028,24 @@ fn same_or_opposite(a: &Expr, b: &Expr) -> Option<i64> {
     } else {
         None
     }
+}
+
+/// `asin(u) + acos(u) = pi/2` and `asec(u) + acsc(u) = pi/2`, for terms with one cofactor:
+/// both sides of each pair are defined on the same set (`|u| <= 1`, `|u| >= 1`), and there the
+/// two angles are complementary.
+fn complementary_inverses(e: &Expr) -> Vec<Expr> {
+    use Func::*;
+    combine_pairs(
+        e,
+        |f| matches!(f, Asin | Acos | Asec | Acsc),
+        |(f, u, a), (g, v, b)| {
+            let complementary = matches!(
+                (f, g),
+                (Asin, Acos) | (Acos, Asin) | (Asec, Acsc) | (Acsc, Asec)
+            );
+            (complementary && u == v && a == b).then(|| a * &(Expr::pi() / 2))
+        },
+    )
 }
 
 /// A term `a*f(u)` of a sum, split as `(f, u, a)`.
