@@ -33,24 +33,16 @@ pub fn prepare(e: &Expr) -> Result<Expr, String> {
     if let Some(bad) = crate::eval::undefined_subexpression(e) {
         return Err(bad.to_string());
     }
-    let Written { expr, written } = constant_operands_written(e)?;
+    let Written { expr, first } = constant_operands_written(e)?;
     // A check of the whole, once each operand is written as its constant: a safety net,
     // since each operand written was checked where it stands.
-    if let Some((operand, c)) = written.first()
+    if let Some((operand, c)) = first
         && let Some(bad) = crate::eval::undefined_subexpression(&expr)
     {
-        let which = match written.len() {
-            1 => format!(
-                "`{operand}`, which is {c}{}, is written {c}",
-                everywhere(operand)
-            ),
-            2 => format!("`{operand}` and one more operand that is constant are written so"),
-            n => format!(
-                "`{operand}` and {} more operands that are constant are written so",
-                n - 1
-            ),
-        };
-        return Err(format!("{bad}, once {which}"));
+        return Err(format!(
+            "{bad}, once the operands that are constant where they are defined are written so \
+             (`{operand}` is {c})"
+        ));
     }
     Ok(expr)
 }
@@ -109,7 +101,7 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
         c
     };
     let mut refused = None;
-    let mut written = Vec::new();
+    let mut first = None;
     let expr = e.rewrite_bottom_up(|node, now| {
         if refused.is_some() {
             return None;
@@ -121,7 +113,7 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
                 matches!(f.kind(), Kind::Add(_)) && constant(f).is_some_and(|c| c.is_int(0))
             })
         {
-            written.push((zero.clone(), Expr::zero()));
+            first.get_or_insert_with(|| (zero.clone(), Expr::zero()));
             return Some(Expr::zero());
         }
         let (operands, at_constant) = match (node.kind(), now.kind()) {
@@ -154,12 +146,14 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
             ));
             return None;
         }
-        written.extend(operands);
+        if let Some(operand) = operands.into_iter().next() {
+            first.get_or_insert(operand);
+        }
         Some(at_constant)
     });
     match refused {
         Some(why) => Err(why),
-        None => Ok(Written { expr, written }),
+        None => Ok(Written { expr, first }),
     }
 }
 
@@ -232,11 +226,11 @@ fn one_value(values: &[Option<f64>]) -> bool {
     seen >= 2
 }
 
-/// A formula with its constant operands written as constants, and those operands with
-/// their constants in the order written, to name in a refusal.
+/// A formula with its constant operands written as constants, and the first operand written
+/// with its constant, to name in a refusal.
 struct Written {
     expr: Expr,
-    written: Vec<(Expr, Expr)>,
+    first: Option<(Expr, Expr)>,
 }
 
 /// How a refusal says where an operand has its value: everywhere, unless it is a constant.

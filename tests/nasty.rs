@@ -298,6 +298,17 @@ fn undefined_values_are_named() {
              value of its symbols",
         ),
     );
+    // Undefined only once the constants below are written (`sign(0*x)` is `sign(0)`): the
+    // check of the whole formula names the first operand written (this was answered `1/0`).
+    check(
+        "a zero product under sign in a denominator",
+        &["x/sign((cosh(1)^2 - sinh(1)^2 - 1)*x)"],
+        Vec::new(),
+        fails(
+            "`1/0` is undefined, once the operands that are constant where they are defined are \
+             written so (`-sinh(1)^2 + cosh(1)^2 - 1` is 0)",
+        ),
+    );
     // A product with a zero sum among its factors is 0 (these were answered `x` and `1/x`),
     // and so is a sum of such.
     for (text, message) in [

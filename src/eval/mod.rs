@@ -184,7 +184,7 @@ impl Scalar for f64 {
 }
 
 /// Node values keyed by node identity.
-pub(crate) type Values<T> = rustc_hash::FxHashMap<usize, T>;
+type Values<T> = rustc_hash::FxHashMap<usize, T>;
 
 /// Evaluates every node of `nodes` (a post-order, children first), symbols through `leaf`.
 fn forward<T: Scalar>(
