@@ -17,8 +17,8 @@ use serde_json::{Value, json};
 use crate::diff::{DiffError, DiffLimits, MAX_ORDER};
 use crate::expr::{Expr, Symbol};
 use crate::higher::differentiate_simplifying;
-use crate::parse::{ParseError, ParseOptions, parse_with};
-use crate::prepare::prepare;
+use crate::parse::{ParseError, ParseOptions, parse_with, parse_with_cancelled};
+use crate::prepare::{prepare_parsed, prepare_parsed_list};
 use crate::print::{PrintLimits, to_cse, to_latex, to_text};
 use crate::simplify::{Limits, Report, Step, simplify};
 
@@ -522,8 +522,8 @@ impl Job {
     fn answer(&self, text: &str) -> Result<Answer, LineError> {
         let mut stats = Stats::default();
         let clock = Instant::now();
-        let parsed = parse_with(text, &self.parse).map_err(LineError::Parse)?;
-        let input = prepare(&parsed).map_err(LineError::Other)?;
+        let parsed = parse_with_cancelled(text, &self.parse).map_err(LineError::Parse)?;
+        let input = prepare_parsed(&parsed).map_err(LineError::Other)?;
         stats.micros[0] = clock.elapsed().as_micros();
         stats.input_tree = input.tree_size();
         if self.options.stats {
@@ -922,8 +922,9 @@ mod numbers {
 
     /// Parses a formula for the numeric commands: a parse error is rendered with its caret.
     fn read_formula(text: &str) -> Result<Expr, String> {
-        let e = parse_with(text, &ParseOptions::default()).map_err(|e| e.to_string())?;
-        prepare(&e)
+        let parsed =
+            parse_with_cancelled(text, &ParseOptions::default()).map_err(|e| e.to_string())?;
+        prepare_parsed(&parsed)
     }
 
     /// A point read from `NAME=VALUE` assignments.
@@ -951,8 +952,10 @@ mod numbers {
             if listed.iter().any(|(n, _)| n == name) {
                 return Err(format!("`{name}` is given two values"));
             }
-            let value = parse_with(value, &ParseOptions::default())
-                .map_err(|e| format!("the value of `{name}`: {}", e.message()))?;
+            let value = parse_with_cancelled(value, &ParseOptions::default())
+                .map_err(|e| e.message())
+                .and_then(|parsed| prepare_parsed(&parsed))
+                .map_err(|m| format!("the value of `{name}`: {m}"))?;
             let number =
                 eval(&value, &Env::new()).map_err(|e| format!("the value of `{name}`: {e}"))?;
             env.set(name, number);
@@ -985,9 +988,9 @@ mod numbers {
             values: point.values,
             ..ParseOptions::default()
         };
-        let formula = parse_with(text, &options)
+        let formula = parse_with_cancelled(text, &options)
             .map_err(|e| e.to_string())
-            .and_then(|e| prepare(&e).map_err(|m| format!("at {at}: {m}")));
+            .and_then(|parsed| prepare_parsed(&parsed).map_err(|m| format!("at {at}: {m}")));
         let value = formula.clone().and_then(|e| {
             eval_precise(&e, &Env::new(), REFERENCE_BITS)
                 .map(|v| v.to_f64())
@@ -1138,7 +1141,7 @@ mod numbers {
 mod matrix {
     use super::*;
     use crate::diff::{gradient, hessian, jacobian};
-    use crate::parse::parse_list;
+    use crate::parse::parse_list_with_cancelled;
     use crate::print::to_cse;
 
     /// Which matrix.
@@ -1183,11 +1186,14 @@ mod matrix {
             return Err("--vars: empty variable name".into());
         }
         let list = match kind {
-            Kind::Jacobian => parse_list(&args.expr, &options),
-            _ => parse_with(&args.expr, &options).map(|e| vec![e]),
-        }
-        .map_err(|e| e.to_string())?;
-        let list = list.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
+            Kind::Jacobian => parse_list_with_cancelled(&args.expr, &options)
+                .map_err(|e| e.to_string())
+                .and_then(|list| prepare_parsed_list(&list)),
+            _ => parse_with_cancelled(&args.expr, &options)
+                .map_err(|e| e.to_string())
+                .and_then(|parsed| prepare_parsed(&parsed))
+                .map(|e| vec![e]),
+        }?;
         let raw = match kind {
             Kind::Gradient => list
                 .first()

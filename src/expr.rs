@@ -21,6 +21,10 @@ use std::sync::atomic::{AtomicU16, Ordering as AtomicOrdering};
 use crate::num::Number;
 
 mod angles;
+mod cancelled;
+
+use cancelled::cancelled;
+pub use cancelled::{MAX_CANCELLED, recording_cancelled};
 
 /// A variable or function name. Cheap to clone.
 pub type Symbol = Arc<str>;
@@ -924,12 +928,18 @@ impl Expr {
     }
 
     /// `0` times `items`: `0`, but not when a factor is undefined everywhere: `0/0` stays
-    /// undefined.
+    /// undefined. The other factors are dropped ([`cancelled`]).
     fn zero_product(items: Vec<Expr>) -> Expr {
         let undefined = items
-            .into_iter()
+            .iter()
             .find(|f| base_of(f).is_int(0) && exponent_of(f).is_negative_term());
-        undefined.unwrap_or_else(Expr::zero)
+        match undefined {
+            Some(f) => f.clone(),
+            None => {
+                items.iter().for_each(cancelled);
+                Expr::zero()
+            }
+        }
     }
 
     /// [`Expr::product`] of `coeff` (not zero) and `items` (flattened, numbers folded into
@@ -945,10 +955,22 @@ impl Expr {
                 factors.push(first);
                 continue;
             }
+            // `sqrt(u)*sqrt(u) = u` and `u/u = 1` are defined where `u` is: the factors that
+            // may be defined on less (roots, reciprocals) are recorded as they merge.
+            let merging = |factor: &Expr| {
+                let exp = exponent_of(factor);
+                if !exp
+                    .as_num()
+                    .is_some_and(|n| n.is_integer() && n.is_positive())
+                {
+                    cancelled(factor);
+                }
+                exp
+            };
             let mut exps = Vec::with_capacity(4);
-            exps.push(exponent_of(&first));
+            exps.push(merging(&first));
             while let Some(next) = items.next_if(|next| base_of(next) == base) {
-                exps.push(exponent_of(&next));
+                exps.push(merging(&next));
             }
             let factor = base.clone().pow(Expr::sum(exps));
             match factor.kind() {
@@ -966,6 +988,7 @@ impl Expr {
             }
         }
         if coeff.is_zero() {
+            factors.iter().for_each(cancelled);
             return Expr::zero();
         }
         if reshaped {
@@ -982,9 +1005,14 @@ impl Expr {
     pub fn pow(self, exp: impl Into<Expr>) -> Expr {
         let exp = exp.into();
         if exp.is_int(0) {
+            cancelled(&self);
             return Expr::one();
         }
-        if exp.is_int(1) || self.is_int(1) {
+        if self.is_int(1) {
+            cancelled(&exp);
+            return self;
+        }
+        if exp.is_int(1) {
             return self;
         }
         let exp_num = exp.as_num();
@@ -1014,6 +1042,10 @@ impl Expr {
                         && b.as_num().is_some_and(Number::is_positive)
                         && e.as_num().is_some()) =>
             {
+                // `sqrt(u)^2 = u` is defined where `u` is.
+                if !e.as_num().is_some_and(Number::is_integer) {
+                    cancelled(&self);
+                }
                 return b.clone().pow(Expr::product([e.clone(), exp]));
             }
             Kind::Mul(xs) if exp_is_integer => {
@@ -1051,7 +1083,10 @@ impl Expr {
         }
         match (f, arg.kind()) {
             (Func::Ln, Kind::Call(Func::Exp, u)) => return u.clone(),
-            (Func::Exp, Kind::Call(Func::Ln, u)) => return u.clone(),
+            (Func::Exp, Kind::Call(Func::Ln, u)) => {
+                cancelled(&arg);
+                return u.clone();
+            }
             (Func::Abs, Kind::Call(Func::Abs, _)) => return arg,
             // The inverse of a hyperbolic function undoes it: the odd ones are one-to-one,
             // the even ones are one-to-one on `u >= 0`, where their inverses take values.
@@ -1065,7 +1100,10 @@ impl Expr {
                 return u.clone();
             }
             // `sign(pi) = 1`, `abs(exp(u)) = exp(u)`.
-            (Func::Sign, _) if surely_positive(&arg, 3) => return Expr::one(),
+            (Func::Sign, _) if surely_positive(&arg, 3) => {
+                cancelled(&arg);
+                return Expr::one();
+            }
             (Func::Abs, _) if surely_positive(&arg, 3) => return arg,
             (Func::Acosh, Kind::Call(Func::Cosh, u)) | (Func::Asech, Kind::Call(Func::Sech, u)) => {
                 return Expr::call(Func::Abs, u.clone());
@@ -1380,7 +1418,7 @@ impl SumBuilder {
         for like in parts {
             match like.merged {
                 false => terms.push(like.first),
-                true if like.coeff.is_zero() => {}
+                true if like.coeff.is_zero() => cancelled(&like.first),
                 true => terms.push(times_rest(like.coeff, rest_factors(&like.first))),
             }
         }

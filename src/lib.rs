@@ -54,16 +54,18 @@ pub use eval::{
     REFERENCE_BITS, Undefined, central_difference, eval, eval_dual, eval_exact, eval_precise,
     forward_difference, reverse_gradient, undefined_subexpression,
 };
-pub use expr::{Constant, Expr, Func, Kind, Symbol, term_order};
+pub use expr::{
+    Constant, Expr, Func, Kind, MAX_CANCELLED, Symbol, recording_cancelled, term_order,
+};
 pub use higher::{SIMPLIFY_BETWEEN_AT, differentiate_simplifying};
 pub use num::Number;
 pub use parse::{
     MAX_DEPTH, MAX_EXPONENT_DIGITS, MAX_PRODUCT_BITS, ParseError, ParseErrorKind, ParseOptions,
-    parse, parse_list, parse_with,
+    Parsed, parse, parse_list, parse_list_with_cancelled, parse_with, parse_with_cancelled,
 };
 pub use plot::{ERROR_FLOOR, error_plot_svg};
 pub use poly::{cancel, expand, factor, smallest_normal_form, together};
-pub use prepare::prepare;
+pub use prepare::{prepare, prepare_parsed, prepare_parsed_list};
 pub use print::{Format, PrintLimits, TooLarge, to_cse, to_latex, to_text};
 pub use simplify::{
     Limits, RULES, Report, Rule, Scope, Simplified, Step, StopReason, Topic, simplify,

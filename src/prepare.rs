@@ -8,6 +8,7 @@
 //! users get the same input to differentiate.
 
 use crate::expr::{Expr, Kind};
+use crate::parse::Parsed;
 use crate::simplify::{Limits, simplify};
 
 /// The formula as it is differentiated, or why it is refused: forms undefined everywhere
@@ -45,6 +46,44 @@ pub fn prepare(e: &Expr) -> Result<Expr, String> {
         ));
     }
     Ok(expr)
+}
+
+/// [`prepare`] for a formula as read, which also refuses it when an operand that its
+/// construction cancelled is undefined everywhere, alone or with the rest: `0*ln(-1)` reads
+/// as `0`, `x*sqrt(-1 - x^2)/sqrt(-1 - x^2)` as `x` and `ln(x) + 0*ln(-x)` as `ln(x)`, but
+/// none is defined anywhere as written. The command line reads every formula this way.
+///
+/// ```
+/// use deriv::{ParseOptions, parse_with_cancelled, prepare_parsed};
+///
+/// let read = |text| parse_with_cancelled(text, &ParseOptions::default()).unwrap();
+/// assert_eq!(prepare_parsed(&read("x + 0*ln(-1)")).unwrap_err(), "`ln(-1)` is undefined");
+/// assert!(prepare_parsed(&read("ln(x) + 0*ln(-x)")).is_err());
+/// assert_eq!(prepare_parsed(&read("x + ln(x) - ln(x)")).unwrap().to_string(), "x");
+/// ```
+pub fn prepare_parsed(parsed: &Parsed) -> Result<Expr, String> {
+    let prepared = prepare(&parsed.value)?;
+    check_cancelled(&parsed.value, &parsed.cancelled)?;
+    Ok(prepared)
+}
+
+/// [`prepare_parsed`] for a list of formulas: each is prepared, and what any of them
+/// cancelled is checked on its own (not with the formulas, whose domains may differ).
+pub fn prepare_parsed_list(parsed: &Parsed<Vec<Expr>>) -> Result<Vec<Expr>, String> {
+    check_cancelled(&Expr::zero(), &parsed.cancelled)?;
+    parsed.value.iter().map(prepare).collect()
+}
+
+/// Refuses `kept` when, together with the operands its construction `cancelled`, it is
+/// undefined everywhere. Their sum holds every subexpression of both and no new one besides
+/// collected terms (a number times a term) and itself, so it is defined wherever the formula
+/// as written is, and [`prepare`] refuses it only where the formula is undefined everywhere.
+fn check_cancelled(kept: &Expr, cancelled: &[Expr]) -> Result<(), String> {
+    if cancelled.is_empty() {
+        return Ok(());
+    }
+    let together = Expr::sum(std::iter::once(kept.clone()).chain(cancelled.iter().cloned()));
+    prepare(&together).map(drop)
 }
 
 /// `e` with each operand that is constant for every value of its symbols, though no

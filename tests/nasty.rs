@@ -386,6 +386,95 @@ fn undefined_values_are_named() {
     }
 }
 
+/// Parts of a formula that canonical construction cancels (`0*u`, `u - u`, `u^0`, `1^u`) or
+/// whose domain it widens (`sqrt(u)^2`, `exp(ln(u))`) still decide where the formula is
+/// defined: each of these was answered (`0`, `1` or the derivative of what was left).
+#[test]
+fn cancelled_parts_that_are_undefined_everywhere_are_refused() {
+    for (text, message) in [
+        ("0*ln(-1)", "`ln(-1)` is undefined"),
+        ("x + 0*asin(2)", "`asin(2)` is undefined"),
+        ("x*0*tan(pi/2)", "`tan(pi/2)` is undefined"),
+        ("sin(pi)*ln(-1)*x", "`ln(-1)` is undefined"),
+        ("(x - x)*ln(x - x)", "`ln(0)` is undefined"),
+        ("x + ln(-1) - ln(-1)", "`ln(-1)` is undefined"),
+        ("x*cot(pi)^0", "`cot(pi)` is undefined"),
+        ("x*1^ln(-1)", "`ln(-1)` is undefined"),
+        ("x + 0*ln(-x^2 - 1)", "`ln(-x^2 - 1)` is undefined"),
+        ("x*ln(-x^2 - 1)/ln(-x^2 - 1)", "`ln(-x^2 - 1)` is undefined"),
+        ("sqrt(-9)^2 + sin(x)", "`sqrt(-9)` is undefined"),
+        (
+            "x*sqrt(-1 - x^2)*sqrt(-1 - x^2)",
+            "`sqrt(-x^2 - 1)` is undefined",
+        ),
+        ("exp(ln(-x^2 - 1))", "`ln(-x^2 - 1)` is undefined"),
+        ("x*sign(exp(ln(-1)))", "`ln(-1)` is undefined"),
+        ("u = ln(-1); x + 0*u", "`ln(-1)` is undefined"),
+        // Undefined together with what is kept, or for a hidden constant.
+        ("ln(x) + 0*ln(-x)", "together they are real on no interval"),
+        (
+            "x + 0*ln(sin(x)^2 + cos(x)^2 - 1)",
+            "`sin(x)^2 + cos(x)^2 - 1` is 0 for every value of its symbols",
+        ),
+    ] {
+        check(text, &["--", text], Vec::new(), fails(message));
+    }
+    // Every command reads formulas so: points, values, lists.
+    check(
+        "eval",
+        &["eval", "x + 0*ln(-1)", "x=2"],
+        Vec::new(),
+        fails("`ln(-1)` is undefined"),
+    );
+    check(
+        "eval where a cancelled part is undefined",
+        &["eval", "x + 0*ln(x - 3)", "x=2"],
+        Vec::new(),
+        fails("at x = 2: `ln(-1)` is undefined"),
+    );
+    check(
+        "a value",
+        &["eval", "x", "x=0*ln(-1)"],
+        Vec::new(),
+        Outcome {
+            status: 2,
+            fragment: "the value of `x`: `ln(-1)` is undefined",
+        },
+    );
+    check(
+        "grad",
+        &["grad", "x*y + 0*ln(-1)", "--vars", "x,y"],
+        Vec::new(),
+        fails("`ln(-1)` is undefined"),
+    );
+    check(
+        "jacobian",
+        &["jacobian", "[x*y, 0*ln(-1)]", "--vars", "x,y"],
+        Vec::new(),
+        fails("`ln(-1)` is undefined"),
+    );
+    // Cancelled parts defined somewhere change nothing: these are answered as before.
+    for (text, answer) in [
+        ("x + ln(x) - ln(x)", "1"),
+        ("x*ln(x)/ln(x)", "1"),
+        ("sqrt(x)^2", "1"),
+        ("x + 0*ln(x - 3)", "1"),
+        ("exp(ln(x))", "1"),
+        ("x^2*(y - y)*ln(-y)", "0"),
+    ] {
+        check(text, &["--", text], Vec::new(), ok(answer));
+    }
+    // In a batch, the line that is refused costs no other line its answer.
+    let (_, output, _) = run_bounded(&["-"], b"x^2\n0*ln(-1)\nx + 0*ln(x)\n".to_vec());
+    let mut lines: Vec<&str> = output.lines().collect();
+    lines.sort_unstable();
+    assert_eq!(
+        lines,
+        ["1", "2*x", "error: `ln(-1)` is undefined"],
+        "{output}"
+    );
+}
+
 #[test]
 fn empty_and_garbage_input() {
     check("empty", &[""], Vec::new(), fails("the input is empty"));

@@ -9,6 +9,10 @@
 //! binding, no mistake) in a fraction of the grammar's steps and builds the same value; at
 //! anything else it gives up, and the grammar reads the text from the start.
 //!
+//! Formulas are built with the recorder of cancelled operands on
+//! ([`crate::recording_cancelled`]): [`parse_with_cancelled`] hands them on, so that
+//! [`crate::prepare_parsed`] checks `ln(-1)` in `0*ln(-1)`, which reads as `0`.
+//!
 //! **Invariant:** reading is linear in the input and its recursion is bounded by
 //! [`ParseOptions::max_depth`], so no input can overflow the stack or take quadratic time.
 //! An input that could nest deeper than a few levels is read on a thread of its own whose
@@ -31,7 +35,7 @@ pub use error::{ParseError, ParseErrorKind};
 use grammar::Grammar;
 use tokens::{Failure, PResult, describe, position};
 
-use crate::expr::{Expr, Symbol};
+use crate::expr::{Expr, Symbol, recording_cancelled};
 
 /// The default nesting limit: parentheses, calls, signs and `^` each take one level.
 ///
@@ -140,27 +144,63 @@ static DEFAULT_OPTIONS: LazyLock<ParseOptions> = LazyLock::new(ParseOptions::def
 
 /// Reads a formula: bindings `name = expression;` and then the formula itself.
 ///
+/// What the constructors cancelled while building it is dropped: [`parse_with_cancelled`]
+/// keeps it, for [`crate::prepare_parsed`].
+pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError> {
+    parse_with_cancelled(text, options).map(|parsed| parsed.value)
+}
+
+/// A value as read, with the operands that canonical construction dropped from it or whose
+/// domain it widened ([`crate::recording_cancelled`]): `0*ln(-1)` reads as `0`, with
+/// `ln(-1)` cancelled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed<T = Expr> {
+    /// The formula (or list of formulas) in canonical form.
+    pub value: T,
+    /// The distinct operands its construction cancelled (at most [`crate::MAX_CANCELLED`]).
+    pub cancelled: Vec<Expr>,
+}
+
+/// Reads a formula as [`parse_with`] does, keeping what construction cancelled.
+///
 /// The fast reader goes first (in place when the formula nests little, else on a stack sized
 /// for it); the grammar reads whatever it leaves, errors included.
-pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError> {
+///
+/// ```
+/// use deriv::{Expr, ParseOptions, parse_with_cancelled};
+///
+/// let parsed = parse_with_cancelled("x + 0*ln(-1)", &ParseOptions::default()).unwrap();
+/// assert_eq!(parsed.value, Expr::sym("x"));
+/// assert_eq!(parsed.cancelled, vec![Expr::int(-1).ln()]);
+/// ```
+pub fn parse_with_cancelled(text: &str, options: &ParseOptions) -> Result<Parsed, ParseError> {
     // Most formulas nest a few levels: the fast reader tries them in place first, at a depth
     // any stack takes, before the scans that size a stack for the rest.
     // The fast reader knows nothing of values given to names.
     let fast = options.values.is_empty();
-    if fast
-        && let Some(value) = fast::formula(&Grammar::new(options), options, text, IN_PLACE_DEPTH)
-    {
-        return Ok(value);
-    }
-    on_a_stack_for(text, options, || {
+    if fast {
         let grammar = Grammar::new(options);
-        if fast && let Some(value) = fast::formula(&grammar, options, text, options.max_depth) {
-            return Ok(value);
+        let (value, cancelled) =
+            recording_cancelled(|| fast::formula(&grammar, options, text, IN_PLACE_DEPTH));
+        if let Some(value) = value {
+            return Ok(Parsed { value, cancelled });
         }
-        finish(
-            text,
-            grammar.program(text, "an expression", Grammar::formula),
-        )
+    }
+    let (value, cancelled) = on_a_stack_for(text, options, || {
+        recording_cancelled(|| {
+            let grammar = Grammar::new(options);
+            if fast && let Some(value) = fast::formula(&grammar, options, text, options.max_depth) {
+                return Ok(value);
+            }
+            finish(
+                text,
+                grammar.program(text, "an expression", Grammar::formula),
+            )
+        })
+    });
+    Ok(Parsed {
+        value: value?,
+        cancelled,
     })
 }
 
@@ -174,9 +214,24 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError
 /// assert_eq!(items, vec![u.clone(), u.pow(2)]);
 /// ```
 pub fn parse_list(text: &str, options: &ParseOptions) -> Result<Vec<Expr>, ParseError> {
-    on_a_stack_for(text, options, || {
-        let grammar = Grammar::new(options);
-        finish(text, grammar.program(text, "a list `[...]`", Grammar::list))
+    parse_list_with_cancelled(text, options).map(|parsed| parsed.value)
+}
+
+/// Reads a bracketed list as [`parse_list`] does, keeping what construction cancelled in
+/// any of its formulas or bindings.
+pub fn parse_list_with_cancelled(
+    text: &str,
+    options: &ParseOptions,
+) -> Result<Parsed<Vec<Expr>>, ParseError> {
+    let (value, cancelled) = on_a_stack_for(text, options, || {
+        recording_cancelled(|| {
+            let grammar = Grammar::new(options);
+            finish(text, grammar.program(text, "a list `[...]`", Grammar::list))
+        })
+    });
+    Ok(Parsed {
+        value: value?,
+        cancelled,
     })
 }
 
