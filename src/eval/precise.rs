@@ -19,6 +19,7 @@
 //! The walk is the same post-order over the DAG as the `f64` evaluator's, one visit per
 //! distinct node, without recursion.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -116,10 +117,28 @@ impl fmt::Display for Precise {
 
 /// `x` in decimal scientific notation, or `NaN` if it cannot be formatted.
 fn format_decimal(x: &BigFloat) -> String {
-    Consts::new()
-        .ok()
-        .and_then(|mut cc| x.format(Radix::Dec, ROUNDING, &mut cc).ok())
-        .unwrap_or_else(|| "NaN".to_owned())
+    let Ok(mut cc) = borrow_consts() else {
+        return "NaN".to_owned();
+    };
+    let text = x.format(Radix::Dec, ROUNDING, &mut cc).ok();
+    CONSTS.set(Some(cc));
+    text.unwrap_or_else(|| "NaN".to_owned())
+}
+
+thread_local! {
+    /// One cache of `astro-float`'s constants per thread, lent to each evaluation and given
+    /// back: building one allocates its tables, and `prepare` confirms many small forms
+    /// (about a fifth of its time went to building caches).
+    static CONSTS: Cell<Option<Consts>> = const { Cell::new(None) };
+}
+
+/// This thread's cache of constants (a new one if it is lent out or not built yet); give it
+/// back with `CONSTS.set(Some(cc))`.
+fn borrow_consts() -> Result<Consts, EvalReason> {
+    match CONSTS.take() {
+        Some(cc) => Ok(cc),
+        None => Consts::new().map_err(|_| EvalReason::NonFinite),
+    }
 }
 
 /// `text` (`-d.ddde+x`, as `astro-float` writes it) rounded to `significant` digits, as
@@ -196,22 +215,12 @@ pub fn eval_precise(e: &Expr, env: &Env, bits: usize) -> Result<Precise, EvalErr
         expr: e.clone(),
         reason,
     })?;
-    let mut values: HashMap<usize, BigFloat> = HashMap::new();
-    for node in e.postorder() {
-        let value = ctx
-            .node_value(&node, &values, env)
-            .and_then(in_range)
-            .map_err(|reason| EvalError {
-                expr: node.clone(),
-                reason,
-            })?;
-        values.insert(node.id(), value);
-    }
-    let value = values.remove(&e.id()).ok_or_else(|| EvalError {
-        expr: e.clone(),
-        reason: EvalReason::NonFinite,
-    })?;
-    Ok(Precise { value, bits })
+    let value = ctx.value(e, env);
+    CONSTS.set(Some(ctx.cc));
+    Ok(Precise {
+        value: value?,
+        bits,
+    })
 }
 
 /// `x` if it is a finite number below `2^1024` in magnitude.
@@ -232,8 +241,29 @@ struct Context {
 impl Context {
     /// Fails only when the constants cache cannot allocate.
     fn new(p: usize) -> Result<Context, EvalReason> {
-        let cc = Consts::new().map_err(|_| EvalReason::NonFinite)?;
-        Ok(Context { p, cc })
+        Ok(Context {
+            p,
+            cc: borrow_consts()?,
+        })
+    }
+
+    /// The value of `e`, node by node in post-order.
+    fn value(&mut self, e: &Expr, env: &Env) -> Result<BigFloat, EvalError> {
+        let mut values: HashMap<usize, BigFloat> = HashMap::new();
+        for node in e.postorder() {
+            let value = self
+                .node_value(&node, &values, env)
+                .and_then(in_range)
+                .map_err(|reason| EvalError {
+                    expr: node.clone(),
+                    reason,
+                })?;
+            values.insert(node.id(), value);
+        }
+        values.remove(&e.id()).ok_or_else(|| EvalError {
+            expr: e.clone(),
+            reason: EvalReason::NonFinite,
+        })
     }
 
     /// The value of one node from its children's `values` (post-order: they are there).
