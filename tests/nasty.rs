@@ -241,6 +241,16 @@ fn undefined_values_are_named() {
             "`sqrt(x - 3)` is real on an interval only where x >= 3, and `ln(-x)` only where \
              x < 0: together they are real on no interval, so there is no derivative",
         ),
+        (
+            "ln(sin(x)) + ln(-sin(x))",
+            "`ln(sin(x))` is real on an interval only where sin(x) > 0, and `ln(-sin(x))` only \
+             where sin(x) < 0: together they are real on no interval, so there is no derivative",
+        ),
+        (
+            "sqrt(x^2 - 1)*sqrt(1 - x^2)",
+            "`sqrt(x^2 - 1)` is real on an interval only where x^2 >= 1, and `sqrt(1 - x^2)` \
+             only where x^2 <= 1: together they are real on no interval",
+        ),
         // Denominators that only the simplifier sees are 0.
         (
             "1/(sin(x)^2 + cos(x)^2 - 1)",

@@ -1,22 +1,25 @@
-//! Where each symbol must lie for a formula to be real on an interval, read from the
-//! arguments that are linear in one symbol: `ln(a*x + b)` needs `a*x + b > 0`, a root (even
-//! or odd: `(-8)^(1/3)` is not real) `>= 0`, `asin` and `acos` `-1 <= .. <= 1`, `atanh` `-1 < .. < 1`, `acosh` `>= 1`, and a
-//! power whose exponent varies with the base's symbol alone a positive base (with a negative
-//! base it is real at most where the exponent takes particular rational values, never on a
-//! whole interval). Each need is an
-//! interval of the symbol; when the needs of two subexpressions leave a symbol no interval
-//! (`x^x*ln(-x)`: `x > 0` and `x < 0`; `sqrt(x)*sqrt(-x)`: only `x = 0`), the formula is real
-//! on no interval and has no derivative anywhere.
+//! Where each symbol, or each part `u` of a formula, must lie for the formula to be real on
+//! an interval, read from the arguments that are `a*u + b` with rational `a` and `b`:
+//! `ln(a*u + b)` needs `a*u + b > 0`, a root (even or odd: `(-8)^(1/3)` is not real) `>= 0`,
+//! `asin` and `acos` `-1 <= .. <= 1`, `atanh` `-1 < .. < 1`, `acosh` `>= 1`, and a power
+//! whose exponent varies with the base's symbol alone a positive base (with a negative base
+//! it is real at most where the exponent takes particular rational values, never on a whole
+//! interval). `u` is a symbol, the square of one (read from `a*x^2 + b`), or any other term
+//! (`sin(x)` in `ln(-sin(x))`). Each need is an interval of `u`; when the needs of two
+//! subexpressions leave `u` no interval (`x^x*ln(-x)`: `x > 0` and `x < 0`; `ln(sin(x)) +
+//! ln(-sin(x))`), or only one value that `u` takes at isolated points (`sqrt(x)*sqrt(-x)`:
+//! only `x = 0`; `sqrt(x^2 - 1)*sqrt(1 - x^2)`: only `x^2 = 1`), the formula is real on no
+//! interval and has no derivative anywhere.
 //!
-//! Needs are only read where they are exact (rational coefficients, one symbol), so a
-//! conflict found is a proof; many are not found (`ln(x^2 - 1)*asin(x)`).
+//! Needs are only read where they are exact (rational coefficients, one part), so a conflict
+//! found is a proof; many are not found (`ln(x^2 - 1)*asin(x)`).
 
 use std::cmp::Ordering;
 
 use rustc_hash::FxHashMap;
 
 use super::range::quadratic_coefficients;
-use crate::expr::{Expr, Func, Kind, Symbol};
+use crate::expr::{Expr, Func, Kind};
 use crate::num::Number;
 
 /// One end of an interval: its value, and whether the value itself is left out.
@@ -69,11 +72,15 @@ impl Interval {
         })
     }
 
-    /// Whether the interval holds more than one point.
-    fn has_interior(&self) -> bool {
-        match (&self.lo, &self.hi) {
-            (Some(lo), Some(hi)) => lo.value < hi.value,
-            _ => true,
+    /// How many points the interval holds: none, one, or more.
+    fn extent(&self) -> Extent {
+        let (Some(lo), Some(hi)) = (&self.lo, &self.hi) else {
+            return Extent::Interior;
+        };
+        match lo.value.cmp(&hi.value) {
+            Ordering::Less => Extent::Interior,
+            Ordering::Equal if !lo.open && !hi.open => Extent::Point,
+            _ => Extent::Empty,
         }
     }
 
@@ -95,6 +102,13 @@ impl Interval {
             (None, None) => format!("{symbol} is real"),
         }
     }
+}
+
+/// How many points an interval holds.
+enum Extent {
+    Empty,
+    Point,
+    Interior,
 }
 
 /// Puts `need` in `slot` when its end (read by `end`) is tighter than the slot's: for lower
@@ -119,31 +133,32 @@ fn keep_tighter(
     }
 }
 
-/// A subexpression and the interval of one symbol outside which it is real on no interval.
+/// A subexpression and the interval of one symbol (or part) outside which it is real on no
+/// interval.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Need {
     /// The subexpression.
     pub at: Expr,
-    /// The symbol's interval.
+    /// The interval of the symbol or part.
     pub within: Interval,
 }
 
-/// Two needs on one symbol that leave it at most a point.
+/// Two needs on one symbol or part that leave it no interval.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Conflict {
-    /// The symbol left without an interval.
-    pub symbol: Symbol,
+    /// The symbol or part left without an interval: `x`, `x^2`, `sin(x)`.
+    pub on: Expr,
     /// The need with the tightest lower end.
     pub first: Need,
     /// The need with the tightest upper end.
     pub second: Need,
 }
 
-/// The needs met so far, per symbol: the need with the tightest lower end and the one with
-/// the tightest upper end.
+/// The needs met so far, per symbol or part: the need with the tightest lower end and the
+/// one with the tightest upper end.
 #[derive(Default)]
 pub struct Bounds {
-    by_symbol: FxHashMap<Symbol, Narrowed>,
+    by_part: FxHashMap<Expr, Narrowed>,
 }
 
 #[derive(Default)]
@@ -154,25 +169,32 @@ struct Narrowed {
 
 impl Bounds {
     /// Adds what `node` needs, if it is one of the forms read (see the module documentation;
-    /// `varies` tells whether a power's exponent is analytic and not constant, so that it
-    /// takes irrational values on every interval). Returns the conflict when a symbol is left
-    /// no interval.
+    /// `varies` tells whether a subexpression is analytic and not constant, so that it is
+    /// constant on no interval and a power with it as exponent takes irrational values on
+    /// every interval). Returns the conflict when a symbol or part is left no interval.
     pub fn add(&mut self, node: &Expr, varies: impl Fn(&Expr) -> bool) -> Option<Conflict> {
         let (argument, within) = argument_needs(node)?;
-        let (symbol, a, b) = linear(argument)?;
+        let Affine {
+            part,
+            a,
+            b,
+            point_is_isolated,
+        } = affine(argument, &varies)?;
         if let Kind::Pow(_, exponent) = node.kind()
             && exponent.as_num().is_none()
-            && (exponent.free_symbols() != [symbol.clone()] || !varies(exponent))
         {
             // `x^y` with `y = 2` is real for `x < 0`: the exponent must vary with the base's
             // symbol alone, whatever the other symbols are.
-            return None;
+            let symbol = part.as_sym()?;
+            if exponent.free_symbols() != [symbol.clone()] || !varies(exponent) {
+                return None;
+            }
         }
         let need = Need {
             at: node.clone(),
             within: within.solved(&a, &b)?,
         };
-        let narrowed = self.by_symbol.entry(symbol.clone()).or_default();
+        let narrowed = self.by_part.entry(part.clone()).or_default();
         keep_tighter(
             &mut narrowed.lo,
             &need,
@@ -192,8 +214,13 @@ impl Bounds {
             lo: lo.within.lo.clone(),
             hi: hi.within.hi.clone(),
         };
-        (!left.has_interior() && lo.at != hi.at).then(|| Conflict {
-            symbol,
+        let none_left = match left.extent() {
+            Extent::Empty => true,
+            Extent::Point => point_is_isolated,
+            Extent::Interior => false,
+        };
+        (none_left && lo.at != hi.at).then(|| Conflict {
+            on: part,
             first: lo.clone(),
             second: hi.clone(),
         })
@@ -228,11 +255,51 @@ fn argument_needs(node: &Expr) -> Option<(&Expr, Interval)> {
     }
 }
 
-/// `e` as `a*x + b` with `a` not zero: a symbol, a number times it, plus a number.
-fn linear(e: &Expr) -> Option<(Symbol, Number, Number)> {
-    let (x, [b, a, square]) = quadratic_coefficients(e)?;
-    let x = x.as_sym()?.clone();
-    (square.is_zero() && !a.is_zero()).then_some((x, a, b))
+/// An argument read as `a*part + b`, `a` not zero.
+struct Affine {
+    part: Expr,
+    a: Number,
+    b: Number,
+    /// Whether `part` takes each value only at isolated points (a symbol, its square, or a
+    /// part that `varies`), so that a need met by one value is met on no interval.
+    point_is_isolated: bool,
+}
+
+/// `e` as `a*part + b`: a symbol `x` or its square `x^2` (from a quadratic without its
+/// linear term), or one term that is not a number (`sin(x)` in `2 - 3*sin(x)`), plus a
+/// number. `None` for anything else: sums of two varying terms, numbers.
+fn affine(e: &Expr, varies: &impl Fn(&Expr) -> bool) -> Option<Affine> {
+    if let Some((x, [b, a, square])) = quadratic_coefficients(e) {
+        let (part, a) = match (a.is_zero(), square.is_zero()) {
+            (false, true) => (x.clone(), a),
+            (true, false) => (x.clone().pow(2), square),
+            _ => return None,
+        };
+        return Some(Affine {
+            part,
+            a,
+            b,
+            point_is_isolated: true,
+        });
+    }
+    let (term, b) = match e.kind() {
+        Kind::Add(terms) => match &terms[..] {
+            [term, number] => (term, number.as_num()?.clone()),
+            _ => return None,
+        },
+        _ => (e, Number::zero()),
+    };
+    let (a, part) = term.split_coeff();
+    if part.as_num().is_some() || matches!(part.kind(), Kind::Const(_)) {
+        return None;
+    }
+    let point_is_isolated = varies(&part);
+    Some(Affine {
+        part,
+        a,
+        b,
+        point_is_isolated,
+    })
 }
 
 #[cfg(test)]
@@ -246,11 +313,20 @@ mod tests {
         let e = parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
         let mut bounds = Bounds::default();
         e.postorder().iter().find_map(|node| {
-            let c = bounds.add(node, |x| !x.free_symbols().is_empty())?;
+            // Taken as varying: what holds a symbol and no `sign` or `abs`.
+            let varies = |x: &Expr| {
+                !x.free_symbols().is_empty()
+                    && !x
+                        .postorder()
+                        .iter()
+                        .any(|n| matches!(n.kind(), Kind::Call(Func::Sign | Func::Abs, _)))
+            };
+            let c = bounds.add(node, varies)?;
+            let on = c.on.to_string();
             Some((
-                c.symbol.to_string(),
-                format!("{}: {}", c.first.at, c.first.within.describe(&c.symbol)),
-                format!("{}: {}", c.second.at, c.second.within.describe(&c.symbol)),
+                on.clone(),
+                format!("{}: {}", c.first.at, c.first.within.describe(&on)),
+                format!("{}: {}", c.second.at, c.second.within.describe(&on)),
             ))
         })
     }
@@ -280,6 +356,25 @@ mod tests {
         );
         assert_eq!(found("acosh(x)*atanh(2*x)").0, "x".to_string());
         assert!(conflict("1/sqrt(x - 1) + ln(1 - x)").is_some());
+        // Parts other than symbols: a square, any other term.
+        assert_eq!(
+            found("sqrt(x^2 - 1)*sqrt(1 - x^2)"),
+            (
+                "x^2".into(),
+                "sqrt(x^2 - 1): x^2 >= 1".into(),
+                "sqrt(1 - x^2): x^2 <= 1".into()
+            )
+        );
+        assert_eq!(
+            found("ln(sin(x)) + ln(-sin(x))"),
+            (
+                "sin(x)".into(),
+                "ln(sin(x)): sin(x) > 0".into(),
+                "ln(-sin(x)): sin(x) < 0".into()
+            )
+        );
+        assert_eq!(found("ln(1 - x^2) + ln(x^2 - 4)").0, "x^2".to_string());
+        assert_eq!(found("asin(2*cosh(y) - 3)*acosh(cosh(y)/4)").0, "cosh(y)");
         // Odd roots too: `(-8)^(1/3)` is not real (principal roots).
         assert_eq!(
             found("(-x)^(1/3)*ln(x)"),
@@ -305,6 +400,12 @@ mod tests {
             "x^(x*y)*ln(-x)",
             "acosh(x)*asin(x - 1)",
             "acosh(2*x)*atanh(x)",
+            "sqrt(x^2 - 1)*sqrt(2 - x^2)",
+            "ln(x^2 - 1)*sqrt(x^2 + 2*x)",
+            "sqrt(sin(x))*ln(2*sin(x) + 1)",
+            // One value of a part that is constant on intervals leaves those intervals.
+            "sqrt(sign(x) - 1)*sqrt(1 - sign(x))",
+            "ln(x + y)*ln(-x - y + 1)",
         ] {
             assert_eq!(conflict(text), None, "{text}");
         }

@@ -132,9 +132,9 @@ impl std::fmt::Display for Undefined {
                 "`{}` is real on an interval only where {}, and `{}` only where {}: together \
                  they are real on no interval, so there is no derivative",
                 c.first.at,
-                c.first.within.describe(&c.symbol),
+                c.first.within.describe(&c.on.to_string()),
                 c.second.at,
-                c.second.within.describe(&c.symbol)
+                c.second.within.describe(&c.on.to_string())
             ),
         }
     }
