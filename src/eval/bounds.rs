@@ -178,8 +178,8 @@ impl Bounds {
             part,
             a,
             b,
-            point_is_isolated,
-        } = affine(argument, &varies)?;
+            plainly_isolated,
+        } = affine(argument)?;
         if let Kind::Pow(_, exponent) = node.kind()
             && exponent.as_num().is_none()
         {
@@ -216,7 +216,8 @@ impl Bounds {
         };
         let none_left = match left.extent() {
             Extent::Empty => true,
-            Extent::Point => point_is_isolated,
+            // Sampled only now: most needs meet no other.
+            Extent::Point => plainly_isolated || varies(&part),
             Extent::Interior => false,
         };
         (none_left && lo.at != hi.at).then(|| Conflict {
@@ -260,15 +261,16 @@ struct Affine {
     part: Expr,
     a: Number,
     b: Number,
-    /// Whether `part` takes each value only at isolated points (a symbol, its square, or a
-    /// part that `varies`), so that a need met by one value is met on no interval.
-    point_is_isolated: bool,
+    /// Whether `part` plainly takes each value only at isolated points (a symbol or its
+    /// square), so that a need met by one value is met on no interval; other parts must be
+    /// shown to vary.
+    plainly_isolated: bool,
 }
 
 /// `e` as `a*part + b`: a symbol `x` or its square `x^2` (from a quadratic without its
 /// linear term), or one term that is not a number (`sin(x)` in `2 - 3*sin(x)`), plus a
 /// number. `None` for anything else: sums of two varying terms, numbers.
-fn affine(e: &Expr, varies: &impl Fn(&Expr) -> bool) -> Option<Affine> {
+fn affine(e: &Expr) -> Option<Affine> {
     if let Some((x, [b, a, square])) = quadratic_coefficients(e) {
         let (part, a) = match (a.is_zero(), square.is_zero()) {
             (false, true) => (x.clone(), a),
@@ -279,7 +281,7 @@ fn affine(e: &Expr, varies: &impl Fn(&Expr) -> bool) -> Option<Affine> {
             part,
             a,
             b,
-            point_is_isolated: true,
+            plainly_isolated: true,
         });
     }
     let (term, b) = match e.kind() {
@@ -293,12 +295,11 @@ fn affine(e: &Expr, varies: &impl Fn(&Expr) -> bool) -> Option<Affine> {
     if part.as_num().is_some() || matches!(part.kind(), Kind::Const(_)) {
         return None;
     }
-    let point_is_isolated = varies(&part);
     Some(Affine {
         part,
         a,
         b,
-        point_is_isolated,
+        plainly_isolated: false,
     })
 }
 
