@@ -1004,8 +1004,9 @@ impl Expr {
     /// integer `n`, `e^u = exp(u)`, `exp(u)^a = exp(a*u)`. `0^-1` stays as it is (undefined).
     pub fn pow(self, exp: impl Into<Expr>) -> Expr {
         let exp = exp.into();
+        // `u^0 = 1` for every `u`, infinite ones too (as `0^0 = 1`, and as in SymPy and IEEE
+        // arithmetic): nothing is cancelled.
         if exp.is_int(0) {
-            cancelled(&self);
             return Expr::one();
         }
         if self.is_int(1) {

@@ -49,41 +49,45 @@ pub fn prepare(e: &Expr) -> Result<Expr, String> {
 }
 
 /// [`prepare`] for a formula as read, which also refuses it when an operand that its
-/// construction cancelled is undefined everywhere, alone or with the rest: `0*ln(-1)` reads
-/// as `0`, `x*sqrt(-1 - x^2)/sqrt(-1 - x^2)` as `x` and `ln(x) + 0*ln(-x)` as `ln(x)`, but
-/// none is defined anywhere as written. The command line reads every formula this way.
+/// construction cancelled is infinite everywhere: `x*0*tan(pi/2)` reads as `0` and
+/// `x*cot(pi)/cot(pi)` as `x`, but neither has a value anywhere.
+///
+/// The folds (`0*u = 0`, `u - u = 0`, `u/u = 1`, `sqrt(u)^2 = u`, `exp(ln(u)) = u`) are
+/// identities over the complex numbers wherever `u` is finite, so a cancelled part that is
+/// only outside the real domain cancels, as in every CAS: `sqrt(-9)^2 + sin(x)` is
+/// `-9 + sin(x)`, `x + 0*ln(-1)` is `x`. The command line reads every formula this way.
 ///
 /// ```
 /// use deriv::{ParseOptions, parse_with_cancelled, prepare_parsed};
 ///
 /// let read = |text| parse_with_cancelled(text, &ParseOptions::default()).unwrap();
-/// assert_eq!(prepare_parsed(&read("x + 0*ln(-1)")).unwrap_err(), "`ln(-1)` is undefined");
-/// assert!(prepare_parsed(&read("ln(x) + 0*ln(-x)")).is_err());
-/// assert_eq!(prepare_parsed(&read("x + ln(x) - ln(x)")).unwrap().to_string(), "x");
+/// assert_eq!(prepare_parsed(&read("x*0*tan(pi/2)")).unwrap_err(), "`tan(pi/2)` is undefined");
+/// assert_eq!(prepare_parsed(&read("x + 0*ln(-1)")).unwrap().to_string(), "x");
 /// ```
 pub fn prepare_parsed(parsed: &Parsed) -> Result<Expr, String> {
     let prepared = prepare(&parsed.value)?;
-    check_cancelled(&parsed.value, &parsed.cancelled)?;
+    check_cancelled(&parsed.cancelled)?;
     Ok(prepared)
 }
 
 /// [`prepare_parsed`] for a list of formulas: each is prepared, and what any of them
-/// cancelled is checked on its own (not with the formulas, whose domains may differ).
+/// cancelled is checked.
 pub fn prepare_parsed_list(parsed: &Parsed<Vec<Expr>>) -> Result<Vec<Expr>, String> {
-    check_cancelled(&Expr::zero(), &parsed.cancelled)?;
+    check_cancelled(&parsed.cancelled)?;
     parsed.value.iter().map(prepare).collect()
 }
 
-/// Refuses `kept` when, together with the operands its construction `cancelled`, it is
-/// undefined everywhere. Their sum holds every subexpression of both and no new one besides
-/// collected terms (a number times a term) and itself, so it is defined wherever the formula
-/// as written is, and [`prepare`] refuses it only where the formula is undefined everywhere.
-fn check_cancelled(kept: &Expr, cancelled: &[Expr]) -> Result<(), String> {
-    if cancelled.is_empty() {
-        return Ok(());
+/// Refuses a formula when an operand its construction `cancelled` is infinite
+/// ([`crate::Undefined::is_infinite`]).
+fn check_cancelled(cancelled: &[Expr]) -> Result<(), String> {
+    match cancelled
+        .iter()
+        .filter_map(crate::eval::undefined_subexpression)
+        .find(crate::eval::Undefined::is_infinite)
+    {
+        Some(bad) => Err(bad.to_string()),
+        None => Ok(()),
     }
-    let together = Expr::sum(std::iter::once(kept.clone()).chain(cancelled.iter().cloned()));
-    prepare(&together).map(drop)
 }
 
 /// `e` with each operand that is constant for every value of its symbols, though no

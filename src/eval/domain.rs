@@ -85,6 +85,33 @@ pub enum Undefined {
 }
 
 impl Undefined {
+    /// Whether the subexpression at fault is infinite (`1/0`, `ln(0)`, `tan(pi/2)`,
+    /// `atanh(1)`, `asec(0)`), so undefined over the complex numbers too, not only outside
+    /// the real domain (`ln(-1)`, `sqrt(-9)`, `asin(2)` are finite complex numbers).
+    pub fn is_infinite(&self) -> bool {
+        let Undefined::Everywhere(at) = self else {
+            return false;
+        };
+        match at.kind() {
+            Kind::Pow(b, x) => b.is_int(0) && x.is_negative_term(),
+            Kind::Call(f, a) if a.free_symbols().is_empty() => {
+                let Ok(v) = eval_precise(a, &Env::new(), REFERENCE_BITS).map(|v| v.to_f64()) else {
+                    return false;
+                };
+                // Exact poles are found by form, so the value is exact up to rounding.
+                let near = |pole: f64| (v.abs() - pole).abs() <= 1e-12;
+                match f {
+                    // Real everywhere but at their poles.
+                    Func::Tan | Func::Sec | Func::Cot | Func::Csc | Func::Coth | Func::Csch => true,
+                    Func::Ln | Func::Asec | Func::Acsc | Func::Asech | Func::Acsch => near(0.0),
+                    Func::Atanh | Func::Acoth => near(1.0),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
     /// The subexpression at fault.
     pub fn at(&self) -> &Expr {
         match self {
