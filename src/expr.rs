@@ -955,26 +955,18 @@ impl Expr {
                 factors.push(first);
                 continue;
             }
-            // `sqrt(u)*sqrt(u) = u` and `u/u = 1` are defined where `u` is: the factors that
-            // may be defined on less (roots, reciprocals) are recorded as they merge.
-            let merging = |factor: &Expr| {
-                let exp = exponent_of(factor);
-                if !exp
-                    .as_num()
-                    .is_some_and(|n| n.is_integer() && n.is_positive())
-                {
-                    cancelled(factor);
-                }
-                exp
-            };
             let mut exps = Vec::with_capacity(4);
-            exps.push(merging(&first));
+            exps.push(exponent_of(&first));
             while let Some(next) = items.next_if(|next| base_of(next) == base) {
-                exps.push(merging(&next));
+                exps.push(exponent_of(&next));
             }
             let factor = base.clone().pow(Expr::sum(exps));
             match factor.kind() {
-                Kind::Num(n) => coeff = coeff.mul(n),
+                // `u/u = 1`: the base is gone.
+                Kind::Num(n) => {
+                    cancelled(base);
+                    coeff = coeff.mul(n);
+                }
                 // A merged power that fell apart into a product (`(x*y)^(1/2) * (x*y)^(1/2)`)
                 // or took another base (`exp(1)^2 = exp(2)`) may now meet other factors.
                 Kind::Mul(_) => {
@@ -1043,10 +1035,6 @@ impl Expr {
                         && b.as_num().is_some_and(Number::is_positive)
                         && e.as_num().is_some()) =>
             {
-                // `sqrt(u)^2 = u` is defined where `u` is.
-                if !e.as_num().is_some_and(Number::is_integer) {
-                    cancelled(&self);
-                }
                 return b.clone().pow(Expr::product([e.clone(), exp]));
             }
             Kind::Mul(xs) if exp_is_integer => {
@@ -1084,6 +1072,7 @@ impl Expr {
         }
         match (f, arg.kind()) {
             (Func::Ln, Kind::Call(Func::Exp, u)) => return u.clone(),
+            // `ln(u)` is infinite where `u` is 0, and `u` is not.
             (Func::Exp, Kind::Call(Func::Ln, u)) => {
                 cancelled(&arg);
                 return u.clone();

@@ -95,11 +95,11 @@ impl Undefined {
         match at.kind() {
             Kind::Pow(b, x) => b.is_int(0) && x.is_negative_term(),
             Kind::Call(f, a) if a.free_symbols().is_empty() => {
-                let Ok(v) = eval_precise(a, &Env::new(), REFERENCE_BITS).map(|v| v.to_f64()) else {
-                    return false;
-                };
                 // Exact poles are found by form, so the value is exact up to rounding.
-                let near = |pole: f64| (v.abs() - pole).abs() <= 1e-12;
+                let near = |pole: f64| {
+                    eval_precise(a, &Env::new(), REFERENCE_BITS)
+                        .is_ok_and(|v| (v.to_f64().abs() - pole).abs() <= 1e-12)
+                };
                 match f {
                     // Real everywhere but at their poles.
                     Func::Tan | Func::Sec | Func::Cot | Func::Csc | Func::Coth | Func::Csch => true,

@@ -11,7 +11,7 @@
 //!
 //! Formulas are built with the recorder of cancelled operands on
 //! ([`crate::recording_cancelled`]): [`parse_with_cancelled`] hands them on, so that
-//! [`crate::prepare_parsed`] checks `ln(-1)` in `0*ln(-1)`, which reads as `0`.
+//! [`crate::prepare_parsed`] checks `tan(pi/2)` in `0*tan(pi/2)`, which reads as `0`.
 //!
 //! **Invariant:** reading is linear in the input and its recursion is bounded by
 //! [`ParseOptions::max_depth`], so no input can overflow the stack or take quadratic time.
@@ -150,9 +150,8 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Expr, ParseError
     parse_with_cancelled(text, options).map(|parsed| parsed.value)
 }
 
-/// A value as read, with the operands that canonical construction dropped from it or whose
-/// domain it widened ([`crate::recording_cancelled`]): `0*ln(-1)` reads as `0`, with
-/// `ln(-1)` cancelled.
+/// A value as read, with the operands that canonical construction dropped from it
+/// ([`crate::recording_cancelled`]): `0*tan(pi/2)` reads as `0`, with `tan(pi/2)` cancelled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parsed<T = Expr> {
     /// The formula (or list of formulas) in canonical form.
