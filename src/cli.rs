@@ -886,8 +886,13 @@ fn print_out(text: &str) -> ExitCode {
     }
 }
 
-/// Reports a failed command: the message on standard error (or as a JSON object on standard
-/// output), exit status `code`.
+/// A formula read and prepared for a subcommand (what cancels as it is read checked too):
+/// a parse error is rendered with its caret.
+fn read_formula(text: &str, options: &ParseOptions) -> Result<Expr, String> {
+    let parsed = parse_with_cancelled(text, options).map_err(|e| e.to_string())?;
+    prepare_parsed(&parsed)
+}
+
 /// A name given by `--wrt`, `--vars` or a point: one that a formula reads as that variable,
 /// not a constant (`pi`), a function (`sin`) or anything else (`x y`, an empty name).
 fn variable_name(text: &str) -> Result<String, String> {
@@ -900,6 +905,8 @@ fn variable_name(text: &str) -> Result<String, String> {
     }
 }
 
+/// Reports a failed command: the message on standard error (or as a JSON object on standard
+/// output), exit status `code`.
 fn fail(format: Format, input: &str, message: &str, code: u8) -> ExitCode {
     // A rendered parse error carries its own `error: ` heading.
     let message = message.strip_prefix("error: ").unwrap_or(message);
@@ -919,13 +926,6 @@ mod numbers {
     use crate::compare::{Comparison, compare};
     use crate::eval::{Env, REFERENCE_BITS, eval, eval_exact, eval_precise};
     use crate::plot::error_plot_svg;
-
-    /// Parses a formula for the numeric commands: a parse error is rendered with its caret.
-    fn read_formula(text: &str) -> Result<Expr, String> {
-        let parsed =
-            parse_with_cancelled(text, &ParseOptions::default()).map_err(|e| e.to_string())?;
-        prepare_parsed(&parsed)
-    }
 
     /// A point read from `NAME=VALUE` assignments.
     pub(super) struct Point {
@@ -1023,7 +1023,7 @@ mod numbers {
             Ok(p) => p,
             Err(m) => return fail(format, text, &m, 2),
         };
-        let result = read_formula(text).and_then(|e| {
+        let result = read_formula(text, &ParseOptions::default()).and_then(|e| {
             let var = match wrt {
                 Some(v) => v.to_owned(),
                 None => default_variable(&e).map_err(|e| e.message())?.to_string(),
@@ -1189,10 +1189,7 @@ mod matrix {
             Kind::Jacobian => parse_list_with_cancelled(&args.expr, &options)
                 .map_err(|e| e.to_string())
                 .and_then(|list| prepare_parsed_list(&list)),
-            _ => parse_with_cancelled(&args.expr, &options)
-                .map_err(|e| e.to_string())
-                .and_then(|parsed| prepare_parsed(&parsed))
-                .map(|e| vec![e]),
+            _ => read_formula(&args.expr, &options).map(|e| vec![e]),
         }?;
         let raw = match kind {
             Kind::Gradient => list
