@@ -673,4 +673,27 @@ mod tests {
             vec![Expr::int(3) * (x().pow(2) + 1).ln()]
         );
     }
+
+    #[test]
+    fn an_even_power_zero_on_an_interval_stays_under_the_root() {
+        let parsed = |text: &str| crate::parse::parse(text).unwrap_or_else(|e| panic!("{e}"));
+        // `(x - 1)^2` is 0 at one point only: its root comes out as `|x - 1|`.
+        assert_eq!(
+            simplified(&parsed("sqrt((x - 1)^2*x)")).to_string(),
+            "sqrt(x)*abs(x - 1)"
+        );
+        // `x - abs(x)` is 0 for every `x >= 0`, where the input is 0: `sqrt(-1)` would be real
+        // nowhere.
+        let piecewise = parsed("sqrt(-(abs(x) - x)^2)");
+        let answer = simplified(&piecewise);
+        assert!(!answer.to_string().contains("sqrt(-1)"), "{answer}");
+        let at = |e: &Expr, x: f64| {
+            let mut env = crate::eval::Env::new();
+            env.set("x", x);
+            crate::eval::eval(e, &env).ok()
+        };
+        for x in [0.0, 0.5, 3.0] {
+            assert_eq!(at(&answer, x), Some(0.0), "at {x}: {answer}");
+        }
+    }
 }

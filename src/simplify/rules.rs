@@ -13,7 +13,7 @@ use crate::expr::{Constant, Expr, Func, Kind};
 use crate::num::Number;
 use crate::poly;
 
-use super::sign::{Sign, sign};
+use super::sign::{Sign, is_analytic, sign};
 
 /// Which family of identities a rule belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,8 +167,9 @@ fn root_of_even_power(e: &Expr) -> Vec<Expr> {
 
 /// `(u^a)^b = u^(a*b)` for `u > 0`, or for a number `a` that is not an integer (then `u^a`
 /// is real only for `u >= 0`: `sqrt(x)^x = x^(x/2)`), and `(p*q)^b = p^b * q^b` for the factors `p` of a
-/// product that are positive or even powers (`(u^(2k))^b = |u|^(2k*b)`): with `p >= 0`,
-/// `p*q` has a real power exactly where `q` has (at `p = 0` both are 0 or both undefined), so
+/// product that are positive or even powers (`(u^(2k))^b = |u|^(2k*b)`): with `p > 0`,
+/// `p*q` has a real power exactly where `q` has; with `p = 0` only at isolated points, the
+/// two sides differ at most there (see [`power_of_factors`]), so
 /// `sqrt((x^2 - 1)^2/(x^2 + 1)^2)` is `|x^2 - 1|/(x^2 + 1)`. A root of a sum is read through
 /// the sum's factored normal form, where such factors show: `sqrt(1 - x^2/(x^2 + 1)^2)` is
 /// `sqrt(x^4 + x^2 + 1)/(x^2 + 1)`.
@@ -252,15 +253,31 @@ fn rewritten_throughout(e: &Expr, rewrite: impl Fn(&Expr) -> Option<Expr>) -> Ve
 
 /// `(p_1*...*p_n)^b` with the factors that are positive or even powers taken out (see
 /// [`power_of_positive_power`]), or `None` when there are none.
+///
+/// An even power `u^(2k)` is taken out beside other factors only when `u` is
+/// [`is_analytic`], zero at isolated points only: where `u` is 0 the left side is `0^b` while
+/// the right side needs the rest's power to be real, so for a `u` that is 0 on an interval
+/// the right side would lose that interval (`sqrt(-(x - abs(x))^2)` is 0 for `x >= 0`, and
+/// `|x - abs(x)|*sqrt(-1)` is real nowhere).
 fn power_of_factors(factors: &[Expr], b: &Expr) -> Option<Expr> {
     let mut pulled = Vec::new();
     let mut rest = Vec::new();
+    // Even powers of bases that may be 0 on an interval: taken out only with everything else.
+    let mut held = Vec::new();
     for f in factors {
         match f.kind() {
             _ if sign(f).positive => pulled.push(f.clone().pow(b.clone())),
-            Kind::Pow(u, a) if is_even_integer(a) => pulled.push(u.clone().abs().pow(a * b)),
+            Kind::Pow(u, a) if is_even_integer(a) && is_analytic(u) => {
+                pulled.push(u.clone().abs().pow(a * b));
+            }
+            Kind::Pow(u, a) if is_even_integer(a) => held.push((f, u.clone().abs().pow(a * b))),
             _ => rest.push(f.clone()),
         }
+    }
+    if rest.is_empty() {
+        pulled.extend(held.into_iter().map(|(_, pulled)| pulled));
+    } else {
+        rest.extend(held.into_iter().map(|(f, _)| f.clone()));
     }
     if pulled.is_empty() {
         return None;

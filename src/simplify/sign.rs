@@ -145,6 +145,37 @@ fn call_sign(f: Func, arg: &Expr) -> Sign {
     }
 }
 
+/// Whether `e` is analytic for every real value of its symbols: built from numbers,
+/// constants and symbols by sums, products, whole non-negative powers, powers of a positive
+/// constant, and functions analytic on the whole line. Such an expression is zero on no
+/// interval unless it is zero everywhere; one with `abs`, `sign` or an inverse of a periodic
+/// function in it may be (`x - abs(x)` is 0 for every `x >= 0`, `asin(sin(x)) - x` on
+/// `[-pi/2, pi/2]`).
+pub fn is_analytic(e: &Expr) -> bool {
+    if e.depth() > MAX_DEPTH {
+        return false;
+    }
+    match e.kind() {
+        Kind::Num(_) | Kind::Const(_) | Kind::Sym(_) => true,
+        Kind::Add(xs) | Kind::Mul(xs) => xs.iter().all(is_analytic),
+        Kind::Pow(base, exp) => {
+            let whole = exp
+                .as_num()
+                .is_some_and(|n| n.is_integer() && !n.is_negative());
+            let positive_constant = base.free_symbols().is_empty() && sign(base).positive;
+            (whole && is_analytic(base)) || (positive_constant && is_analytic(exp))
+        }
+        Kind::Call(f, arg) => {
+            use Func::*;
+            matches!(
+                f,
+                Exp | Sin | Cos | Sinh | Cosh | Tanh | Sech | Atan | Asinh
+            ) && is_analytic(arg)
+        }
+        Kind::Undef { .. } => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +205,22 @@ mod tests {
         assert!(!positive("x + sqrt(x^2 - 1)"));
         assert!(!positive("x - sqrt(x^2 + 1)"));
         assert!(!positive("2*x + sqrt(x^2 + 1)"));
+    }
+
+    #[test]
+    fn analytic_expressions_are_those_zero_on_no_interval() {
+        let analytic = |text: &str| {
+            let e = crate::parse::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            is_analytic(&e)
+        };
+        assert!(analytic(
+            "x^2 - 2*x*y + exp(sin(x)) + 2^x + atan(x)*cosh(y)"
+        ));
+        assert!(!analytic("x - abs(x)"));
+        assert!(!analytic("asin(sin(x)) - x"));
+        assert!(!analytic("sign(x)*x"));
+        assert!(!analytic("sqrt(x)"));
+        assert!(!analytic("1/x"));
+        assert!(!analytic("x^x"));
     }
 }
