@@ -1065,7 +1065,8 @@ impl Expr {
     /// `ln(exp(u)) = u`, `exp(ln(u)) = u`, `asinh(sinh(u)) = u`, `acosh(cosh(u)) = abs(u)`,
     /// parity (`sin(-u) = -sin(u)`, `cos(-u) = cos(u)`), `abs` and `sign` of numbers and of
     /// what is surely positive (`sign(exp(u)) = 1`), and of a positive number times a product
-    /// (`abs(3*x) = 3*abs(x)`, `sign(3*x) = sign(x)`).
+    /// (`abs(3*x) = 3*abs(x)`, `sign(3*x) = sign(x)`); even powers come out of `abs`
+    /// (`abs(x^2*y) = x^2*abs(y)`).
     pub fn call(f: Func, arg: Expr) -> Expr {
         if let Some(value) = exact_value(f, &arg) {
             return value;
@@ -1106,6 +1107,12 @@ impl Expr {
                 Parity::Even => return Expr::call(f, -arg),
                 Parity::Neither => {}
             }
+        }
+        // `abs(x^2) = x^2`, `abs(x^2*y) = x^2*abs(y)`: even powers are never negative.
+        if f == Func::Abs
+            && let Some(value) = abs_with_even_powers_out(&arg)
+        {
+            return value;
         }
         // `abs(3*x) = 3*abs(x)`, `sign(3*x) = sign(x)`: a positive coefficient comes out.
         if let (Func::Abs | Func::Sign, Kind::Mul(xs)) = (f, arg.kind())
@@ -1488,6 +1495,26 @@ fn factor_order(a: &Expr, b: &Expr) -> Ordering {
 
 /// Whether `e` is positive wherever it is defined, as its shape shows within `depth` levels:
 /// a positive number, `pi`, `e`, `exp(u)`, a power of such, a product of such.
+/// `abs(arg)` with the even whole powers of `arg` taken out (`abs(u^2) = u^2`,
+/// `abs(u^2*v) = u^2*abs(v)`, exact for every real `u`), or `None` when it has none.
+fn abs_with_even_powers_out(arg: &Expr) -> Option<Expr> {
+    let is_even_power = |e: &Expr| match e.kind() {
+        Kind::Pow(_, k) => k.as_num().is_some_and(|k| {
+            k.is_integer() && !k.is_zero() && k.to_i64().is_some_and(|k| k % 2 == 0)
+        }),
+        _ => false,
+    };
+    match arg.kind() {
+        Kind::Pow(..) if is_even_power(arg) => Some(arg.clone()),
+        Kind::Mul(xs) if xs.iter().any(is_even_power) => {
+            let (even, rest): (Vec<Expr>, Vec<Expr>) = xs.iter().cloned().partition(is_even_power);
+            let rest = Expr::product(rest);
+            Some(Expr::product(even) * Expr::call(Func::Abs, rest))
+        }
+        _ => None,
+    }
+}
+
 fn surely_positive(e: &Expr, depth: u32) -> bool {
     if depth == 0 {
         return false;
