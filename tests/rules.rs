@@ -177,6 +177,15 @@ const TRIGGERS: &[&str] = &[
     "exp(3*x*y/2)/(exp(x*y/2) + exp(x*y))",
     "sinh(x)/(exp(x) - 1) + tanh(2*x)*exp(-x)",
     "cosh(x)*coth(x)*exp(-x) + sech(x)*csch(x)*exp(x)",
+    // A whole power over a root, and a root over a whole power: `tan` to a fractional power
+    // is real only where both functions are non-negative.
+    "sin(x)^2/cos(x)^(5/3)",
+    "sin(x)^(5/3)/cos(x)^2",
+    "sinh(x)^2/cosh(x)^(3/2)",
+    "cos(x)^(3/2)/sin(x)^3",
+    // An even power of a base that is 0 on an interval (`x >= 0`), and of one that is not.
+    "sqrt(-(abs(x) - x)^2)",
+    "sqrt((x - 1)^2*x)",
     // Expanded, this loses 1.5e-9 to cancellation in f64 at x = 0.3: round-off, not a bug.
     "1/(x^3*(x - 1/3)^6)",
 ];

@@ -1633,6 +1633,12 @@ fn sinh_cosh_monomials(e: &Expr) -> Vec<Expr> {
 
 /// In `factors`, `num(u)^a * den(u)^(-b)` with `a, b > 0` becomes
 /// `quotient(u)^min(a,b)` times what is left over.
+///
+/// A fractional `k = min(a, b)` needs both functions to be non-negative, or the right side
+/// is undefined where the left is not: `sin(x)^2/cos(x)^(5/3)` is real wherever
+/// `cos(x) > 0`, and `sin(x)^(1/3)*tan(x)^(5/3)` only where `sin(x) >= 0` too. So it is taken
+/// only when neither exponent is whole (the left side is real only where both are
+/// non-negative already) or when that is proved (`cosh(u) > 0`).
 fn merge_quotient(factors: &[Expr], num: Func, den: Func, quotient: Func) -> Option<Expr> {
     for (i, f) in factors.iter().enumerate() {
         let (base, a) = f.split_pow();
@@ -1655,6 +1661,11 @@ fn merge_quotient(factors: &[Expr], num: Func, den: Func, quotient: Func) -> Opt
                 continue;
             };
             let k = if a < b { a.clone() } else { b.clone() };
+            let both_roots = !a.is_integer() && !b.is_integer();
+            let both_signed = sign(&base).nonnegative && sign(&partner).positive;
+            if !k.is_integer() && !both_roots && !both_signed {
+                continue;
+            }
             let rest = factors
                 .iter()
                 .enumerate()
