@@ -28,7 +28,7 @@
 //!   arguments linear in it (`bounds.rs`): `x^x*ln(-x)` ([`Undefined::Apart`]).
 
 use super::bounds::{Bounds, Conflict};
-use super::range::{Range, node_range, outside_unit_of};
+use super::range::{OutsideUnit, Range, node_range, outside_unit_of};
 use super::table::{apply, power};
 use super::{Env, REFERENCE_BITS, Values, eval_precise, node_value};
 use crate::expr::{Constant, Expr, Func, Kind};
@@ -334,10 +334,10 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
     let Some((argument, domain)) = argument_and_domain(node) else {
         return Real::Somewhere;
     };
-    let reciprocal_of = outside_unit_of(argument);
+    let outside_unit = outside_unit_of(argument);
     let r = known.get(&argument.id()).map_or(Range::ALL, |k| k.range);
     let mut values = Vec::new();
-    for piece in pieces_met(r, reciprocal_of.is_some()) {
+    for piece in pieces_met(r, outside_unit) {
         if domain.contains(piece.point) {
             if !piece.is_point() {
                 return Real::Somewhere;
@@ -348,7 +348,7 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
     if values.is_empty() {
         return Real::Nowhere;
     }
-    let varying = reciprocal_of.unwrap_or(argument);
+    let varying = outside_unit.map_or(argument, |o| o.of);
     match never_locally_constant(varying, known) {
         true => Real::OnlyAt(argument.clone(), values),
         false => Real::Somewhere,
@@ -444,15 +444,19 @@ const PIECES: [Piece; 7] = [
 ];
 
 /// The pieces that `r` meets (an open piece when it overlaps its inside, a point piece when
-/// it holds it); with `outside_unit`, the values are known to lie outside `(-1, 1)` too.
-fn pieces_met(r: Range, outside_unit: bool) -> impl Iterator<Item = &'static Piece> {
+/// it holds it); with `outside_unit`, the values are known to lie outside `(-1, 1)` too (and
+/// off -1 and 1 when it says so).
+fn pieces_met(r: Range, outside_unit: Option<OutsideUnit>) -> impl Iterator<Item = &'static Piece> {
     PIECES.iter().filter(move |piece| {
         let meets = if piece.is_point() {
             r.lo <= piece.start && piece.start <= r.hi
         } else {
             r.lo < piece.end && r.hi > piece.start
         };
-        meets && !(outside_unit && piece.inside_unit())
+        let excluded = outside_unit.is_some_and(|o| {
+            piece.inside_unit() || (o.strictly && piece.is_point() && piece.start.abs() == 1.0)
+        });
+        meets && !excluded
     })
 }
 

@@ -233,17 +233,34 @@ fn exact_value_at(at: f64, value: f64) -> bool {
     special(at) && special(value)
 }
 
-/// `u` when `e` is `sec(u)`, `csc(u)` or the negation of either: a value never inside
-/// `(-1, 1)`, which a [`Range`] (one interval, here all reals) cannot say.
-pub(crate) fn outside_unit_of(e: &Expr) -> Option<&Expr> {
+/// A value never inside `(-1, 1)`, which a [`Range`] (one interval, here all reals) cannot
+/// say: `sec(u)`, `csc(u)`, one over `cos(u)` or `sin(u)` (which reach -1 and 1), `coth(u)` or
+/// one over `tanh(u)` (which do not), or the negation of one of these.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OutsideUnit<'a> {
+    /// The argument `u`.
+    pub of: &'a Expr,
+    /// Whether -1 and 1 are never reached either.
+    pub strictly: bool,
+}
+
+/// What [`OutsideUnit`] knows of `e`, if `e` is one of its forms.
+pub(crate) fn outside_unit_of(e: &Expr) -> Option<OutsideUnit<'_>> {
     let call = match e.kind() {
         Kind::Mul(xs) if xs.len() == 2 && xs[0].is_int(-1) => &xs[1],
         _ => e,
     };
-    match call.kind() {
-        Kind::Call(Func::Sec | Func::Csc, u) => Some(u),
-        _ => None,
-    }
+    let (of, strictly) = match call.kind() {
+        Kind::Call(Func::Sec | Func::Csc, u) => (u, false),
+        Kind::Call(Func::Coth, u) => (u, true),
+        Kind::Pow(base, k) if k.is_int(-1) => match base.kind() {
+            Kind::Call(Func::Cos | Func::Sin, u) => (u, false),
+            Kind::Call(Func::Tanh, u) => (u, true),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(OutsideUnit { of, strictly })
 }
 
 /// `e` as a polynomial of degree at most 2 in one symbol `x`: `[c, b, a]` for
@@ -336,6 +353,11 @@ pub(crate) fn node_range(node: &Expr, of: impl Fn(&Expr) -> Range) -> Range {
             .fold(Range::exact(1.0, 1.0), Range::mul),
         Kind::Pow(base, exp) => match exp.as_num() {
             // A whole exponent beyond `i64` may be odd or even: nothing is sure.
+            // One over what is never inside `(-1, 1)` (`1/coth(u)`, `1/sec(u)`) is in `[-1, 1]`.
+            Some(n) if n.is_integer() && n.is_negative() && outside_unit_of(base).is_some() => {
+                let r = n.to_i64().map_or(Range::ALL, |k| of(base).whole_power(k));
+                Range::exact(r.lo.max(-1.0), r.hi.min(1.0))
+            }
             Some(n) if n.is_integer() => n.to_i64().map_or(Range::ALL, |k| of(base).whole_power(k)),
             Some(n) => of(base).real_power(n.to_f64()),
             None if of(base).lo > 0.0 => Range::new(0.0, f64::INFINITY),
