@@ -314,8 +314,11 @@ enum Real {
 /// each piece of the line between and at those points a function is defined everywhere or
 /// nowhere, and one point of each piece the range meets decides. Ranges are rounded outward
 /// wherever they may have rounded, so a range that ends exactly at a domain's end is exact.
-/// `sec(u)` and `csc(u)` as the argument (or their negations) take no value inside
-/// `(-1, 1)`, which a range cannot say: `asin(sec(x))` is real only where `sin(x) = 0`.
+/// `sec(u)` and `csc(u)` as the argument (or their negations, or `1/cos(u)`, `1/sin(u)`)
+/// take no value inside `(-1, 1)`, and `coth(u)` none in `[-1, 1]`, which a range cannot say
+/// ([`OutsideUnit`]): `asin(sec(x))` is real only where `sin(x) = 0`, `atanh(coth(x))`
+/// nowhere. An argument that is never 0 (`-1/(x^2 + 1)`) does not take the end 0 of its
+/// closed range.
 ///
 /// When the argument meets the domain only at some of `-1`, `0`, `1` (`asin(x^2 + 1)`:
 /// `x^2 + 1 >= 1`), the function is real only at isolated points if the argument is analytic
@@ -345,6 +348,8 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
             values.push(piece.point as i8);
         }
     }
+    // `sqrt(-1/(x^2 + 1))`: the range's closed end at 0 is never reached.
+    values.retain(|&v| v != 0 || !never_zero(argument));
     if values.is_empty() {
         return Real::Nowhere;
     }
@@ -352,6 +357,19 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
     match never_locally_constant(varying, known) {
         true => Real::OnlyAt(argument.clone(), values),
         false => Real::Somewhere,
+    }
+}
+
+/// Whether `e` is 0 nowhere it is defined: a nonzero number, a constant, `exp`, a negative
+/// power, or a product of such (a [`Range`], closed, cannot say that `-1/(x^2 + 1)` stays
+/// off its end at 0).
+fn never_zero(e: &Expr) -> bool {
+    match e.kind() {
+        Kind::Num(n) => !n.is_zero(),
+        Kind::Const(_) | Kind::Call(Func::Exp, _) => true,
+        Kind::Pow(_, k) => k.as_num().is_some_and(Number::is_negative),
+        Kind::Mul(xs) => xs.iter().all(never_zero),
+        _ => false,
     }
 }
 
@@ -651,6 +669,18 @@ mod tests {
             // A constant written with `x`, seen with the numbers distributed.
             ("asin(sqrt(3 + x - (x - 9)))", "asin(sqrt(x - (x - 9) + 3))"),
             ("ln(x - (x + 1))*x", "ln(x - (x + 1))"),
+            // Reciprocals: exact ends, ends at 0 never reached, values outside (-1, 1).
+            ("ln(-1/(x^2 + 1))", "ln(-1/(x^2 + 1))"),
+            ("ln(-1/cosh(x))", "ln(-1/cosh(x))"),
+            ("atanh(1 + 1/(x^2 + 1))", "atanh(1/(x^2 + 1) + 1)"),
+            ("ln(-2^x)", "ln(-2^x)"),
+            ("sqrt(-1/(x^2 + 1))", "sqrt(-1/(x^2 + 1))"),
+            ("sqrt(-1/x^2)", "sqrt(-1/x^2)"),
+            ("atanh(coth(x))", "atanh(coth(x))"),
+            ("atanh(1/tanh(x))", "atanh(1/tanh(x))"),
+            ("acoth(1/coth(x))", "acoth(1/coth(x))"),
+            ("asin(coth(x^2 - 1))", "asin(coth(x^2 - 1))"),
+            ("atanh(1/sin(x))", "atanh(1/sin(x))"),
         ] {
             assert_eq!(culprit(text).as_deref(), Some(bad), "{text}");
         }
@@ -811,6 +841,8 @@ mod tests {
                 "(-x^2)^x",
                 "(sin(x) - 1)^(2*x)",
                 "x^(1/3)*(-x)^(1/3)",
+                "acosh(1/(x^2 + 1))",
+                "asin(1/cos(x))",
             ]
             .map(String::from),
         );
@@ -943,6 +975,15 @@ mod tests {
             "0^(-2*x + 1)",
             "0^x",
             "(-2)^3*x",
+            // Reciprocals that are real on intervals.
+            "ln(1/(x^2 + 1))",
+            "asin(1/(x^2 + 1))",
+            "ln(2^x)",
+            "acosh(coth(x))",
+            "asec(coth(x))",
+            "acsc(1/sin(x))",
+            "ln(1 - 1/x^2)",
+            "sqrt(1/(x^2 - 4))",
         ] {
             assert_eq!(culprit(text), None, "{text}");
         }

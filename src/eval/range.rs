@@ -78,11 +78,25 @@ impl Range {
     }
 
     /// `1/u` where `u` is not 0.
+    ///
+    /// The ends are exact where `1/v` is (at -1, 1 and the infinities: `1/(x^2 + 1)` is in
+    /// `[0, 1]`, not a hair below 0), and an end at 0 goes to the infinity on the range's side
+    /// (`1/v` for `v` in `[-2, 0]` is in `[-inf, -1/2]`).
     fn recip(self) -> Range {
+        let end = |v: f64, infinity: f64, side: Side| match v == 0.0 {
+            true => infinity,
+            false => value_end(v, 1.0 / v, side),
+        };
         match (self.lo >= 0.0, self.hi <= 0.0) {
             (true, true) => Range::ALL,
-            (true, false) => Range::new(1.0 / self.hi, 1.0 / self.lo),
-            (false, true) => Range::new(1.0 / self.hi, 1.0 / self.lo),
+            (true, false) => Range::exact(
+                end(self.hi, f64::INFINITY, Side::Lo),
+                end(self.lo, f64::INFINITY, Side::Hi),
+            ),
+            (false, true) => Range::exact(
+                end(self.hi, f64::NEG_INFINITY, Side::Lo),
+                end(self.lo, f64::NEG_INFINITY, Side::Hi),
+            ),
             (false, false) => Range::ALL,
         }
     }
@@ -360,7 +374,8 @@ pub(crate) fn node_range(node: &Expr, of: impl Fn(&Expr) -> Range) -> Range {
             }
             Some(n) if n.is_integer() => n.to_i64().map_or(Range::ALL, |k| of(base).whole_power(k)),
             Some(n) => of(base).real_power(n.to_f64()),
-            None if of(base).lo > 0.0 => Range::new(0.0, f64::INFINITY),
+            // `c^v > 0`: 0 is an exact end.
+            None if of(base).lo > 0.0 => Range::exact(0.0, f64::INFINITY),
             None => Range::ALL,
         },
         Kind::Call(f, arg) => call_range(*f, of(arg)),
