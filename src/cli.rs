@@ -358,6 +358,10 @@ impl Job {
         for name in &options.functions {
             parse = parse.with_function(name);
         }
+        // `--wrt y 'y = x^2; y^2'` would differentiate a formula without `y`: refused.
+        for name in &options.wrt {
+            parse = parse.with_variable(name);
+        }
         let limits = Limits::default()
             .with_nodes(options.node_limit)
             .with_iterations(options.iter_limit);
@@ -1023,7 +1027,11 @@ mod numbers {
             Ok(p) => p,
             Err(m) => return fail(format, text, &m, 2),
         };
-        let result = read_formula(text, &ParseOptions::default()).and_then(|e| {
+        let options = match wrt {
+            Some(v) => ParseOptions::default().with_variable(v),
+            None => ParseOptions::default(),
+        };
+        let result = read_formula(text, &options).and_then(|e| {
             let var = match wrt {
                 Some(v) => v.to_owned(),
                 None => default_variable(&e).map_err(|e| e.message())?.to_string(),
@@ -1184,6 +1192,9 @@ mod matrix {
         let vars: Vec<&str> = args.vars.iter().map(|v| v.trim()).collect();
         if vars.iter().any(|v| v.is_empty()) {
             return Err("--vars: empty variable name".into());
+        }
+        for name in &vars {
+            options = options.with_variable(name);
         }
         let list = match kind {
             Kind::Jacobian => parse_list_with_cancelled(&args.expr, &options)

@@ -283,3 +283,28 @@ fn cse_prints_the_derivative_at_the_size_of_its_dag() {
     assert_eq!(lines[0]["derivative"], "sin(2*x) + cos(x)");
     assert_eq!(lines[0]["cse"], lines[0]["derivative"]);
 }
+
+#[test]
+fn a_variable_of_differentiation_cannot_be_bound() {
+    let refused = "cannot bind `y`: it is a variable of differentiation";
+    for args in [
+        vec!["--wrt", "y", "y = x^2; y^2"],
+        vec!["grad", "--vars", "x,y", "y = x^2; y^2"],
+        vec!["compare", "--wrt", "y", "--at", "x=1,y=2", "y = x^2; y^2"],
+    ] {
+        let out = deriv(&args, "");
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(refused), "{args:?}: {stderr}");
+    }
+    // In a batch, the line is refused and the next one answered.
+    let out = deriv(
+        &["--wrt", "y", "--format", "json", "-"],
+        "y = x^2; y^2\nz = x; y*z\n",
+    );
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["error"]["message"], refused);
+    assert_eq!(lines[1]["derivative"], "x");
+    // Other names may be bound.
+    assert_eq!(stdout(&deriv(&["--wrt", "y", "z = x^2; y*z"], "")), "x^2\n");
+}
