@@ -323,6 +323,16 @@ impl LineError {
         }
     }
 
+    /// The one line a text batch prints for the input line: the message, and for a parse
+    /// error the column it points at (the input line is the output line's own).
+    fn batch_line(&self) -> String {
+        let message = self.message().replace('\n', " ");
+        match self {
+            LineError::Parse(e) => format!("error: {message} (column {})", e.column()),
+            LineError::Other(_) => format!("error: {message}"),
+        }
+    }
+
     /// The full rendering: for a parse error, the source line with a caret.
     fn render(&self) -> String {
         match self {
@@ -505,7 +515,7 @@ impl Job {
         let _ = match (self.options.format, &answer) {
             (Format::Json, _) => writeln!(output, "{}", self.json_line(&text, &answer)),
             (_, Ok(a)) => self.write_answer(&mut output, &mut diagnostics, a),
-            (_, Err(e)) => writeln!(output, "error: {}", e.message().replace('\n', " ")),
+            (_, Err(e)) => writeln!(output, "{}", e.batch_line()),
         };
         Rendered {
             output: String::from_utf8_lossy(&output).into_owned(),
