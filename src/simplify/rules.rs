@@ -87,6 +87,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "complementary-inverses", topic: Trig,       scope: Everywhere, apply: complementary_inverses },
     Rule { name: "pythagorean",            topic: Trig,       scope: Everywhere, apply: pythagorean },
     Rule { name: "double-angle-sin",       topic: Trig,       scope: Everywhere, apply: double_angle_sin },
+    Rule { name: "angle-addition",         topic: Trig,       scope: Everywhere, apply: angle_addition },
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "sin-cos-monomial",       topic: Trig,       scope: Everywhere, apply: sin_cos_monomials },
@@ -993,6 +994,145 @@ fn double_angle_sin(e: &Expr) -> Vec<Expr> {
 /// `sinh(u)*cosh(u) = sinh(2u)/2` inside a product, and so for equal integer powers of both.
 fn double_angle_sinh(e: &Expr) -> Vec<Expr> {
     double_angle(e, Func::Sinh, Func::Cosh, Func::Sinh)
+}
+
+/// `cos(u)*cos(v) - sin(u)*sin(v) = cos(u + v)`, `sin(u)*cos(v) + cos(u)*sin(v) = sin(u + v)`
+/// (and with the other sign, `u - v`), for two terms of a sum with one cofactor, and their
+/// hyperbolic twins (`cosh(u)*cosh(v) + sinh(u)*sinh(v) = cosh(u + v)`): true for every real
+/// `u` and `v`. The product rule writes exactly these: `d/dx sin(x)*cos(x + 1)` is
+/// `cos(x)*cos(x + 1) - sin(x)*sin(x + 1)`, which is `cos(2*x + 1)`.
+fn angle_addition(e: &Expr) -> Vec<Expr> {
+    let Kind::Add(terms) = e.kind() else {
+        return Vec::new();
+    };
+    let split: Vec<Option<AnglePair>> = terms.iter().map(angle_pair).collect();
+    let mut used = vec![false; terms.len()];
+    let mut out = Vec::new();
+    for (i, first) in split.iter().enumerate() {
+        let Some(first) = first.as_ref().filter(|_| !used[i]) else {
+            continue;
+        };
+        let partner = split
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find_map(|(j, second)| {
+                let second = second.as_ref().filter(|_| !used[j])?;
+                Some((j, added_angles(first, second)?))
+            });
+        if let Some((j, joined)) = partner {
+            used[i] = true;
+            used[j] = true;
+            out.push(joined);
+        }
+    }
+    if out.is_empty() {
+        return Vec::new();
+    }
+    let others = terms
+        .iter()
+        .zip(&used)
+        .filter(|(_, used)| !**used)
+        .map(|(t, _)| t.clone());
+    vec![Expr::sum(others.chain(out))]
+}
+
+/// A term `a*f(u)*g(v)` with `f` and `g` from one family (`sin`, `cos` or `sinh`, `cosh`),
+/// each to the first power, and no other function of that family among its factors.
+struct AnglePair {
+    /// Whether the family is the hyperbolic one.
+    hyperbolic: bool,
+    /// The sine-like factor's argument and the cosine-like one's, or two of one kind.
+    calls: [(Func, Expr); 2],
+    cofactor: Expr,
+}
+
+/// The [`AnglePair`] a term is, if it is one.
+fn angle_pair(term: &Expr) -> Option<AnglePair> {
+    let Kind::Mul(factors) = term.kind() else {
+        return None;
+    };
+    for hyperbolic in [false, true] {
+        let (sin, cos) = match hyperbolic {
+            false => (Func::Sin, Func::Cos),
+            true => (Func::Sinh, Func::Cosh),
+        };
+        let in_family = |x: &Expr| match x.split_pow().0.kind() {
+            Kind::Call(f, _) => *f == sin || *f == cos,
+            _ => false,
+        };
+        let members: Vec<usize> = (0..factors.len())
+            .filter(|&i| in_family(&factors[i]))
+            .collect();
+        let [i, j] = members[..] else {
+            continue;
+        };
+        let call = |x: &Expr| match x.kind() {
+            Kind::Call(f, u) => Some((*f, u.clone())),
+            _ => None,
+        };
+        let calls = [call(&factors[i])?, call(&factors[j])?];
+        let rest = factors
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != i && k != j)
+            .map(|(_, x)| x.clone());
+        return Some(AnglePair {
+            hyperbolic,
+            calls,
+            cofactor: Expr::product(rest),
+        });
+    }
+    None
+}
+
+/// Two terms joined by the addition theorems, or `None`.
+fn added_angles(first: &AnglePair, second: &AnglePair) -> Option<Expr> {
+    if first.hyperbolic != second.hyperbolic {
+        return None;
+    }
+    let (sin, cos) = match first.hyperbolic {
+        false => (Func::Sin, Func::Cos),
+        true => (Func::Sinh, Func::Cosh),
+    };
+    // `sin` and `cos` of `u` as the pair holds them, for `f(u)*g(v)` with `f` and `g` each
+    // one of them.
+    let arguments = |pair: &AnglePair, f: Func, g: Func| -> Option<(Expr, Expr)> {
+        let [(f1, u1), (f2, u2)] = &pair.calls;
+        if *f1 == f && *f2 == g {
+            Some((u1.clone(), u2.clone()))
+        } else if *f1 == g && *f2 == f {
+            Some((u2.clone(), u1.clone()))
+        } else {
+            None
+        }
+    };
+    // The second cofactor is the first one times `sign` (and so the other way round).
+    let sign = same_or_opposite(&first.cofactor, &second.cofactor)?;
+    // The cos-cos (or sin-cos) term first.
+    for (p, q) in [(first, second), (second, first)] {
+        // `cos(u)cos(v) -+ sin(u)sin(v) = cos(u +- v)`; hyperbolic: `cosh(u)cosh(v) +- sinh(u)sinh(v) = cosh(u +- v)`.
+        if let (Some((u, v)), Some((s, t))) = (arguments(p, cos, cos), arguments(q, sin, sin)) {
+            let plus_sign = if first.hyperbolic { 1 } else { -1 };
+            let cofactor = p.cofactor.clone();
+            let same_pair = (u == s && v == t) || (u == t && v == s);
+            if !same_pair {
+                return None;
+            }
+            let angle = if sign == plus_sign { u + v } else { u - v };
+            return Some(cofactor * Expr::call(cos, angle));
+        }
+        // `sin(u)cos(v) +- cos(u)sin(v) = sin(u +- v)`.
+        if let (Some((u, v)), Some((w, z))) = (arguments(p, sin, cos), arguments(q, cos, sin))
+            && u == w
+            && v == z
+        {
+            let cofactor = p.cofactor.clone();
+            let angle = if sign == 1 { u + v } else { u - v };
+            return Some(cofactor * Expr::call(sin, angle));
+        }
+    }
+    None
 }
 
 /// `a*exp(u) + a*exp(-u) = 2*a*cosh(u)` and `a*exp(u) - a*exp(-u) = 2*a*sinh(u)` for two
