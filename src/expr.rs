@@ -1062,7 +1062,8 @@ impl Expr {
     }
 
     /// `f(arg)`, canonical: exact values at exact points (`sin(0) = 0`, `ln(1) = 0`),
-    /// `ln(exp(u)) = u`, `exp(ln(u)) = u`, `asinh(sinh(u)) = u`, `acosh(cosh(u)) = abs(u)`,
+    /// `ln(exp(u)) = u` (and `ln(c*exp(u)) = u + ln(c)` for a number `c > 0`), `ln(1/q) =
+    /// -ln(q)`, `exp(ln(u)) = u`, `asinh(sinh(u)) = u`, `acosh(cosh(u)) = abs(u)`,
     /// parity (`sin(-u) = -sin(u)`, `cos(-u) = cos(u)`), `abs` and `sign` of numbers and of
     /// what is surely positive (`sign(exp(u)) = 1`), and of a positive number times a product
     /// (`abs(3*x) = 3*abs(x)`, `sign(3*x) = sign(x)`); even powers come out of `abs`
@@ -1073,6 +1074,23 @@ impl Expr {
         }
         match (f, arg.kind()) {
             (Func::Ln, Kind::Call(Func::Exp, u)) => return u.clone(),
+            // `ln(exp(u)/3) = u - ln(3)`: `ln(exp(u)) = u` with a positive number beside it.
+            (Func::Ln, Kind::Mul(xs))
+                if matches!(&xs[..], [c, g] if c.as_num().is_some_and(Number::is_positive)
+                    && matches!(g.kind(), Kind::Call(Func::Exp, _))) =>
+            {
+                if let (Some(c), Kind::Call(_, u)) = (xs[0].as_num(), xs[1].kind()) {
+                    return u.clone() + Expr::call(Func::Ln, Expr::num(c.clone()));
+                }
+            }
+            // `ln(1/8) = -ln(8)`, as SymPy and every table write it.
+            (Func::Ln, Kind::Num(n))
+                if n.is_positive() && !n.is_integer() && n.numer().is_one() =>
+            {
+                if let Some(q) = n.recip() {
+                    return -Expr::call(Func::Ln, Expr::num(q));
+                }
+            }
             // `ln(u)` is infinite where `u` is 0, and `u` is not.
             (Func::Exp, Kind::Call(Func::Ln, u)) => {
                 cancelled(&arg);
