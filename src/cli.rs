@@ -1259,7 +1259,13 @@ mod matrix {
                 json!({"input": args.expr, "vars": args.vars, kind.key(): value, "cse": args.cse})
                     .to_string()
             }
-            Format::Latex if kind != Kind::Gradient => latex_matrix(&printed),
+            // The gradient as a column vector.
+            Format::Latex if kind == Kind::Gradient => {
+                let column: Vec<Vec<String>> =
+                    printed.into_iter().flatten().map(|g| vec![g]).collect();
+                latex_matrix(&column)
+            }
+            Format::Latex => latex_matrix(&printed),
             _ if kind == Kind::Gradient || args.cse => printed
                 .into_iter()
                 .flatten()

@@ -292,6 +292,12 @@ fn grad_hessian_and_jacobian_subcommands() {
         stdout(&out),
         "\\begin{pmatrix} 2 y & 2 x \\\\ 2 x & 0 \\end{pmatrix}\n"
     );
+    // The gradient is a column.
+    let out = deriv(&["grad", "x^2*y", "--vars", "x,y", "--format", "latex"]);
+    assert_eq!(
+        stdout(&out),
+        "\\begin{pmatrix} 2 x y \\\\ x^{2} \\end{pmatrix}\n"
+    );
     let out = deriv(&["grad", "x +", "--vars", "x"]);
     assert_eq!(out.status.code(), Some(1));
 }
