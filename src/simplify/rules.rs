@@ -97,6 +97,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "exp-normal-form",        topic: ExpLog,     scope: Answer,     apply: exponential_normal_forms },
     Rule { name: "reciprocal-expand",      topic: Trig,       scope: Everywhere, apply: reciprocal_expand },
     Rule { name: "function-of-inverse",    topic: Trig,       scope: Everywhere, apply: function_of_inverse },
+    Rule { name: "double-inverse-angle",   topic: Trig,       scope: Everywhere, apply: double_inverse_angle },
     Rule { name: "hyperbolic-pythagorean", topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_pythagorean },
     Rule { name: "double-angle-sinh",      topic: Hyperbolic, scope: Everywhere, apply: double_angle_sinh },
     Rule { name: "sinh-cosh-monomial",     topic: Hyperbolic, scope: Everywhere, apply: sinh_cosh_monomials },
@@ -1931,6 +1932,55 @@ pub(super) fn function_of_inverse(e: &Expr) -> Vec<Expr> {
 }
 
 /// `f(g(u))` as `(f, g, u)`.
+/// `sin`, `cos`, `sinh` or `cosh` of twice an inverse function, by the double-angle
+/// identities with each function of the inverse written out ([`function_of_inverse`]):
+/// `cos(2*acos(u)) = 2*u^2 - 1`, `sin(2*asin(u)) = 2*u*sqrt(1 - u^2)`, `cosh(2*asinh(u)) =
+/// 2*u^2 + 1`. The identities hold for every real angle, and the written-out functions
+/// wherever the inverse is defined. `cos` and `cosh` get both forms (`2*cos^2 - 1` and
+/// `1 - 2*sin^2`): one of them is a polynomial in `u` for each inverse.
+fn double_inverse_angle(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(f, arg) = e.kind() else {
+        return Vec::new();
+    };
+    let Kind::Mul(factors) = arg.kind() else {
+        return Vec::new();
+    };
+    let [two, w] = &factors[..] else {
+        return Vec::new();
+    };
+    use Func::*;
+    let inverse = |g: &Func| {
+        matches!(
+            g,
+            Asin | Acos | Atan | Acot | Asec | Acsc | Asinh | Acosh | Atanh | Acoth | Asech | Acsch
+        )
+    };
+    if !two.is_int(2) || !matches!(w.kind(), Kind::Call(g, _) if inverse(g)) {
+        return Vec::new();
+    }
+    let of_w = |g: Func| {
+        let call = Expr::call(g, w.clone());
+        function_of_inverse(&call)
+            .into_iter()
+            .next()
+            .unwrap_or(call)
+    };
+    let (two, one) = (Expr::int(2), Expr::one());
+    match f {
+        Func::Sin => vec![&two * of_w(Func::Sin) * of_w(Func::Cos)],
+        Func::Sinh => vec![&two * of_w(Func::Sinh) * of_w(Func::Cosh)],
+        Func::Cos => vec![
+            &two * of_w(Func::Cos).pow(2) - &one,
+            &one - &two * of_w(Func::Sin).pow(2),
+        ],
+        Func::Cosh => vec![
+            &two * of_w(Func::Cosh).pow(2) - &one,
+            &one + &two * of_w(Func::Sinh).pow(2),
+        ],
+        _ => Vec::new(),
+    }
+}
+
 fn call_of_call(e: &Expr) -> Option<(Func, Func, Expr)> {
     let Kind::Call(f, inner) = e.kind() else {
         return None;
