@@ -1007,8 +1007,19 @@ fn angle_addition(e: &Expr) -> Vec<Expr> {
         return Vec::new();
     };
     let split: Vec<Option<AnglePair>> = terms.iter().map(angle_pair).collect();
+    joined_pairs(terms, &split, added_angles)
+}
+
+/// The sum of `terms` with pairs of them replaced by what `join` makes of their readings in
+/// `split` (every pair it accepts, each term in one pair at most), or nothing when it joins
+/// none.
+fn joined_pairs<T>(
+    terms: &[Expr],
+    split: &[Option<T>],
+    join: impl Fn(&T, &T) -> Option<Expr>,
+) -> Vec<Expr> {
     let mut used = vec![false; terms.len()];
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(terms.len());
     for (i, first) in split.iter().enumerate() {
         let Some(first) = first.as_ref().filter(|_| !used[i]) else {
             continue;
@@ -1019,7 +1030,7 @@ fn angle_addition(e: &Expr) -> Vec<Expr> {
             .skip(i + 1)
             .find_map(|(j, second)| {
                 let second = second.as_ref().filter(|_| !used[j])?;
-                Some((j, added_angles(first, second)?))
+                Some((j, join(first, second)?))
             });
         if let Some((j, joined)) = partner {
             used[i] = true;
@@ -1220,35 +1231,7 @@ fn combine_pairs(
         return Vec::new();
     };
     let split: Vec<Option<CallTerm>> = terms.iter().map(|t| call_and_cofactor(t, &calls)).collect();
-    let mut used = vec![false; terms.len()];
-    let mut out = Vec::with_capacity(terms.len());
-    for (i, first) in split.iter().enumerate() {
-        let Some(first) = first.as_ref().filter(|_| !used[i]) else {
-            continue;
-        };
-        let partner = split
-            .iter()
-            .enumerate()
-            .skip(i + 1)
-            .find_map(|(j, second)| {
-                let second = second.as_ref().filter(|_| !used[j])?;
-                Some((j, combine(first, second)?))
-            });
-        if let Some((j, combined)) = partner {
-            used[i] = true;
-            used[j] = true;
-            out.push(combined);
-        }
-    }
-    if out.is_empty() {
-        return Vec::new();
-    }
-    let others = terms
-        .iter()
-        .zip(&used)
-        .filter(|(_, used)| !**used)
-        .map(|(t, _)| t.clone());
-    vec![Expr::sum(others.chain(out))]
+    joined_pairs(terms, &split, combine)
 }
 
 /// A term `a*f(u)` as `(f, u, a)`, for the first factor `f(u)` with `calls(f)`.
