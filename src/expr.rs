@@ -191,6 +191,16 @@ functions! {
 }
 
 impl Func {
+    /// Whether `f` is analytic on the whole real line (an entire function restricted to it):
+    /// `f(u)` is analytic wherever `u` is, so its zeros have no interior unless it is 0.
+    pub(crate) fn is_entire(self) -> bool {
+        use Func::*;
+        matches!(
+            self,
+            Exp | Sin | Cos | Sinh | Cosh | Tanh | Sech | Atan | Asinh
+        )
+    }
+
     /// Whether `sign(f(u)) = sign(u)` wherever `f(u)` is defined, and `f` is defined for every
     /// real `u` (but `csch`, `coth` and `acsch` at 0), so that the identity widens no domain
     /// but at a point.
@@ -1075,11 +1085,11 @@ impl Expr {
         match (f, arg.kind()) {
             (Func::Ln, Kind::Call(Func::Exp, u)) => return u.clone(),
             // `ln(exp(u)/3) = u - ln(3)`: `ln(exp(u)) = u` with a positive number beside it.
-            (Func::Ln, Kind::Mul(xs))
-                if matches!(&xs[..], [c, g] if c.as_num().is_some_and(Number::is_positive)
-                    && matches!(g.kind(), Kind::Call(Func::Exp, _))) =>
-            {
-                if let (Some(c), Kind::Call(_, u)) = (xs[0].as_num(), xs[1].kind()) {
+            (Func::Ln, Kind::Mul(xs)) => {
+                if let [c, g] = &xs[..]
+                    && let (Some(c), Kind::Call(Func::Exp, u)) = (c.as_num(), g.kind())
+                    && c.is_positive()
+                {
                     return u.clone() + Expr::call(Func::Ln, Expr::num(c.clone()));
                 }
             }

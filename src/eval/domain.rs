@@ -495,13 +495,7 @@ fn is_analytic(node: &Expr, known: &Values<Known>) -> bool {
             let positive_base = known_value(b, known).is_some_and(|c| c > 0.0);
             (whole_power && all(b)) || (positive_base && all(x))
         }
-        Kind::Call(f, a) => {
-            use Func::*;
-            matches!(
-                f,
-                Exp | Sin | Cos | Sinh | Cosh | Tanh | Sech | Atan | Asinh
-            ) && all(a)
-        }
+        Kind::Call(f, a) => f.is_entire() && all(a),
         Kind::Undef { .. } => false,
     }
 }

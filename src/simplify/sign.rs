@@ -165,13 +165,7 @@ pub fn is_analytic(e: &Expr) -> bool {
             let positive_constant = base.free_symbols().is_empty() && sign(base).positive;
             (whole && is_analytic(base)) || (positive_constant && is_analytic(exp))
         }
-        Kind::Call(f, arg) => {
-            use Func::*;
-            matches!(
-                f,
-                Exp | Sin | Cos | Sinh | Cosh | Tanh | Sech | Atan | Asinh
-            ) && is_analytic(arg)
-        }
+        Kind::Call(f, arg) => f.is_entire() && is_analytic(arg),
         Kind::Undef { .. } => false,
     }
 }
