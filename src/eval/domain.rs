@@ -28,7 +28,7 @@
 //!   arguments linear in it (`bounds.rs`): `x^x*ln(-x)` ([`Undefined::Apart`]).
 
 use super::bounds::{Bounds, Conflict};
-use super::range::{OutsideUnit, Range, node_range, outside_unit_of};
+use super::range::{OutsideUnit, Range, constant_sign, node_range, outside_unit_of};
 use super::table::{apply, power};
 use super::{Env, REFERENCE_BITS, Values, eval_precise, node_value};
 use crate::expr::{Constant, Expr, Func, Kind};
@@ -369,7 +369,8 @@ fn never_zero(e: &Expr) -> bool {
         Kind::Const(_) | Kind::Call(Func::Exp, _) => true,
         Kind::Pow(_, k) => k.as_num().is_some_and(Number::is_negative),
         Kind::Mul(xs) => xs.iter().all(never_zero),
-        _ => false,
+        // A constant of known sign (`cos(2)`).
+        _ => constant_sign(e).is_some(),
     }
 }
 
@@ -837,6 +838,9 @@ mod tests {
                 "x^(1/3)*(-x)^(1/3)",
                 "acosh(1/(x^2 + 1))",
                 "asin(1/cos(x))",
+                "ln(cos(2)*exp(x))",
+                "sqrt(sin(5)*(x^2 + 1))",
+                "ln(x^2*tan(2))",
             ]
             .map(String::from),
         );
@@ -978,6 +982,11 @@ mod tests {
             "acsc(1/sin(x))",
             "ln(1 - 1/x^2)",
             "sqrt(1/(x^2 - 4))",
+            // Constants of known sign times what takes every sign.
+            "ln(cos(2)*x)",
+            "sqrt(sin(5)*x)",
+            "ln(cos(1)*exp(x))",
+            "sqrt(cos(pi/2)*x^2)",
         ] {
             assert_eq!(culprit(text), None, "{text}");
         }

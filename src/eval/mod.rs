@@ -20,6 +20,8 @@ mod range;
 mod reverse;
 mod table;
 
+pub(crate) use range::constant_sign;
+
 use std::collections::HashMap;
 
 use crate::expr::{Expr, Func, Kind, Symbol};

@@ -237,7 +237,8 @@ fn widened(value: f64, side: Side) -> f64 {
 }
 
 /// Whether a value of one of the functions ranges are taken through (powers, `exp`,
-/// `sinh`, `cosh`, `tanh`, `atan`, `asinh`, `ln`, `asin`, `acos`, `acosh`, `atanh`) is
+/// `sinh`, `cosh`, `tanh`, `atan`, `asinh`, `ln`, `asin`, `acos`, `acosh`, `atanh`, `sech`,
+/// `coth`, `csch`) is
 /// exact: at `0`, `+-1` and `+-inf` these take only values (or limits) that are themselves
 /// `0`, `+-1` or `+-inf` exactly, or values like `e` and `pi/2` that are not; so a result
 /// among those values at such a point is the true one (`exp(0) = 1`, `ln(1) = 0`,
@@ -382,6 +383,34 @@ pub(crate) fn node_range(node: &Expr, of: impl Fn(&Expr) -> Range) -> Range {
     }
 }
 
+/// The largest expression [`constant_sign`] reads, in tree nodes: constants in formulas are
+/// small, and the walk below does not share the work of repeated parts.
+const CONSTANT_SIZE: u64 = 64;
+
+/// Whether an expression without symbols is surely positive (`Greater`) or surely negative
+/// (`Less`), from its range: `cos(2) < 0`, `pi - 3 > 0`. `None` when it has a symbol, may be
+/// zero (`sin(pi)`), or is too close to zero or too large to tell.
+pub(crate) fn constant_sign(e: &Expr) -> Option<std::cmp::Ordering> {
+    fn symbol_free(e: &Expr) -> bool {
+        match e.kind() {
+            Kind::Sym(_) | Kind::Undef { .. } => false,
+            _ => e.children().all(symbol_free),
+        }
+    }
+    fn range(e: &Expr) -> Range {
+        node_range(e, range)
+    }
+    if e.tree_size() > CONSTANT_SIZE || !symbol_free(e) {
+        return None;
+    }
+    let r = range(e);
+    match (r.lo > 0.0, r.hi < 0.0) {
+        (true, _) => Some(std::cmp::Ordering::Greater),
+        (_, true) => Some(std::cmp::Ordering::Less),
+        _ => None,
+    }
+}
+
 /// The range of a number: exact where it is exact in `f64`.
 fn number_range(n: &Number) -> Range {
     let v = n.to_f64();
@@ -461,6 +490,9 @@ fn distribute(
 fn call_range(f: Func, r: Range) -> Range {
     use Func::*;
     let within = |lo: f64, hi: f64| Range::new(lo, hi);
+    if let Some(narrow) = within_quarter_turn(f, r) {
+        return narrow;
+    }
     match f {
         Exp => r.increasing(f64::exp),
         Sinh => r.increasing(f64::sinh),
@@ -489,13 +521,70 @@ fn call_range(f: Func, r: Range) -> Range {
         // `abs` rounds nothing.
         Abs if r.contains_zero() => Range::exact(0.0, r.lo.abs().max(r.hi.abs())),
         Abs => Range::exact(r.lo.abs().min(r.hi.abs()), r.lo.abs().max(r.hi.abs())),
+        Sign if r.lo > 0.0 => Range::exact(1.0, 1.0),
+        Sign if r.hi < 0.0 => Range::exact(-1.0, -1.0),
         Sin | Cos | Sign => Range::exact(-1.0, 1.0),
-        Sech => Range::exact(0.0, 1.0),
+        // Even and decreasing in `|u|`: from its value nearest 0 to its farthest.
+        Sech => {
+            let (near, far) = (r.lo.abs().min(r.hi.abs()), r.lo.abs().max(r.hi.abs()));
+            let near = if r.contains_zero() { 0.0 } else { near };
+            let sech = |v: f64| 1.0 / v.cosh();
+            Range::exact(
+                value_end(far, sech(far), Side::Lo),
+                value_end(near, sech(near), Side::Hi),
+            )
+        }
+        // Decreasing on each side of 0, where they have a pole.
+        Coth | Csch if r.lo > 0.0 || r.hi < 0.0 => {
+            let value = |v: f64| match f {
+                Coth => 1.0 / v.tanh(),
+                _ => 1.0 / v.sinh(),
+            };
+            Range::exact(
+                value_end(r.hi, value(r.hi), Side::Lo),
+                value_end(r.lo, value(r.lo), Side::Hi),
+            )
+        }
         Acot | Acsc => within(-FRAC_PI_2, FRAC_PI_2),
         Asec => within(0.0, PI),
         Asech => within(0.0, f64::INFINITY),
         Tan | Cot | Sec | Csc | Csch | Coth | Acoth | Acsch => Range::ALL,
     }
+}
+
+/// The largest argument [`within_quarter_turn`] reads: below it, a multiple of `pi/2`
+/// computed in `f64` is within `1e-9` of the true one.
+const TURNS_READ: f64 = 1e6;
+
+/// How far from a multiple of `pi/2` [`within_quarter_turn`] wants both ends of a range.
+const TURN_MARGIN: f64 = 1e-6;
+
+/// The range of a trigonometric function of `u` for `u` in `r`, when `r` lies inside one
+/// quarter turn `(k*pi/2, (k + 1)*pi/2)`, away from its ends: each of `sin`, `cos`, `tan`,
+/// `cot`, `sec` and `csc` is continuous and monotone there (their extrema and poles are at
+/// multiples of `pi/2`), so the values at the ends bound it. This is how a constant argument
+/// gives a sign: `cos(2)` is in `[-0.4162, -0.4161]`, so `ln(cos(2)*exp(x))` is real nowhere.
+/// `None` for other functions and wider ranges.
+fn within_quarter_turn(f: Func, r: Range) -> Option<Range> {
+    let value: fn(f64) -> f64 = match f {
+        Func::Sin => f64::sin,
+        Func::Cos => f64::cos,
+        Func::Tan => f64::tan,
+        Func::Cot => |v| 1.0 / v.tan(),
+        Func::Sec => |v| 1.0 / v.cos(),
+        Func::Csc => |v| 1.0 / v.sin(),
+        _ => return None,
+    };
+    if !(r.lo.abs() < TURNS_READ && r.hi.abs() < TURNS_READ) {
+        return None;
+    }
+    let turn = (r.lo / FRAC_PI_2).floor();
+    let (start, end) = (turn * FRAC_PI_2, (turn + 1.0) * FRAC_PI_2);
+    if r.lo - start < TURN_MARGIN || end - r.hi < TURN_MARGIN {
+        return None;
+    }
+    let (a, b) = (value(r.lo), value(r.hi));
+    Some(Range::new(a.min(b), a.max(b)))
 }
 
 /// The generators of formula text the integration tests use.
@@ -505,6 +594,8 @@ pub(crate) mod formulas;
 
 #[cfg(test)]
 mod tests {
+    use std::cmp::Ordering;
+
     use super::*;
     use crate::eval::Values;
     use crate::eval::{Env, eval};
@@ -554,6 +645,7 @@ mod tests {
             "x^3 - 1 + acos(cos(x)) - atanh(tanh(y)/2)",
             "(x^2 + 1)^(1/3) - 2^(1/2)*x",
             "(x^2 - 2*x + 2)*(3*y^2 + y/7 - 1/3)",
+            "sech(x - 1) + coth(x^2 + 1) - csch(-x^2 - 1/2) + sech(y^2 + 1)",
         ] {
             let e = parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
             let (nodes, ranges) = all_ranges(&e);
@@ -621,6 +713,48 @@ mod tests {
         assert_eq!(r.lo, 1.0, "{r:?}");
         let r = range_of("cos(x) + 1/10");
         assert!(r.lo < -0.9 && r.hi > 1.1, "{r:?}");
+    }
+
+    /// Trigonometric functions of constants have narrow ranges holding their values, and a
+    /// constant at a multiple of `pi/2` gets no sign.
+    #[test]
+    fn trigonometric_functions_of_constants_are_narrow() {
+        let mut narrow = 0;
+        for k in -700..=700 {
+            for f in [
+                "sin", "cos", "tan", "cot", "sec", "csc", "sech", "coth", "csch",
+            ] {
+                let text = format!("{f}({k}/7)");
+                let e = parse(&text).unwrap_or_else(|err| panic!("{text}: {err}"));
+                let r = range_of(&text);
+                let Ok(v) = eval(&e, &Env::new()) else {
+                    continue;
+                };
+                assert!(r.lo <= v && v <= r.hi, "{text} = {v} outside {r:?}");
+                if r.hi - r.lo < 1e-6 * v.abs().max(1.0) {
+                    narrow += 1;
+                }
+            }
+        }
+        // Only `k = 0` (a number, or a pole) and arguments near a multiple of `pi/2` miss.
+        assert!(narrow >= 9 * 1400, "{narrow}");
+        for (text, sign) in [
+            ("cos(2)", Some(Ordering::Less)),
+            ("-sin(5)", Some(Ordering::Greater)),
+            ("tan(2)*sec(3)", Some(Ordering::Greater)),
+            ("pi - 4", Some(Ordering::Less)),
+            ("sign(cos(3))", Some(Ordering::Less)),
+            ("coth(1) - 2", Some(Ordering::Less)),
+            ("csch(-1/2)", Some(Ordering::Less)),
+            ("sech(3) - 1/10", Some(Ordering::Less)),
+            ("sin(pi)", None),
+            ("cos(pi/2)", None),
+            ("exp(1) - e", None),
+            ("cos(2)*x", None),
+        ] {
+            let e = parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
+            assert_eq!(constant_sign(&e), sign, "{text}");
+        }
     }
 
     #[test]

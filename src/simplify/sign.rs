@@ -3,6 +3,9 @@
 //! The guards of the rewrite rules ask these questions; an answer of `false` means "not
 //! proved", never "proved false". A bare symbol proves nothing.
 
+use std::cmp::Ordering;
+
+use crate::eval::constant_sign;
 use crate::expr::{Constant, Expr, Func, Kind};
 use crate::num::Number;
 
@@ -43,6 +46,24 @@ pub fn sign(e: &Expr) -> Sign {
     if e.depth() > MAX_DEPTH {
         return Sign::UNKNOWN;
     }
+    let facts = structural_sign(e);
+    let composite = !matches!(e.kind(), Kind::Num(_) | Kind::Const(_) | Kind::Sym(_));
+    if facts.positive || !composite {
+        return facts;
+    }
+    // A constant that the structure does not decide (`cos(2)`, `pi - 4`) by its range.
+    match constant_sign(e) {
+        Some(Ordering::Greater) => Sign::POSITIVE,
+        Some(Ordering::Less) => Sign {
+            nonzero: true,
+            ..facts
+        },
+        _ => facts,
+    }
+}
+
+/// The sign facts of `e` from its parts' facts.
+fn structural_sign(e: &Expr) -> Sign {
     match e.kind() {
         Kind::Num(n) => Sign {
             positive: n.is_positive(),
@@ -199,6 +220,28 @@ mod tests {
         assert!(!positive("x + sqrt(x^2 - 1)"));
         assert!(!positive("x - sqrt(x^2 + 1)"));
         assert!(!positive("2*x + sqrt(x^2 + 1)"));
+    }
+
+    #[test]
+    fn constants_are_signed_by_their_bounds() {
+        let sign_of = |text: &str| {
+            let e = crate::parse::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            sign(&e)
+        };
+        let negative = Sign {
+            nonzero: true,
+            ..Sign::UNKNOWN
+        };
+        assert_eq!(sign_of("cos(2)"), negative);
+        assert_eq!(sign_of("-cos(2)"), Sign::POSITIVE);
+        assert_eq!(sign_of("pi - 3"), Sign::POSITIVE);
+        assert_eq!(sign_of("ln(2) - 1"), negative);
+        assert_eq!(sign_of("tan(1)*cos(2) + 1"), Sign::POSITIVE);
+        // Zero, or too close to it to tell: nothing is proved.
+        assert_eq!(sign_of("sin(1)^2 + cos(1)^2 - 1"), Sign::UNKNOWN);
+        assert_eq!(sign_of("cos(pi/2 + 1/10^12)"), Sign::UNKNOWN);
+        assert_eq!(sign_of("sinh(1) - (e - 1/e)/2"), Sign::UNKNOWN);
+        assert_eq!(sign_of("cos(2)*x"), Sign::UNKNOWN);
     }
 
     #[test]
