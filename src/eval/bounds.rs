@@ -139,18 +139,20 @@ fn keep_tighter(
 pub struct Need {
     /// The subexpression.
     pub at: Expr,
+    /// The symbol or part the interval is of: `x`, `x^2`, `sin(x)`.
+    pub on: Expr,
     /// The interval of the symbol or part.
     pub within: Interval,
 }
 
-/// Two needs on one symbol or part that leave it no interval.
+/// Two needs on one symbol or part, or on a symbol and its square, that leave it no interval.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Conflict {
     /// The symbol or part left without an interval: `x`, `x^2`, `sin(x)`.
     pub on: Expr,
-    /// The need with the tightest lower end.
+    /// The need with the tightest lower end (or, against a square, the symbol's need).
     pub first: Need,
-    /// The need with the tightest upper end.
+    /// The need with the tightest upper end (or, against a symbol, the square's need).
     pub second: Need,
 }
 
@@ -165,6 +167,16 @@ pub struct Bounds {
 struct Narrowed {
     lo: Option<Need>,
     hi: Option<Need>,
+}
+
+impl Narrowed {
+    /// The interval the needs leave.
+    fn left(&self) -> Interval {
+        Interval {
+            lo: self.lo.as_ref().and_then(|n| n.within.lo.clone()),
+            hi: self.hi.as_ref().and_then(|n| n.within.hi.clone()),
+        }
+    }
 }
 
 impl Bounds {
@@ -192,6 +204,7 @@ impl Bounds {
         }
         let need = Need {
             at: node.clone(),
+            on: part.clone(),
             within: within.solved(&a, &b)?,
         };
         let narrowed = self.by_part.entry(part.clone()).or_default();
@@ -207,24 +220,154 @@ impl Bounds {
             |n| n.within.hi.as_ref(),
             Ordering::Less,
         );
-        let (Some(lo), Some(hi)) = (&narrowed.lo, &narrowed.hi) else {
+        if let (Some(lo), Some(hi)) = (&narrowed.lo, &narrowed.hi) {
+            let none_left = match narrowed.left().extent() {
+                Extent::Empty => true,
+                // Sampled only now: most needs meet no other.
+                Extent::Point => plainly_isolated || varies(&part),
+                Extent::Interior => false,
+            };
+            if none_left && lo.at != hi.at {
+                return Some(Conflict {
+                    on: part,
+                    first: lo.clone(),
+                    second: hi.clone(),
+                });
+            }
+        }
+        self.square_conflict(&part)
+    }
+
+    /// The needs of a symbol against those of its square: `x >= 1` leaves `x^2 >= 1`, so with
+    /// `x^2 <= 1` only `x = 1` is left (`sqrt(x - 1)*sqrt(1 - x^2)`), and with `x^2 < 1`
+    /// nothing (`ln(1 - x^2)*acosh(x)`). The symbol's interval is squared (an interval
+    /// again, as squaring is continuous) and met with the square's; a single value of the
+    /// square is taken only at isolated points of the symbol.
+    fn square_conflict(&self, part: &Expr) -> Option<Conflict> {
+        let (symbol, square) = match part.kind() {
+            Kind::Sym(_) => (part.clone(), part.clone().pow(2)),
+            Kind::Pow(x, two) if two.is_int(2) && x.as_sym().is_some() => (x.clone(), part.clone()),
+            _ => return None,
+        };
+        let of_symbol = self.by_part.get(&symbol)?;
+        let of_square = self.by_part.get(&square)?;
+        let image = Squared::of(&of_symbol.left());
+        let left = of_square.left();
+        let met = Interval {
+            lo: tighter_end(&image.interval.lo, &left.lo, Ordering::Greater),
+            hi: tighter_end(&image.interval.hi, &left.hi, Ordering::Less),
+        };
+        if matches!(met.extent(), Extent::Interior) {
             return None;
+        }
+        // The squares of the symbol lie below what the square needs, or above it.
+        let below = match (&image.interval.hi, &left.lo) {
+            (Some(top), Some(need)) => top.value <= need.value,
+            _ => false,
         };
-        let left = Interval {
-            lo: lo.within.lo.clone(),
-            hi: hi.within.hi.clone(),
+        let (from_symbol, from_square) = if below {
+            (image.hi_from, &of_square.lo)
+        } else {
+            (image.lo_from, &of_square.hi)
         };
-        let none_left = match left.extent() {
-            Extent::Empty => true,
-            // Sampled only now: most needs meet no other.
-            Extent::Point => plainly_isolated || varies(&part),
-            Extent::Interior => false,
-        };
-        (none_left && lo.at != hi.at).then(|| Conflict {
-            on: part,
-            first: lo.clone(),
-            second: hi.clone(),
+        let first = match from_symbol {
+            Side::Lo => of_symbol.lo.as_ref().or(of_symbol.hi.as_ref()),
+            Side::Hi => of_symbol.hi.as_ref().or(of_symbol.lo.as_ref()),
+        }?;
+        let second = from_square.as_ref()?;
+        (first.at != second.at).then(|| Conflict {
+            on: symbol,
+            first: first.clone(),
+            second: second.clone(),
         })
+    }
+}
+
+/// Which end of a symbol's interval an end of its square's interval comes from.
+#[derive(Clone, Copy)]
+enum Side {
+    Lo,
+    Hi,
+}
+
+/// The squares of the values in an interval, and where their ends come from.
+struct Squared {
+    interval: Interval,
+    lo_from: Side,
+    hi_from: Side,
+}
+
+impl Squared {
+    fn of(i: &Interval) -> Squared {
+        let square = |e: &End| End {
+            value: e.value.mul(&e.value),
+            open: e.open,
+        };
+        let sign = |e: &Option<End>| e.as_ref().map(|e| e.value.cmp(&Number::zero()));
+        match (sign(&i.lo), sign(&i.hi)) {
+            // `[l, h]` with `l >= 0`: `[l^2, h^2]`.
+            (Some(Ordering::Greater | Ordering::Equal), _) => Squared {
+                interval: Interval {
+                    lo: i.lo.as_ref().map(square),
+                    hi: i.hi.as_ref().map(square),
+                },
+                lo_from: Side::Lo,
+                hi_from: Side::Hi,
+            },
+            // `[l, h]` with `h <= 0`: `[h^2, l^2]`.
+            (_, Some(Ordering::Less | Ordering::Equal)) => Squared {
+                interval: Interval {
+                    lo: i.hi.as_ref().map(square),
+                    hi: i.lo.as_ref().map(square),
+                },
+                lo_from: Side::Hi,
+                hi_from: Side::Lo,
+            },
+            // Around 0: `[0, max(l^2, h^2)]`, unbounded when either end is.
+            _ => {
+                let (lo, hi) = (i.lo.as_ref().map(square), i.hi.as_ref().map(square));
+                let (top, hi_from) = match (lo, hi) {
+                    (Some(l), Some(h)) => match l.value.cmp(&h.value) {
+                        Ordering::Greater => (Some(l), Side::Lo),
+                        Ordering::Less => (Some(h), Side::Hi),
+                        Ordering::Equal => (
+                            Some(End {
+                                open: l.open && h.open,
+                                ..l
+                            }),
+                            Side::Lo,
+                        ),
+                    },
+                    (None, _) => (None, Side::Lo),
+                    (_, None) => (None, Side::Hi),
+                };
+                Squared {
+                    interval: Interval {
+                        lo: Some(End {
+                            value: Number::zero(),
+                            open: false,
+                        }),
+                        hi: top,
+                    },
+                    lo_from: Side::Lo,
+                    hi_from,
+                }
+            }
+        }
+    }
+}
+
+/// The tighter of two ends (`tighter_than` as in [`keep_tighter`]); a missing end is infinite.
+fn tighter_end(a: &Option<End>, b: &Option<End>, tighter_than: Ordering) -> Option<End> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(match a.value.cmp(&b.value) {
+            Ordering::Equal if b.open => b.clone(),
+            Ordering::Equal => a.clone(),
+            o if o == tighter_than => a.clone(),
+            _ => b.clone(),
+        }),
+        (Some(e), None) | (None, Some(e)) => Some(e.clone()),
+        (None, None) => None,
     }
 }
 
@@ -323,12 +466,8 @@ mod tests {
                         .any(|n| matches!(n.kind(), Kind::Call(Func::Sign | Func::Abs, _)))
             };
             let c = bounds.add(node, varies)?;
-            let on = c.on.to_string();
-            Some((
-                on.clone(),
-                format!("{}: {}", c.first.at, c.first.within.describe(&on)),
-                format!("{}: {}", c.second.at, c.second.within.describe(&on)),
-            ))
+            let describe = |n: &Need| format!("{}: {}", n.at, n.within.describe(&n.on.to_string()));
+            Some((c.on.to_string(), describe(&c.first), describe(&c.second)))
         })
     }
 
@@ -375,6 +514,31 @@ mod tests {
             )
         );
         assert_eq!(found("ln(1 - x^2) + ln(x^2 - 4)").0, "x^2".to_string());
+        // A symbol against its square: squared, `x >= 1` is `x^2 >= 1`.
+        assert_eq!(
+            found("sqrt(x - 1)*sqrt(1 - x^2)"),
+            (
+                "x".into(),
+                "sqrt(x - 1): x >= 1".into(),
+                "sqrt(1 - x^2): x^2 <= 1".into()
+            )
+        );
+        assert_eq!(
+            found("ln(x^2 - 1)*asin(x)"),
+            (
+                "x".into(),
+                "asin(x): -1 <= x <= 1".into(),
+                "ln(x^2 - 1): x^2 > 1".into()
+            )
+        );
+        assert_eq!(
+            found("ln(4 - x^2)*sqrt(-x - 2)*sqrt(x + 3)").1,
+            "sqrt(-x - 2): x <= -2".to_string()
+        );
+        assert_eq!(
+            found("acosh(-x)*asin(x^2)").2,
+            "asin(x^2): -1 <= x^2 <= 1".to_string()
+        );
         assert_eq!(found("asin(2*cosh(y) - 3)*acosh(cosh(y)/4)").0, "cosh(y)");
         // Odd roots too: `(-8)^(1/3)` is not real (principal roots).
         assert_eq!(
@@ -407,6 +571,14 @@ mod tests {
             // One value of a part that is constant on intervals leaves those intervals.
             "sqrt(sign(x) - 1)*sqrt(1 - sign(x))",
             "ln(x + y)*ln(-x - y + 1)",
+            // A symbol's interval whose squares meet the square's on an interval.
+            "sqrt(x - 1)*sqrt(2 - x^2)",
+            "sqrt(x + 1/2)*sqrt(1 - x^2)",
+            "sqrt(-x)*ln(x^2 - 4)",
+            "asin(x)*ln(x^2 - 1/4)",
+            "acosh(x)*ln(x^2 - 9)",
+            "sqrt(x + 3)*sqrt(-x - 2)*sqrt(5 - x^2)",
+            "ln(x^2 - 4)*sqrt(-x - 2)*sqrt(x + 3)",
         ] {
             assert_eq!(conflict(text), None, "{text}");
         }

@@ -159,9 +159,9 @@ impl std::fmt::Display for Undefined {
                 "`{}` is real on an interval only where {}, and `{}` only where {}: together \
                  they are real on no interval, so there is no derivative",
                 c.first.at,
-                c.first.within.describe(&c.on.to_string()),
+                c.first.within.describe(&c.first.on.to_string()),
                 c.second.at,
-                c.second.within.describe(&c.on.to_string())
+                c.second.within.describe(&c.second.on.to_string())
             ),
         }
     }
@@ -841,6 +841,9 @@ mod tests {
                 "ln(cos(2)*exp(x))",
                 "sqrt(sin(5)*(x^2 + 1))",
                 "ln(x^2*tan(2))",
+                "sqrt(x - 1)*sqrt(1 - x^2)",
+                "ln(x^2 - 1)*asin(x)",
+                "ln(1 - x^2)*acosh(x)",
             ]
             .map(String::from),
         );
