@@ -198,6 +198,9 @@ const TRIGGERS: &[&str] = &[
     // An even power of a base that is 0 on an interval (`x >= 0`), and of one that is not.
     "sqrt(-(abs(x) - x)^2)",
     "sqrt((x - 1)^2*x)",
+    "5*cos(3*x)*cos(5*x) - 3*sin(3*x)*sin(5*x) + y",
+    "y*sinh(2*x)*cosh(x/2) - sinh(x)*sinh(3*x)",
+    "sin(x)*sin(3*x)",
     // Expanded, this loses 1.5e-9 to cancellation in f64 at x = 0.3: round-off, not a bug.
     "1/(x^3*(x - 1/3)^6)",
 ];

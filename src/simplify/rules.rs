@@ -88,6 +88,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "pythagorean",            topic: Trig,       scope: Everywhere, apply: pythagorean },
     Rule { name: "double-angle-sin",       topic: Trig,       scope: Everywhere, apply: double_angle_sin },
     Rule { name: "angle-addition",         topic: Trig,       scope: Everywhere, apply: angle_addition },
+    Rule { name: "product-to-sum",         topic: Trig,       scope: Answer,     apply: products_to_sums },
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "sin-cos-monomial",       topic: Trig,       scope: Everywhere, apply: sin_cos_monomials },
@@ -1008,6 +1009,68 @@ fn angle_addition(e: &Expr) -> Vec<Expr> {
     };
     let split: Vec<Option<AnglePair>> = terms.iter().map(angle_pair).collect();
     joined_pairs(terms, &split, added_angles)
+}
+
+/// `sin(u)*cos(v) = (sin(u + v) + sin(u - v))/2`, `cos(u)*cos(v) = (cos(u - v) + cos(u +
+/// v))/2`, `sin(u)*sin(v) = (cos(u - v) - cos(u + v))/2` and their hyperbolic twins, for
+/// every term of a sum (or a lone product) whose two angles are commensurate: `u + v` and
+/// `u - v` no larger than the larger angle (`3*x` and `5*x`, not `x` and `x + 1`). The
+/// halves of the terms then collect: `d/dx cos(3*x)*sin(5*x)` is `5*cos(3*x)*cos(5*x) -
+/// 3*sin(3*x)*sin(5*x)`, which is `cos(2*x) + 4*cos(8*x)`. True for every real `u` and `v`.
+fn products_to_sums(e: &Expr) -> Vec<Expr> {
+    let terms: &[Expr] = match e.kind() {
+        Kind::Add(terms) => terms,
+        Kind::Mul(_) => std::slice::from_ref(e),
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::with_capacity(terms.len() + 2);
+    let mut rewritten = false;
+    for term in terms {
+        match angle_pair(term).and_then(|pair| product_as_sum(&pair)) {
+            Some(halves) => {
+                rewritten = true;
+                out.extend(halves);
+            }
+            None => out.push(term.clone()),
+        }
+    }
+    match rewritten {
+        true => vec![Expr::sum(out)],
+        false => Vec::new(),
+    }
+}
+
+/// The two halves a term `a*f(u)*g(v)` is the sum of ([`products_to_sums`]), or `None` when
+/// its angles are not commensurate.
+fn product_as_sum(pair: &AnglePair) -> Option<[Expr; 2]> {
+    use Func::*;
+    let [(f, u), (g, v)] = &pair.calls;
+    // The sine-like factor first: `cos(u)*sin(v)` is `sin(v)*cos(u)`.
+    let ((f, u), (g, v)) = match (f, g) {
+        (Cos, Sin) | (Cosh, Sinh) => ((g, v), (f, u)),
+        _ => ((f, u), (g, v)),
+    };
+    let (sum, difference) = (u + v, u - v);
+    let larger = u.tree_size().max(v.tree_size());
+    if sum.tree_size() > larger || difference.tree_size() > larger {
+        return None;
+    }
+    let half = |sign: i64, f: Func, angle: Expr| {
+        Expr::product([
+            Expr::ratio(sign, 2),
+            pair.cofactor.clone(),
+            Expr::call(f, angle),
+        ])
+    };
+    Some(match (f, g) {
+        (Sin, Cos) => [half(1, Sin, sum), half(1, Sin, difference)],
+        (Cos, Cos) => [half(1, Cos, difference), half(1, Cos, sum)],
+        (Sin, Sin) => [half(1, Cos, difference), half(-1, Cos, sum)],
+        (Sinh, Cosh) => [half(1, Sinh, sum), half(1, Sinh, difference)],
+        (Cosh, Cosh) => [half(1, Cosh, sum), half(1, Cosh, difference)],
+        (Sinh, Sinh) => [half(1, Cosh, sum), half(-1, Cosh, difference)],
+        _ => return None,
+    })
 }
 
 /// The sum of `terms` with pairs of them replaced by what `join` makes of their readings in
