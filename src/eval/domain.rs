@@ -225,7 +225,8 @@ pub fn undefined_subexpression(e: &Expr) -> Option<Undefined> {
         if let Some(conflict) = bounds.add(&node, varies) {
             return Some(Undefined::Apart(Box::new(conflict)));
         }
-        let analytic = is_analytic(&node, &known);
+        // A constant with a value is analytic, whatever it is made of (`sec(3)`).
+        let analytic = value.is_some() || is_analytic(&node, &known);
         known.insert(
             node.id(),
             Known {
@@ -366,7 +367,7 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
 fn never_zero(e: &Expr) -> bool {
     match e.kind() {
         Kind::Num(n) => !n.is_zero(),
-        Kind::Const(_) | Kind::Call(Func::Exp, _) => true,
+        Kind::Const(_) | Kind::Call(Func::Exp | Func::Cosh | Func::Sech, _) => true,
         Kind::Pow(_, k) => k.as_num().is_some_and(Number::is_negative),
         Kind::Mul(xs) => xs.iter().all(never_zero),
         // A constant of known sign (`cos(2)`).
@@ -844,6 +845,12 @@ mod tests {
                 "sqrt(x - 1)*sqrt(1 - x^2)",
                 "ln(x^2 - 1)*asin(x)",
                 "ln(1 - x^2)*acosh(x)",
+                // Constants whose values underflow in `f64` keep their sign.
+                "ln(-sech(1000)*exp(x))",
+                "ln(-cos(1)^1134*exp(x))",
+                "sqrt(-(cos(1)^(-2000)))*x",
+                "ln(-(sech(1000) + csch(1001))*x^2)",
+                "sqrt(sec(3)*x^2)",
             ]
             .map(String::from),
         );

@@ -51,6 +51,24 @@ impl Range {
         self.lo <= 0.0 && self.hi >= 0.0
     }
 
+    /// The range of what is surely never negative: an end widened past 0 (a value that
+    /// underflowed to 0, `sech(1000)`, `cos(1)^2000`, moved outward) is put back at 0, so that
+    /// the sign is not lost.
+    fn nonnegative(self) -> Range {
+        Range {
+            lo: self.lo.max(0.0),
+            hi: self.hi.max(0.0),
+        }
+    }
+
+    /// The range of what is surely never positive: see [`Range::nonnegative`].
+    fn nonpositive(self) -> Range {
+        Range {
+            lo: self.lo.min(0.0),
+            hi: self.hi.min(0.0),
+        }
+    }
+
     fn add(self, other: Range) -> Range {
         Range::exact(
             sum_end(self.lo, other.lo, Side::Lo),
@@ -116,7 +134,12 @@ impl Range {
         };
         let power = |v: f64| v.powi(k);
         let magnitude = if k % 2 == 1 {
-            self.increasing(power)
+            let odd = self.increasing(power);
+            match (self.lo >= 0.0, self.hi <= 0.0) {
+                (true, _) => odd.nonnegative(),
+                (_, true) => odd.nonpositive(),
+                _ => odd,
+            }
         } else if self.contains_zero() {
             let top = self.lo.abs().max(self.hi.abs());
             Range::exact(0.0, value_end(top, power(top), Side::Hi))
@@ -127,6 +150,7 @@ impl Range {
                 value_end(near, power(near), Side::Lo),
                 value_end(far, power(far), Side::Hi),
             )
+            .nonnegative()
         };
         if n < 0 { magnitude.recip() } else { magnitude }
     }
@@ -138,7 +162,7 @@ impl Range {
             return Range::ALL;
         }
         let power = |v: f64| v.powf(e);
-        if e > 0.0 {
+        let r = if e > 0.0 {
             Range::exact(
                 value_end(lo, power(lo), Side::Lo),
                 value_end(self.hi, power(self.hi), Side::Hi),
@@ -148,7 +172,8 @@ impl Range {
                 value_end(self.hi, power(self.hi), Side::Lo),
                 value_end(lo, power(lo), Side::Hi),
             )
-        }
+        };
+        r.nonnegative()
     }
 
     /// Intersection with `[lo, hi]`, or `ALL` when they do not meet (the node is then
@@ -214,8 +239,11 @@ fn product_ends(a: f64, b: f64) -> (f64, f64) {
     let tiny = p.abs() < 1e-290;
     if exact_zero || (!tiny && a.mul_add(b, -p) == 0.0) {
         (p, p)
+    } else if (a > 0.0) == (b > 0.0) {
+        // Moved outward, but not past 0 if it underflowed: the product has the factors' sign.
+        (p.next_down().max(0.0), p.next_up())
     } else {
-        (p.next_down(), p.next_up())
+        (p.next_down(), p.next_up().min(0.0))
     }
 }
 
@@ -494,7 +522,7 @@ fn call_range(f: Func, r: Range) -> Range {
         return narrow;
     }
     match f {
-        Exp => r.increasing(f64::exp),
+        Exp => r.increasing(f64::exp).nonnegative(),
         Sinh => r.increasing(f64::sinh),
         Tanh => r.increasing(f64::tanh),
         Atan => r.increasing(f64::atan),
@@ -533,6 +561,7 @@ fn call_range(f: Func, r: Range) -> Range {
                 value_end(far, sech(far), Side::Lo),
                 value_end(near, sech(near), Side::Hi),
             )
+            .nonnegative()
         }
         // Decreasing on each side of 0, where they have a pole.
         Coth | Csch if r.lo > 0.0 || r.hi < 0.0 => {
@@ -540,10 +569,14 @@ fn call_range(f: Func, r: Range) -> Range {
                 Coth => 1.0 / v.tanh(),
                 _ => 1.0 / v.sinh(),
             };
-            Range::exact(
+            let values = Range::exact(
                 value_end(r.hi, value(r.hi), Side::Lo),
                 value_end(r.lo, value(r.lo), Side::Hi),
-            )
+            );
+            match r.lo > 0.0 {
+                true => values.nonnegative(),
+                false => values.nonpositive(),
+            }
         }
         Acot | Acsc => within(-FRAC_PI_2, FRAC_PI_2),
         Asec => within(0.0, PI),
@@ -754,6 +787,33 @@ mod tests {
         ] {
             let e = parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
             assert_eq!(constant_sign(&e), sign, "{text}");
+        }
+    }
+
+    /// Values that underflow to 0 in `f64` are widened outward, but not past 0: the sign
+    /// of what cannot change sign is kept.
+    #[test]
+    fn underflowing_values_keep_their_sign() {
+        for text in [
+            "sech(1000)",
+            "csch(1000)",
+            "cos(1)^2000",
+            "cos(2)^1000000000",
+            "exp(-1000)",
+            "sech(30)^40",
+            "sech(690)*sech(690)",
+            "(x^2 + 1)^(-400)*exp(-800)",
+            "exp(-1000)^(1/3)",
+        ] {
+            assert!(range_of(text).lo >= 0.0, "{text}: {:?}", range_of(text));
+        }
+        for text in [
+            "-sech(1000)",
+            "csch(-1000)",
+            "cos(2)^1001",
+            "-cos(1)^(-2000)",
+        ] {
+            assert!(range_of(text).hi <= 0.0, "{text}: {:?}", range_of(text));
         }
     }
 
