@@ -734,10 +734,11 @@ fn exp_split(e: &Expr) -> Vec<Expr> {
     vec![Expr::product(terms.iter().map(|t| t.clone().exp()))]
 }
 
-/// `exp(a)*S^r = (S*exp(a/r))^r` for a sum `S` and a fractional `r`, the exponentials of each
-/// term merged: `exp(a) = (exp(a/r))^r` is positive, so it moves under any real power. Only
-/// where some term's exponential cancels: `exp(-x)/sqrt(1 - exp(-2*x))` is
-/// `1/sqrt(exp(2*x) - 1)`.
+/// `exp(a)*S^r = (S*exp(a/r))^r` for a sum `S` and a fractional `r` or `r = -1`, the
+/// exponentials of each term merged: `exp(a) = (exp(a/r))^r` is positive, so it moves under
+/// any real power. Only where some term's exponential cancels (`exp(-x)/sqrt(1 - exp(-2*x))`
+/// is `1/sqrt(exp(2*x) - 1)`) or the terms become a hyperbolic pair (`exp(x)/(exp(2*x) + 1)`
+/// is `1/(exp(x) + exp(-x))`, which is `1/(2*cosh(x))`: `d/dx atan(exp(x))`).
 fn exp_into_root(e: &Expr) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
@@ -753,23 +754,29 @@ fn exp_into_root(e: &Expr) -> Vec<Expr> {
         let Kind::Pow(sum, r) = f.kind() else {
             continue;
         };
-        let (Kind::Add(terms), Some(r)) = (sum.kind(), r.as_num().filter(|r| !r.is_integer()))
-        else {
+        // Not into a square or a higher power (`exp(x)/(exp(x) + 1)^2` stays as it is, not
+        // `1/(4*cosh(x/2)^2)`).
+        let moves = |r: &&Number| !r.is_integer() || r.is_minus_one();
+        let (Kind::Add(terms), Some(r)) = (sum.kind(), r.as_num().filter(moves)) else {
             continue;
         };
         let Some(shift) = Number::one().div(r).map(|q| Expr::num(q) * a.clone()) else {
             continue;
         };
         let moved: Vec<Expr> = terms.iter().map(|t| times_exp(t, &shift)).collect();
-        // Only where an exponential cancels: `exp(2*x)/sqrt(exp(2*x) + 1)` stays.
+        // Only where an exponential cancels (`exp(2*x)/sqrt(exp(2*x) + 1)` stays), or the
+        // terms become a hyperbolic pair.
         let cancels = terms
             .iter()
             .zip(&moved)
             .any(|(t, m)| has_exp(t) && !has_exp(m));
-        if !cancels {
+        let moved = Expr::sum(moved);
+        // Into a reciprocal only for the pair: `exp(x)/(exp(x) + 1)` stays, not
+        // `1/(exp(-x) + 1)`.
+        let pair = !exp_to_hyperbolic(&moved).is_empty();
+        if !pair && (!cancels || r.is_integer()) {
             continue;
         }
-        let moved = Expr::sum(moved);
         out.push(pair_replaced(
             factors,
             (i, j),
