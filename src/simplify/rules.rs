@@ -93,6 +93,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "sin-cos-monomial",       topic: Trig,       scope: Everywhere, apply: sin_cos_monomials },
     Rule { name: "power-of-power-factors", topic: Powers,     scope: Answer,     apply: powers_of_powers_in_products },
+    Rule { name: "power-absorbs-factors",  topic: Powers,     scope: Answer,     apply: power_absorbs_factors },
     Rule { name: "exponent-distributed",   topic: Powers,     scope: Answer,     apply: exponents_distributed },
     Rule { name: "pythagorean-normal-form", topic: Trig,      scope: Answer,     apply: pythagorean_normal_forms },
     Rule { name: "exp-normal-form",        topic: ExpLog,     scope: Answer,     apply: exponential_normal_forms },
@@ -490,14 +491,30 @@ fn pair_replaced(factors: &[Expr], pair: (usize, usize), joined: Expr) -> Expr {
     Expr::product(rest.chain([joined]))
 }
 
-/// `B^a` times the factors of `B` is `B^(a + 1)` (`(x^2*y)^(y - 1)*x^2*y^2 = (x^2*y)^y*y`),
-/// and `B^a` over them is `B^(a - 1)`, for a base `B` that is a product or a power, whose
-/// factors the canonical product keeps apart from `B^a` (it joins like bases only).
+/// `B^a` times the factors of `B` is `B^(a + 1)` (`(x^2*y)^(y - 1)*x^2*y^2 = (x^2*y)^y*y`,
+/// `x*sqrt(x/a)/a = (x/a)^(3/2)`), and `B^a` over them is `B^(a - 1)`, for a base `B` that is
+/// a product or a power with whole exponents, whose factors the canonical product keeps apart
+/// from `B^a` (it joins like bases only), and an exponent `a` that is not whole.
 ///
-/// Sound where the input is defined: the other factors hold each factor of `B` to at least
-/// its (whole, positive) power, so where `B` is 0 both sides are 0 (`0^a` is defined only
-/// for `a >= 0`, and `0^(a + 1)` is then 0); or to at most its negative, so `B` is not 0.
+/// Sound where the input is defined: `B` is 0 only where a factor with a positive exponent
+/// is. The other factors hold each factor of `B` to at least its power (of the same sign),
+/// so where `B` is 0 both sides are 0 (`0^a` is defined only for `a >= 0`, and `0^(a + 1)`
+/// is then 0); or to at least the opposite power, so each factor with a positive exponent
+/// is not 0 there, nor is `B`.
 fn power_absorbs_base(e: &Expr) -> Vec<Expr> {
+    powers_absorbing_bases(e, |exponent| exponent.as_num().is_none())
+}
+
+/// [`power_absorbs_base`] for a number exponent that is not whole: `x*sqrt(x/a)/a =
+/// (x/a)^(3/2)`. On answers only: as an e-class's best form, `(x^3)^(3/2)` hid `x^3*sqrt(x^3)`
+/// from the rules that take roots apart.
+fn power_absorbs_factors(e: &Expr) -> Vec<Expr> {
+    powers_absorbing_bases(e, |exponent| exponent.as_num().is_some())
+}
+
+/// The rewrites of [`power_absorbs_base`] for the powers `B^a` whose exponent `a` passes
+/// `chosen` (and is not whole: the canonical product has distributed a whole one).
+fn powers_absorbing_bases(e: &Expr, chosen: impl Fn(&Expr) -> bool) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
     };
@@ -506,7 +523,8 @@ fn power_absorbs_base(e: &Expr) -> Vec<Expr> {
         let Kind::Pow(base, exponent) = factor.kind() else {
             continue;
         };
-        if exponent.as_num().is_some() || !matches!(base.kind(), Kind::Mul(_) | Kind::Pow(..)) {
+        let whole = exponent.as_num().is_some_and(Number::is_integer);
+        if whole || !chosen(exponent) || !matches!(base.kind(), Kind::Mul(_) | Kind::Pow(..)) {
             continue;
         }
         let Some(parts) = whole_power_factors(base) else {
@@ -529,10 +547,15 @@ fn power_absorbs_base(e: &Expr) -> Vec<Expr> {
             let rest = factors.iter().enumerate().filter(|&(j, _)| j != i);
             Expr::product(rest.map(|(_, f)| f.clone()))
         };
-        if parts.iter().all(|&(b, k)| power_in_others(b) >= k) {
+        // Whether the others hold `b^k` (`b^k` times a power of `b` of `k`'s sign).
+        let holds = |b: &Expr, k: i64| match k > 0 {
+            true => power_in_others(b) >= k,
+            false => power_in_others(b) <= k,
+        };
+        if parts.iter().all(|&(b, k)| holds(b, k)) {
             let step = exponent.clone() + Expr::one();
             out.push(base.clone().pow(step) * (rest() * base.clone().recip()));
-        } else if parts.iter().all(|&(b, k)| power_in_others(b) <= -k) {
+        } else if parts.iter().all(|&(b, k)| holds(b, -k)) {
             let step = exponent.clone() - Expr::one();
             out.push(base.clone().pow(step) * (rest() * base.clone()));
         }
@@ -561,7 +584,7 @@ fn whole_power_factors(base: &Expr) -> Option<Vec<(&Expr, i64)>> {
     factors
         .iter()
         .filter(|f| f.as_num().is_none())
-        .map(|f| whole_power(f).filter(|&(_, k)| k > 0))
+        .map(|f| whole_power(f).filter(|&(_, k)| k != 0))
         .collect()
 }
 
