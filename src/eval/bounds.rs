@@ -1,7 +1,8 @@
 //! Where each symbol, or each part `u` of a formula, must lie for the formula to be real on
 //! an interval, read from the arguments that are `a*u + b` with rational `a` and `b`:
 //! `ln(a*u + b)` needs `a*u + b > 0`, a root (even or odd: `(-8)^(1/3)` is not real) `>= 0`,
-//! `asin` and `acos` `-1 <= .. <= 1`, `atanh` `-1 < .. < 1`, `acosh` `>= 1`, and a power
+//! `asin` and `acos` `-1 <= .. <= 1`, `atanh` `-1 < .. < 1`, `acosh` `>= 1`, `asech`
+//! `0 < .. <= 1`, and a power
 //! whose exponent varies with the base's symbol alone a positive base (with a negative base
 //! it is real at most where the exponent takes particular rational values, never on a whole
 //! interval). `u` is a symbol, the square of one (read from `a*x^2 + b`), or any other term
@@ -383,6 +384,7 @@ fn argument_needs(node: &Expr) -> Option<(&Expr, Interval)> {
                 Func::Asin | Func::Acos => Interval::new(Some((-1, false)), Some((1, false))),
                 Func::Atanh => Interval::new(Some((-1, true)), Some((1, true))),
                 Func::Acosh => Interval::new(Some((1, false)), None),
+                Func::Asech => Interval::new(Some((0, true)), Some((1, false))),
                 _ => return None,
             };
             Some((u, within))
@@ -495,6 +497,14 @@ mod tests {
             )
         );
         assert_eq!(found("acosh(x)*atanh(2*x)").0, "x".to_string());
+        assert_eq!(
+            found("acosh(2*x) + asech(2*x)"),
+            (
+                "x".into(),
+                "acosh(2*x): x >= 1/2".into(),
+                "asech(2*x): 0 < x <= 1/2".into()
+            )
+        );
         assert!(conflict("1/sqrt(x - 1) + ln(1 - x)").is_some());
         // Parts other than symbols: a square, any other term.
         assert_eq!(
@@ -565,6 +575,7 @@ mod tests {
             "x^(x*y)*ln(-x)",
             "acosh(x)*asin(x - 1)",
             "acosh(2*x)*atanh(x)",
+            "asech(x)*acosh(2*x)",
             "sqrt(x^2 - 1)*sqrt(2 - x^2)",
             "ln(x^2 - 1)*sqrt(x^2 + 2*x)",
             "sqrt(sin(x))*ln(2*sin(x) + 1)",
