@@ -851,6 +851,7 @@ mod tests {
                 "sqrt(-(cos(1)^(-2000)))*x",
                 "ln(-(sech(1000) + csch(1001))*x^2)",
                 "sqrt(sec(3)*x^2)",
+                "ln(-cosh(1000)*exp(x))",
             ]
             .map(String::from),
         );

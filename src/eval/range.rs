@@ -259,6 +259,9 @@ fn value_end(at: f64, value: f64, side: Side) -> f64 {
 fn widened(value: f64, side: Side) -> f64 {
     let out = value.abs() * 1e-12 + 1e-300;
     match side {
+        // A value that overflowed (`cosh(1000)`) is beyond the largest `f64`, not anywhere.
+        Side::Lo if value == f64::INFINITY => f64::MAX,
+        Side::Hi if value == f64::NEG_INFINITY => -f64::MAX,
         Side::Lo => value - out,
         Side::Hi => value + out,
     }
@@ -815,6 +818,9 @@ mod tests {
         ] {
             assert!(range_of(text).hi <= 0.0, "{text}: {:?}", range_of(text));
         }
+        // And values that overflow keep theirs.
+        assert_eq!(range_of("cosh(1000)").lo, f64::MAX);
+        assert_eq!(range_of("-exp(1000)").hi, -f64::MAX);
     }
 
     #[test]
