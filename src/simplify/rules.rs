@@ -573,9 +573,9 @@ fn whole_power(f: &Expr) -> Option<(&Expr, i64)> {
     }
 }
 
-/// The factors of a product or power other than its number, each as a base and a positive
-/// whole exponent (`x^2*y` is `[(x, 2), (y, 1)]`, `x^2` is `[(x, 2)]`), or `None` when one
-/// is not such a power.
+/// The factors of a product or power other than its number, each as a base and a nonzero
+/// whole exponent (`x^2*y` is `[(x, 2), (y, 1)]`, `x/y` is `[(x, 1), (y, -1)]`), or `None`
+/// when one is not such a power.
 fn whole_power_factors(base: &Expr) -> Option<Vec<(&Expr, i64)>> {
     let factors = match base.kind() {
         Kind::Mul(xs) => xs.as_ref(),
@@ -797,7 +797,8 @@ fn exp_into_root(e: &Expr) -> Vec<Expr> {
         // Into a reciprocal only for the pair: `exp(x)/(exp(x) + 1)` stays, not
         // `1/(exp(-x) + 1)`.
         let pair = !exp_to_hyperbolic(&moved).is_empty();
-        if !pair && (!cancels || r.is_integer()) {
+        let moves_in = pair || (cancels && !r.is_integer());
+        if !moves_in {
             continue;
         }
         out.push(pair_replaced(
