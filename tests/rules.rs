@@ -204,6 +204,7 @@ const TRIGGERS: &[&str] = &[
     "y*exp(x)/(exp(2*x) + 1)",
     "x*sqrt(x/y)/y",
     "(2/(x + 2))^y/(x + 2)^2",
+    "abs(cos(2)*x*exp(y)) + sign(pi*(x - y))",
     // Expanded, this loses 1.5e-9 to cancellation in f64 at x = 0.3: round-off, not a bug.
     "1/(x^3*(x - 1/3)^6)",
 ];

@@ -370,7 +370,8 @@ fn negated_base(e: &Expr) -> Vec<Expr> {
 /// The longest `b^k` that [`number_base_power`] writes out, in characters.
 const SHORT_POWER: usize = 6;
 
-/// `|u| = u` where `u >= 0` is proved, `-u` where `u <= 0` is.
+/// `|u| = u` where `u >= 0` is proved, `-u` where `u <= 0` is; and a product's factors of
+/// proved sign come out (`|a*v| = |a|*|v|`): `|pi*x| = pi*|x|`, `|cos(2)*x| = -cos(2)*|x|`.
 fn abs_of_signed(e: &Expr) -> Vec<Expr> {
     let Kind::Call(Func::Abs, u) = e.kind() else {
         return Vec::new();
@@ -378,8 +379,47 @@ fn abs_of_signed(e: &Expr) -> Vec<Expr> {
     match proved_side(u, |s| s.nonnegative) {
         Some(1) => vec![u.clone()],
         Some(_) => vec![-u],
-        None => Vec::new(),
+        None => signed_factors(u)
+            .map(|signed| signed.magnitude * Expr::call(Func::Abs, signed.rest))
+            .into_iter()
+            .collect(),
     }
+}
+
+/// A product split as `sign * magnitude * rest`: its factors of proved sign (positive or
+/// negative) apart from the others.
+struct SignedFactors {
+    /// `1` or `-1`: the sign of the product of the signed factors.
+    sign: i64,
+    /// The product of the signed factors' absolute values (each factor or its negation).
+    magnitude: Expr,
+    /// The product of the other factors.
+    rest: Expr,
+}
+
+/// [`SignedFactors`] of `u`, or `None` when `u` is not a product, or no factor's sign is
+/// proved, or every one's is (then the whole product's is).
+fn signed_factors(u: &Expr) -> Option<SignedFactors> {
+    let Kind::Mul(factors) = u.kind() else {
+        return None;
+    };
+    let mut sign = 1;
+    let mut magnitude = Vec::new();
+    let mut rest = Vec::new();
+    for f in factors.iter() {
+        match proved_side(f, |s| s.positive) {
+            Some(side) => {
+                sign *= side;
+                magnitude.push(Expr::int(side) * f);
+            }
+            None => rest.push(f.clone()),
+        }
+    }
+    (!magnitude.is_empty() && !rest.is_empty()).then(|| SignedFactors {
+        sign,
+        magnitude: Expr::product(magnitude),
+        rest: Expr::product(rest),
+    })
 }
 
 /// `1` when `holds` is proved of `u`'s sign, `-1` when it is of `-u`'s.
@@ -403,6 +443,10 @@ fn sign_of_signed(e: &Expr) -> Vec<Expr> {
         .map(Expr::int)
         .into_iter()
         .collect();
+    // `sign(a*v) = sign(a)*sign(v)` for factors `a` of proved sign: `sign(pi*x) = sign(x)`.
+    if let Some(signed) = signed_factors(u) {
+        out.push(Expr::int(signed.sign) * Expr::call(Func::Sign, signed.rest));
+    }
     // `sign(sinh(v)) = sign(v)`: a function with the sign of its argument.
     if let Kind::Call(f, v) = u.kind()
         && f.keeps_sign()
