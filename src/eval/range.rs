@@ -9,12 +9,15 @@
 //! domain's end: `x^2 + 1` is `[1, inf)`, so `asin(x^2 + 1)` is real only where `x^2 + 1 = 1`.
 //! Sums and products are checked for rounding exactly (the error of `a + b` by `TwoSum`, of
 //! `a * b` by a fused multiply-add) and moved one step outward if they rounded; function values
-//! are exact only at the points listed in [`exact_value_at`], and widened otherwise.
+//! are exact only at the points listed in [`exact_value_at`], and widened otherwise, but never
+//! past 0 (nor to NaN past the largest `f64`) for what cannot change sign: a value that
+//! underflowed (`sech(1000)`) or overflowed (`cosh(1000)`) keeps its sign.
 
 use std::f64::consts::{FRAC_PI_2, PI};
 
 use rustc_hash::FxHashMap;
 
+use super::table::apply;
 use crate::expr::{Expr, Func, Kind};
 use crate::num::Number;
 
@@ -49,6 +52,14 @@ impl Range {
 
     fn contains_zero(self) -> bool {
         self.lo <= 0.0 && self.hi >= 0.0
+    }
+
+    /// The smallest and the largest `|v|` for `v` in the range (the smallest is 0 when the
+    /// range holds 0): the ends of an even function that grows with `|v|`.
+    fn magnitudes(self) -> (f64, f64) {
+        let (a, b) = (self.lo.abs(), self.hi.abs());
+        let near = if self.contains_zero() { 0.0 } else { a.min(b) };
+        (near, a.max(b))
     }
 
     /// The range of what is surely never negative: an end widened past 0 (a value that
@@ -140,12 +151,9 @@ impl Range {
                 (_, true) => odd.nonpositive(),
                 _ => odd,
             }
-        } else if self.contains_zero() {
-            let top = self.lo.abs().max(self.hi.abs());
-            Range::exact(0.0, value_end(top, power(top), Side::Hi))
         } else {
-            let (a, b) = (self.lo.abs(), self.hi.abs());
-            let (near, far) = (a.min(b), a.max(b));
+            // `0^k = 0` is an exact end.
+            let (near, far) = self.magnitudes();
             Range::exact(
                 value_end(near, power(near), Side::Lo),
                 value_end(far, power(far), Side::Hi),
@@ -542,8 +550,7 @@ fn call_range(f: Func, r: Range) -> Range {
         Acosh => r.clamp(1.0, f64::INFINITY).increasing(f64::acosh),
         Atanh => r.clamp(-1.0, 1.0).increasing(f64::atanh),
         Cosh => {
-            let (near, far) = (r.lo.abs().min(r.hi.abs()), r.lo.abs().max(r.hi.abs()));
-            let near = if r.contains_zero() { 0.0 } else { near };
+            let (near, far) = r.magnitudes();
             Range::exact(
                 value_end(near, near.cosh(), Side::Lo),
                 value_end(far, far.cosh(), Side::Hi),
@@ -557,9 +564,8 @@ fn call_range(f: Func, r: Range) -> Range {
         Sin | Cos | Sign => Range::exact(-1.0, 1.0),
         // Even and decreasing in `|u|`: from its value nearest 0 to its farthest.
         Sech => {
-            let (near, far) = (r.lo.abs().min(r.hi.abs()), r.lo.abs().max(r.hi.abs()));
-            let near = if r.contains_zero() { 0.0 } else { near };
-            let sech = |v: f64| 1.0 / v.cosh();
+            let (near, far) = r.magnitudes();
+            let sech = |v: f64| value_of(Sech, v);
             Range::exact(
                 value_end(far, sech(far), Side::Lo),
                 value_end(near, sech(near), Side::Hi),
@@ -568,10 +574,7 @@ fn call_range(f: Func, r: Range) -> Range {
         }
         // Decreasing on each side of 0, where they have a pole.
         Coth | Csch if r.lo > 0.0 || r.hi < 0.0 => {
-            let value = |v: f64| match f {
-                Coth => 1.0 / v.tanh(),
-                _ => 1.0 / v.sinh(),
-            };
+            let value = |v: f64| value_of(f, v);
             let values = Range::exact(
                 value_end(r.hi, value(r.hi), Side::Lo),
                 value_end(r.lo, value(r.lo), Side::Hi),
@@ -602,15 +605,10 @@ const TURN_MARGIN: f64 = 1e-6;
 /// gives a sign: `cos(2)` is in `[-0.4162, -0.4161]`, so `ln(cos(2)*exp(x))` is real nowhere.
 /// `None` for other functions and wider ranges.
 fn within_quarter_turn(f: Func, r: Range) -> Option<Range> {
-    let value: fn(f64) -> f64 = match f {
-        Func::Sin => f64::sin,
-        Func::Cos => f64::cos,
-        Func::Tan => f64::tan,
-        Func::Cot => |v| 1.0 / v.tan(),
-        Func::Sec => |v| 1.0 / v.cos(),
-        Func::Csc => |v| 1.0 / v.sin(),
-        _ => return None,
-    };
+    use Func::*;
+    if !matches!(f, Sin | Cos | Tan | Cot | Sec | Csc) {
+        return None;
+    }
     if !(r.lo.abs() < TURNS_READ && r.hi.abs() < TURNS_READ) {
         return None;
     }
@@ -619,8 +617,14 @@ fn within_quarter_turn(f: Func, r: Range) -> Option<Range> {
     if r.lo - start < TURN_MARGIN || end - r.hi < TURN_MARGIN {
         return None;
     }
-    let (a, b) = (value(r.lo), value(r.hi));
+    let (a, b) = (value_of(f, r.lo), value_of(f, r.hi));
     Some(Range::new(a.min(b), a.max(b)))
+}
+
+/// `f(v)` in `f64` by the evaluator's table; NaN where it has none (a range with a NaN end is
+/// every real).
+fn value_of(f: Func, v: f64) -> f64 {
+    apply(f, v).unwrap_or(f64::NAN)
 }
 
 /// The generators of formula text the integration tests use.
