@@ -201,6 +201,11 @@ const TRIGGERS: &[&str] = &[
     "5*cos(3*x)*cos(5*x) - 3*sin(3*x)*sin(5*x) + y",
     "y*sinh(2*x)*cosh(x/2) - sinh(x)*sinh(3*x)",
     "sin(x)*sin(3*x)",
+    // Fourier forms: multiples of one angle (and of a unit `x/2`), hyperbolic ones, and a
+    // cofactor that holds the angle but no polynomial in its waves.
+    "(1 - 4*sin(x)^2)*cos(x)*exp(cos(2*x)) + y",
+    "cos(x/2)^3*sin(3*x/2) - y*sin(-x)^2",
+    "(4*sinh(x*y)^2 + 1)*cosh(x*y)^2*sinh(2*x*y)",
     "y*exp(x)/(exp(2*x) + 1)",
     "x*sqrt(x/y)/y",
     "(2/(x + 2))^y/(x + 2)^2",

@@ -11,6 +11,7 @@
 
 mod analysis;
 mod extract;
+mod fourier;
 mod language;
 mod rules;
 mod sign;
@@ -312,32 +313,63 @@ fn saturate(e: &Expr, limits: &Limits, steps: Vec<Step>) -> Run {
 
 /// The run, or a second one from its answer rewritten by the rules of [`Scope::Answer`]
 /// (each boundary of the answer replaced by its smallest output, when that is smaller),
-/// whichever answer is smaller. The second run gets what is left of the time.
+/// whichever answer is smaller. A Fourier form is multiplied out, and no rule factors it
+/// again, so when one was among the rewrites a third run starts from the answer rewritten
+/// without it: `d/dx sin(x)*sin(2*x)*sin(3*x)` is `(sin(3*x) + 3*sin(5*x))*sin(x)`, which
+/// that run finds; the Fourier form `(cos(2*x) + 2*cos(4*x) - 3*cos(6*x))/2` is smaller than
+/// the first run's answer, a sum of three products, but not than that. Each further run
+/// gets what is left of the time.
 fn with_answer_rules(run: Run, limits: &Limits, start: Instant) -> Run {
-    let mut rewrites = Vec::new();
-    let rewritten = answer_rewritten(&run.expr, &mut rewrites);
-    if rewritten == run.expr {
-        return run;
+    let mut best = run;
+    let first = best.expr.clone();
+    let first_steps = best.steps.clone();
+    for without in [None, Some(rules::FOURIER_FORM)] {
+        let mut rewrites = Vec::new();
+        let rewritten = answer_rewritten(&first, without, &mut rewrites);
+        let fourier = rewrites.iter().any(|s| s.rule == rules::FOURIER_FORM);
+        if rewritten != first {
+            best = saturated_if_better(
+                best,
+                &rewritten,
+                first_steps.iter().cloned().chain(rewrites),
+                limits,
+                start,
+            );
+        }
+        if !fourier {
+            break;
+        }
     }
-    let steps = run.steps.iter().cloned().chain(rewrites).collect();
+    best
+}
+
+/// `best`, or the run from `rewritten` when its answer is smaller (reporting a limit the
+/// earlier run hit, whichever answer is kept); the run gets what is left of the time.
+fn saturated_if_better(
+    best: Run,
+    rewritten: &Expr,
+    steps: impl Iterator<Item = Step>,
+    limits: &Limits,
+    start: Instant,
+) -> Run {
     let rest = Limits {
         time: limits.time.saturating_sub(start.elapsed()),
         ..limits.clone()
     };
-    let mut other = saturate(&rewritten, &rest, steps);
-    if !better(&other.expr, &run.expr).is_lt() {
-        return run;
+    let mut other = saturate(rewritten, &rest, steps.collect());
+    if !better(&other.expr, &best.expr).is_lt() {
+        return best;
     }
-    // A limit the first run hit is reported, whichever answer is kept.
     if other.stop == StopReason::Saturated {
-        other.stop = run.stop;
+        other.stop = best.stop;
     }
     other
 }
 
 /// `e` with each of its polynomial boundaries, innermost first, replaced by the smallest
-/// output of the rules of [`Scope::Answer`] when that is simpler; each replacement logged.
-fn answer_rewritten(e: &Expr, steps: &mut Vec<Step>) -> Expr {
+/// output of the rules of [`Scope::Answer`] (but the one named `without`) when that is
+/// simpler; each replacement logged.
+fn answer_rewritten(e: &Expr, without: Option<&str>, steps: &mut Vec<Step>) -> Expr {
     let boundaries: rustc_hash::FxHashSet<usize> =
         polynomial_boundaries(e).iter().map(Expr::id).collect();
     e.rewrite_bottom_up(|node, now| {
@@ -346,7 +378,7 @@ fn answer_rewritten(e: &Expr, steps: &mut Vec<Step>) -> Expr {
         }
         let (rule, best) = RULES
             .iter()
-            .filter(|rule| rule.scope == Scope::Answer)
+            .filter(|rule| rule.scope == Scope::Answer && Some(rule.name) != without)
             .flat_map(|rule| (rule.apply)(now).into_iter().map(|o| (rule.name, o)))
             .min_by(|a, b| better(&a.1, &b.1))?;
         if !better(&best, now).is_lt() {

@@ -13,6 +13,7 @@ use crate::expr::{Constant, Expr, Func, Kind};
 use crate::num::Number;
 use crate::poly;
 
+use super::fourier;
 use super::sign::{Sign, is_analytic, sign};
 
 /// Which family of identities a rule belongs to.
@@ -61,6 +62,10 @@ pub enum Scope {
 use Scope::*;
 use Topic::*;
 
+/// The name of the rule that multiplies sines and cosines out into their Fourier form
+/// ([`fourier`]): the answer stage also tries without it, as no rule factors it again.
+pub const FOURIER_FORM: &str = "fourier-form";
+
 /// Every rule, in the order the runner tries them.
 #[rustfmt::skip]
 pub const RULES: &[Rule] = &[
@@ -89,6 +94,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "double-angle-sin",       topic: Trig,       scope: Everywhere, apply: double_angle_sin },
     Rule { name: "angle-addition",         topic: Trig,       scope: Everywhere, apply: angle_addition },
     Rule { name: "product-to-sum",         topic: Trig,       scope: Answer,     apply: products_to_sums },
+    Rule { name: FOURIER_FORM,             topic: Trig,       scope: Answer,     apply: fourier::forms },
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "sin-cos-monomial",       topic: Trig,       scope: Everywhere, apply: sin_cos_monomials },
