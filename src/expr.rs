@@ -44,6 +44,8 @@ struct Node {
     degree: i32,
     /// Negative numbers in the tree (saturating): the simplifier prefers fewer minus signs.
     minus_signs: u16,
+    /// Numbers in the tree written as fractions (saturating): see [`Expr::simpler`].
+    fractions: u16,
     /// Bits of the numbers in the tree (saturating): see [`Expr::simpler`].
     number_bits: u16,
     /// Bits of the largest number in the tree: see [`Expr::simpler`]. (With it a node is 72
@@ -254,10 +256,12 @@ impl Expr {
     }
 
     /// Which of two equal expressions a person would rather read: the smaller tree, then fewer
-    /// minus signs (`1 - x^2` rather than `-(x^2 - 1)`), then less repetition, then fewer
-    /// exponentials (`exp(x + 1)` rather than `e*exp(x)`), then fewer 64-bit words of
-    /// numbers, then a smaller largest number (`2*x + pi/6` rather than `(12*x + pi)/6`),
-    /// then the canonical order. The simplifier and the normal forms choose by it.
+    /// minus signs (`1 - x^2` rather than `-(x^2 - 1)`), then fewer fractions (`(x + 3)/4`
+    /// rather than `x/4 + 3/4`, which prints two divisions; a root's `1/2` prints as `sqrt`),
+    /// then less repetition, then fewer exponentials (`exp(x + 1)` rather than `e*exp(x)`),
+    /// then fewer 64-bit words of numbers, then a smaller largest number (`2*x + pi/6`
+    /// rather than `(12*x + pi)/6`), then the canonical order. The simplifier and the normal
+    /// forms choose by it.
     ///
     /// For each value of the steps before the canonical order there are finitely many
     /// expressions (over given symbols), so no endless chain of ever "simpler" forms exists,
@@ -270,6 +274,7 @@ impl Expr {
         self.tree_size()
             .cmp(&other.tree_size())
             .then_with(|| self.minus_signs().cmp(&other.minus_signs()))
+            .then_with(|| self.0.fractions.cmp(&other.0.fractions))
             .then_with(|| self.repetition().cmp(&other.repetition()))
             .then_with(|| self.exponentials().cmp(&other.exponentials()))
             .then_with(|| self.number_words().cmp(&other.number_words()))
@@ -736,6 +741,7 @@ impl Expr {
             depth,
             degree,
             minus_signs,
+            fractions,
             number_bits,
             largest_number_bits,
         } = Metrics::of(&kind);
@@ -746,6 +752,7 @@ impl Expr {
             depth,
             degree,
             minus_signs,
+            fractions,
             number_bits,
             largest_number_bits,
             repetition: AtomicU16::new(UNKNOWN),
@@ -1594,6 +1601,7 @@ struct Metrics {
     depth: u32,
     degree: i32,
     minus_signs: u16,
+    fractions: u16,
     number_bits: u16,
     largest_number_bits: u16,
 }
@@ -1605,15 +1613,19 @@ impl Metrics {
             depth: 1,
             degree,
             minus_signs,
+            fractions: 0,
             number_bits,
             largest_number_bits: number_bits,
         };
         match kind {
-            Kind::Num(n) => leaf(
-                0,
-                u16::from(n.is_negative()),
-                u16::try_from(n.bits()).unwrap_or(u16::MAX),
-            ),
+            Kind::Num(n) => Metrics {
+                fractions: u16::from(!n.is_integer()),
+                ..leaf(
+                    0,
+                    u16::from(n.is_negative()),
+                    u16::try_from(n.bits()).unwrap_or(u16::MAX),
+                )
+            },
             Kind::Const(_) => leaf(0, 0, 0),
             Kind::Sym(_) => leaf(1, 0, 0),
             Kind::Add(xs) => Metrics::of_list(xs, |d, x| d.max(x)),
@@ -1634,6 +1646,13 @@ impl Metrics {
                         Some(_) => b.0.minus_signs,
                         None => b.0.minus_signs.saturating_add(e.0.minus_signs),
                     },
+                    // `x^(1/2)` and `x^(-1/2)` print as roots, not fractions.
+                    fractions: match exponent {
+                        Some(n) if n.denom().to_i64() == Some(2) && n.numer().abs().is_one() => {
+                            b.0.fractions
+                        }
+                        _ => b.0.fractions.saturating_add(e.0.fractions),
+                    },
                     number_bits: b.0.number_bits.saturating_add(e.0.number_bits),
                     largest_number_bits: b.0.largest_number_bits.max(e.0.largest_number_bits),
                 }
@@ -1643,6 +1662,7 @@ impl Metrics {
                 depth: a.0.depth.saturating_add(1),
                 degree: 0,
                 minus_signs: a.0.minus_signs,
+                fractions: a.0.fractions,
                 number_bits: a.0.number_bits,
                 largest_number_bits: a.0.largest_number_bits,
             },
@@ -1657,6 +1677,7 @@ impl Metrics {
             depth: 0,
             degree: 0,
             minus_signs: 0,
+            fractions: 0,
             number_bits: 0,
             largest_number_bits: 0,
         };
@@ -1665,6 +1686,7 @@ impl Metrics {
             m.depth = m.depth.max(x.0.depth);
             m.degree = degree(m.degree, x.0.degree);
             m.minus_signs = m.minus_signs.saturating_add(x.0.minus_signs);
+            m.fractions = m.fractions.saturating_add(x.0.fractions);
             m.number_bits = m.number_bits.saturating_add(x.0.number_bits);
             m.largest_number_bits = m.largest_number_bits.max(x.0.largest_number_bits);
         }
