@@ -362,9 +362,11 @@ impl Series {
 }
 
 /// The product of two waves as a sum of waves, each with its coefficient's sign (the
-/// coefficients are `1/2` or `-1/2`; both halves may be one wave): `cos(a)*cos(b) = (cos(a + b) + cos(a - b))/2`, `sin(a)*sin(b) =
-/// (cos(a - b) - cos(a + b))/2`, `sin(a)*cos(b) = (sin(a + b) + sin(a - b))/2`, and for the
-/// hyperbolic family `sinh(a)*sinh(b) = (cosh(a + b) - cosh(a - b))/2`.
+/// coefficients are `1/2` or `-1/2`; both halves may be one wave):
+/// `cos(a)*cos(b) = (cos(a + b) + cos(a - b))/2`,
+/// `sin(a)*sin(b) = (cos(a - b) - cos(a + b))/2`,
+/// `sin(a)*cos(b) = (sin(a + b) + sin(a - b))/2`, and for the hyperbolic family
+/// `sinh(a)*sinh(b) = (cosh(a + b) - cosh(a - b))/2`.
 fn wave_product(a: Wave, b: Wave, family: Family) -> Vec<(Wave, i64)> {
     let (m, n) = (a.k, b.k);
     let (sum, difference) = (m + n, m.abs_diff(n));
