@@ -185,8 +185,10 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
     // (and SymPy, and Mathematica) sees them: `sec(asin(x))` is a short name for
     // `1/sqrt(1 - x^2)`, not a simpler value; and the answer shows them written out. It is
     // never larger than the input with them written out; a tie goes to the second run.
+    // Functions of twice an inverse function are written out in the second run's input
+    // only: `cosh(2*acoth(u))` is a fair form of `(u^2 + 1)/(u^2 - 1)`, which is larger.
     let mut written_steps = Vec::new();
-    let written = inverses_written_out(e, &mut written_steps);
+    let written = inverses_written_out(e, DoubleAngles::WrittenOut, &mut written_steps);
     let mut run = saturate(e, limits, Vec::new());
     if written != *e {
         let rest = Limits {
@@ -195,7 +197,7 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
         };
         let mut other = saturate(&written, &rest, written_steps);
         let mut steps = std::mem::take(&mut run.steps);
-        let composed = inverses_written_out(&run.expr, &mut steps);
+        let composed = inverses_written_out(&run.expr, DoubleAngles::Kept, &mut steps);
         // A limit either run hit is reported, whichever answer is kept.
         if other.stop == StopReason::Saturated {
             other.stop = run.stop.clone();
@@ -403,25 +405,58 @@ fn answer_rewritten(e: &Expr, without: Option<&str>, steps: &mut Vec<Step>) -> E
 /// assert_eq!(write_out_inverses(&e), parse("x/sqrt(1 - x^2) + 1/sqrt(x^2 + 1)").unwrap());
 /// ```
 pub fn write_out_inverses(e: &Expr) -> Expr {
-    inverses_written_out(e, &mut Vec::new())
+    inverses_written_out(e, DoubleAngles::Kept, &mut Vec::new())
+}
+
+/// Whether [`inverses_written_out`] also writes out functions of twice an inverse function.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DoubleAngles {
+    Kept,
+    WrittenOut,
 }
 
 /// `e` with every circular or hyperbolic function of an inverse function written out
-/// algebraically, as SymPy and Mathematica write them: `sec(asin(x))` is `1/sqrt(1 - x^2)`.
-/// Compact as they are, such compositions hide what they share with the rest of a formula
-/// (`x^2*sec(asin(x))^3 + sec(asin(x))` is `1/(1 - x^2)^(3/2)`), and the e-graph would keep
-/// them for their size. Equal wherever `e` is defined (see `rules::function_of_inverse`);
-/// each rewrite is logged as a step.
-fn inverses_written_out(e: &Expr, steps: &mut Vec<Step>) -> Expr {
+/// algebraically, as SymPy and Mathematica write them: `sec(asin(x))` is `1/sqrt(1 - x^2)`;
+/// with [`DoubleAngles::WrittenOut`], so is one of twice an inverse function where the
+/// double-angle identity leaves no inverse function: `cos(2*acos(x))` is `2*x^2 - 1`. Compact as they are, such
+/// compositions hide what they share with the rest of a formula (`x^2*sec(asin(x))^3 +
+/// sec(asin(x))` is `1/(1 - x^2)^(3/2)`, `2*cos(2*acos(x))/x^2 - 8` is `-4 - 2/x^2`), and
+/// the e-graph would keep them for their size. Equal wherever `e` is defined (see
+/// `rules::function_of_inverse` and `rules::double_inverse_angle`); each rewrite is logged
+/// as a step.
+fn inverses_written_out(e: &Expr, doubles: DoubleAngles, steps: &mut Vec<Step>) -> Expr {
     e.rewrite_bottom_up(|_, node| {
-        let value = rules::function_of_inverse(node).into_iter().next()?;
+        let (rule, value) = match rules::function_of_inverse(node).into_iter().next() {
+            Some(value) => ("function-of-inverse", value),
+            None if doubles == DoubleAngles::WrittenOut => {
+                ("double-inverse-angle", double_angle_written_out(node)?)
+            }
+            None => return None,
+        };
         steps.push(Step {
-            rule: "function-of-inverse",
+            rule,
             before: node.clone(),
             after: value.clone(),
         });
         Some(value)
     })
+}
+
+/// The smallest form of `f(2*g(u))` (`g` an inverse function) by the double-angle identity
+/// in which no `g(u)` is left, if there is one: `cos(2*acos(u)) = 2*u^2 - 1`, while
+/// `cos(2*asin(u))`, which is `1 - 2*u^2`, has one too; `sin(2*acos(u))` has `2*u*sqrt(1 -
+/// u^2)`.
+fn double_angle_written_out(node: &Expr) -> Option<Expr> {
+    let Kind::Call(_, angle) = node.kind() else {
+        return None;
+    };
+    let inverse = angle
+        .children()
+        .find(|c| matches!(c.kind(), Kind::Call(..)))?;
+    rules::double_inverse_angle(node)
+        .into_iter()
+        .filter(|form| !form.postorder().contains(inverse))
+        .min_by(better)
 }
 
 /// The logged steps, each once, in the order they were found: every rewrite that made some

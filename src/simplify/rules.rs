@@ -2058,14 +2058,13 @@ pub(super) fn function_of_inverse(e: &Expr) -> Vec<Expr> {
     vec![value]
 }
 
-/// `f(g(u))` as `(f, g, u)`.
 /// `sin`, `cos`, `sinh` or `cosh` of twice an inverse function, by the double-angle
 /// identities with each function of the inverse written out ([`function_of_inverse`]):
 /// `cos(2*acos(u)) = 2*u^2 - 1`, `sin(2*asin(u)) = 2*u*sqrt(1 - u^2)`, `cosh(2*asinh(u)) =
 /// 2*u^2 + 1`. The identities hold for every real angle, and the written-out functions
 /// wherever the inverse is defined. `cos` and `cosh` get both forms (`2*cos^2 - 1` and
 /// `1 - 2*sin^2`): one of them is a polynomial in `u` for each inverse.
-fn double_inverse_angle(e: &Expr) -> Vec<Expr> {
+pub(super) fn double_inverse_angle(e: &Expr) -> Vec<Expr> {
     let Kind::Call(f, arg) = e.kind() else {
         return Vec::new();
     };
@@ -2108,6 +2107,7 @@ fn double_inverse_angle(e: &Expr) -> Vec<Expr> {
     }
 }
 
+/// `f(g(u))` as `(f, g, u)`.
 fn call_of_call(e: &Expr) -> Option<(Func, Func, Expr)> {
     let Kind::Call(f, inner) = e.kind() else {
         return None;
