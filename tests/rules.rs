@@ -206,6 +206,9 @@ const TRIGGERS: &[&str] = &[
     "(1 - 4*sin(x)^2)*cos(x)*exp(cos(2*x)) + y",
     "cos(x/2)^3*sin(3*x/2) - y*sin(-x)^2",
     "(4*sinh(x*y)^2 + 1)*cosh(x*y)^2*sinh(2*x*y)",
+    // Half angles both ways and both signs; a doubled sine joining its half's monomial.
+    "y*cos(2*x) + y - (cosh(4*x/3) - 1)*exp(x)",
+    "sin(2*x)*csc(x) + y*sinh(2*x*y)^2/cosh(x*y)",
     "y*exp(x)/(exp(2*x) + 1)",
     "x*sqrt(x/y)/y",
     "(2/(x + 2))^y/(x + 2)^2",

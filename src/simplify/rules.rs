@@ -96,6 +96,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "product-to-sum",         topic: Trig,       scope: Answer,     apply: products_to_sums },
     Rule { name: FOURIER_FORM,             topic: Trig,       scope: Answer,     apply: fourier::forms },
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
+    Rule { name: "half-angle",             topic: Trig,       scope: Everywhere, apply: half_angles },
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "sin-cos-monomial",       topic: Trig,       scope: Everywhere, apply: sin_cos_monomials },
     Rule { name: "power-of-power-factors", topic: Powers,     scope: Answer,     apply: powers_of_powers_in_products },
@@ -1436,6 +1437,102 @@ fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
     Vec::new()
 }
 
+/// `a*cos(2u) + a = 2*a*cos(u)^2`, `a*cos(2u) - a = -2*a*sin(u)^2`, and the hyperbolic
+/// `a*cosh(2u) + a = 2*a*cosh(u)^2`, `a*cosh(2u) - a = 2*a*sinh(u)^2`, for two terms of a sum
+/// (power reduction read backwards): `-2*(cos(2*x) + 1)*sin(2*x)` is
+/// `-4*sin(2*x)*cos(x)^2`. True for every real `u`; only where the doubled angle's number
+/// has an even numerator (`cos(2*x)`, not `cos(x)`, which would need `x/2`).
+fn half_angles(e: &Expr) -> Vec<Expr> {
+    let Kind::Add(terms) = e.kind() else {
+        return Vec::new();
+    };
+    let split: Vec<Option<HalfAngleTerm>> = terms.iter().map(half_angle_term).collect();
+    joined_pairs(terms, &split, |a, b| {
+        let (with, without) = match (&a.doubled, &b.doubled) {
+            (Some(_), None) => (a, b),
+            (None, Some(_)) => (b, a),
+            _ => return None,
+        };
+        let (f, half) = with.doubled.as_ref()?;
+        if with.rest != without.rest {
+            return None;
+        }
+        let plus = if with.coeff == without.coeff {
+            true
+        } else if with.coeff == without.coeff.neg() {
+            false
+        } else {
+            return None;
+        };
+        // `cos(2u) + 1 = 2*cos(u)^2`, `cos(2u) - 1 = -2*sin(u)^2`, `cosh(2u) + 1 =
+        // 2*cosh(u)^2`, `cosh(2u) - 1 = 2*sinh(u)^2`.
+        let (g, sign) = match (f, plus) {
+            (Func::Cos, true) => (Func::Cos, 2),
+            (Func::Cos, false) => (Func::Sin, -2),
+            (_, true) => (Func::Cosh, 2),
+            (_, false) => (Func::Sinh, 2),
+        };
+        Some(Expr::product([
+            Expr::num(with.coeff.mul(&Number::int(sign))),
+            with.rest.clone(),
+            Expr::call(g, half.clone()).pow(2),
+        ]))
+    })
+}
+
+/// A term `c*r*f(2u)` (`f` is `cos` or `cosh`, `c` a number) as its parts, or `c*r` with
+/// no such factor: [`half_angles`] joins one of each with the same `r`.
+struct HalfAngleTerm {
+    coeff: Number,
+    rest: Expr,
+    doubled: Option<(Func, Expr)>,
+}
+
+fn half_angle_term(t: &Expr) -> Option<HalfAngleTerm> {
+    let (coeff, rest) = t.split_coeff();
+    let factors: &[Expr] = match rest.kind() {
+        Kind::Mul(fs) => fs,
+        _ => std::slice::from_ref(&rest),
+    };
+    let doubled = factors.iter().position(
+        |f| matches!(f.kind(), Kind::Call(Func::Cos | Func::Cosh, arg) if halved(arg).is_some()),
+    );
+    let Some(i) = doubled else {
+        return Some(HalfAngleTerm {
+            coeff,
+            rest,
+            doubled: None,
+        });
+    };
+    let Kind::Call(f, arg) = factors[i].kind() else {
+        return None;
+    };
+    let others = factors
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != i)
+        .map(|(_, f)| f.clone());
+    Some(HalfAngleTerm {
+        coeff,
+        rest: Expr::product(others),
+        doubled: Some((*f, halved(arg)?)),
+    })
+}
+
+/// Half of `angle` when its number has an even numerator: `2*x` halves to `x`, `4*x/3` to
+/// `2*x/3`; `x` and `x/2` do not (halving those again and again would never end).
+fn halved(angle: &Expr) -> Option<Expr> {
+    let (multiple, base) = angle.split_coeff();
+    let numerator = multiple.numer().to_i64()?;
+    if numerator % 2 != 0 {
+        return None;
+    }
+    Some(Expr::product([
+        Expr::num(multiple.mul(&Number::ratio(1, 2)?)),
+        base,
+    ]))
+}
+
 /// `sin(u)^2 = (1 - cos(2u))/2` and `cos(u)^2 = (1 + cos(2u))/2` in the terms of a sum, and
 /// their hyperbolic twins `sinh(u)^2 = (cosh(2u) - 1)/2`, `cosh(u)^2 = (cosh(2u) + 1)/2`:
 /// with like terms collected this is how `cos(x)^2 - sin(x)^2` becomes `cos(2*x)` and
@@ -1590,16 +1687,18 @@ impl Family {
 
 /// `tan(u)^2 * sec(u)^-2 = sin(u)^2`, `sec(u)^2/tan(u)^2 = csc(u)^2`: in a product, the
 /// factors that are whole powers of functions of one family and one argument, read as
-/// powers of `sin` and `cos`, become `sin^a*cos^b` and its [`Family::named`] form. Each
-/// function equals its power of `sin` and `cos` where it is defined, and a negative total
-/// power of `sin` (or `cos`) comes from a factor that is undefined where `sin` (or `cos`) is
-/// 0, so the result is defined wherever the product is.
+/// powers of `sin` and `cos`, become `sin^a*cos^b` and its [`Family::named`] form. A sine
+/// of twice an argument that other factors have joins them as `2*sin(u)*cos(u)`
+/// (`sinh(2u) = 2*sinh(u)*cosh(u)`): `sin(2*x)*csc(x) = 2*cos(x)`. Each function equals its
+/// power of `sin` and `cos` where it is defined, and a negative total power of `sin` (or
+/// `cos`) comes from a factor that is undefined where `sin` (or `cos`) is 0, so the result
+/// is defined wherever the product is.
 fn monomials(e: &Expr, family: &Family) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
     };
     // Each factor as its argument and powers of `sin` and `cos`, if it is one of the family.
-    let read: Vec<Option<(&Expr, i64, i64)>> = factors
+    let plain: Vec<Option<(&Expr, i64, i64)>> = factors
         .iter()
         .map(|factor| {
             let (f, u, n) = call_power(factor)?;
@@ -1607,9 +1706,26 @@ fn monomials(e: &Expr, family: &Family) -> Vec<Expr> {
             Some((u, a.checked_mul(n)?, b.checked_mul(n)?))
         })
         .collect();
+    // A sine of a doubled argument, read at the half when another factor has that: its
+    // argument, powers, and how many factors of 2 it brings.
+    let read: Vec<Option<(Expr, i64, i64, i64)>> = factors
+        .iter()
+        .zip(&plain)
+        .map(|(factor, reading)| {
+            let &(u, a, b) = reading.as_ref()?;
+            let doubled = call_power(factor)
+                .filter(|&(f, _, n)| f == family.sin && n > 0)
+                .and_then(|(_, u, n)| Some((halved(u)?, n)))
+                .filter(|(half, _)| plain.iter().flatten().any(|(v, _, _)| *v == half));
+            Some(match doubled {
+                Some((half, n)) => (half, n, n, n),
+                None => (u.clone(), a, b, 0),
+            })
+        })
+        .collect();
     let mut out = Vec::new();
     let mut done: Vec<&Expr> = Vec::new();
-    for &(u, _, _) in read.iter().flatten() {
+    for (u, _, _, _) in read.iter().flatten() {
         if done.contains(&u) {
             continue;
         }
@@ -1617,16 +1733,16 @@ fn monomials(e: &Expr, family: &Family) -> Vec<Expr> {
         let members = || {
             read.iter()
                 .enumerate()
-                .filter_map(|(i, r)| r.as_ref().filter(|(v, _, _)| *v == u).map(|r| (i, r)))
+                .filter_map(|(i, r)| r.as_ref().filter(|(v, ..)| v == u).map(|r| (i, r)))
         };
         if members().count() < 2 {
             continue;
         }
         let sum = |n: i64, m: i64| n.checked_add(m);
-        let totals = members().try_fold((0i64, 0i64), |(a, b), (_, (_, x, y))| {
-            Some((sum(a, *x)?, sum(b, *y)?))
+        let totals = members().try_fold((0i64, 0i64, 0i64), |(a, b, t), (_, (_, x, y, z))| {
+            Some((sum(a, *x)?, sum(b, *y)?, sum(t, *z)?))
         });
-        let Some((a, b)) = totals else {
+        let Some((a, b, twos)) = totals else {
             continue;
         };
         let rest: Vec<Expr> = factors
@@ -1634,6 +1750,7 @@ fn monomials(e: &Expr, family: &Family) -> Vec<Expr> {
             .enumerate()
             .filter(|(i, _)| !members().any(|(j, _)| j == *i))
             .map(|(_, f)| f.clone())
+            .chain([Expr::int(2).pow(twos)])
             .collect();
         let plain =
             Expr::call(family.sin, u.clone()).pow(a) * Expr::call(family.cos, u.clone()).pow(b);
