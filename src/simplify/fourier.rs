@@ -20,6 +20,8 @@ use std::collections::BTreeMap;
 use crate::expr::{Expr, Func, Kind};
 use crate::num::Number;
 
+use super::rules::skeleton_calls_of;
+
 /// The largest whole multiple of an angle's unit read or written (`sin(24*x)`): past it the
 /// form has more terms than a reader wants, and multiplying out costs more.
 const MAX_MULTIPLE: i64 = 24;
@@ -114,7 +116,14 @@ impl Angle {
 fn angles(e: &Expr) -> Vec<Angle> {
     let mut found: Vec<(Angle, Number)> = Vec::new();
     let mut calls = Vec::new();
-    polynomial_calls(e, &mut calls);
+    skeleton_calls_of(
+        e,
+        &[Func::Sin, Func::Cos, Func::Sinh, Func::Cosh],
+        &mut calls,
+    );
+    let calls = calls
+        .into_iter()
+        .filter_map(|(f, arg)| Some((Family::of(f)?.0, arg)));
     for (family, arg) in calls {
         let (multiple, base) = arg.split_coeff();
         // A number is no angle to expand in: `cos(2)^2` is a constant, not `(cos(4) + 1)/2`.
@@ -143,21 +152,6 @@ fn angles(e: &Expr) -> Vec<Angle> {
         })
         .map(|(angle, _)| angle)
         .collect()
-}
-
-/// The arguments of the sines and cosines (circular or hyperbolic) that sums, products and
-/// whole powers of `e` reach.
-fn polynomial_calls(e: &Expr, out: &mut Vec<(Family, Expr)>) {
-    match e.kind() {
-        Kind::Call(f, arg) => {
-            if let Some((family, _)) = Family::of(*f) {
-                out.push((family, arg.clone()));
-            }
-        }
-        Kind::Add(xs) | Kind::Mul(xs) => xs.iter().for_each(|x| polynomial_calls(x, out)),
-        Kind::Pow(base, n) if whole_power(n).is_some() => polynomial_calls(base, out),
-        _ => {}
-    }
 }
 
 /// `n` as an exponent that is multiplied out: a whole number from 2 to [`MAX_POWER`].

@@ -1446,7 +1446,8 @@ fn half_angles(e: &Expr) -> Vec<Expr> {
     let Kind::Add(terms) = e.kind() else {
         return Vec::new();
     };
-    let split: Vec<Option<HalfAngleTerm>> = terms.iter().map(half_angle_term).collect();
+    let split: Vec<Option<HalfAngleTerm>> =
+        terms.iter().map(|t| Some(half_angle_term(t))).collect();
     joined_pairs(terms, &split, |a, b| {
         let (with, without) = match (&a.doubled, &b.doubled) {
             (Some(_), None) => (a, b),
@@ -1488,35 +1489,36 @@ struct HalfAngleTerm {
     doubled: Option<(Func, Expr)>,
 }
 
-fn half_angle_term(t: &Expr) -> Option<HalfAngleTerm> {
+fn half_angle_term(t: &Expr) -> HalfAngleTerm {
     let (coeff, rest) = t.split_coeff();
     let factors: &[Expr] = match rest.kind() {
         Kind::Mul(fs) => fs,
         _ => std::slice::from_ref(&rest),
     };
-    let doubled = factors.iter().position(
-        |f| matches!(f.kind(), Kind::Call(Func::Cos | Func::Cosh, arg) if halved(arg).is_some()),
-    );
-    let Some(i) = doubled else {
-        return Some(HalfAngleTerm {
+    let doubled = factors
+        .iter()
+        .enumerate()
+        .find_map(|(i, f)| match f.kind() {
+            Kind::Call(g @ (Func::Cos | Func::Cosh), arg) => Some((i, *g, halved(arg)?)),
+            _ => None,
+        });
+    let Some((i, f, half)) = doubled else {
+        return HalfAngleTerm {
             coeff,
             rest,
             doubled: None,
-        });
-    };
-    let Kind::Call(f, arg) = factors[i].kind() else {
-        return None;
+        };
     };
     let others = factors
         .iter()
         .enumerate()
         .filter(|&(j, _)| j != i)
         .map(|(_, f)| f.clone());
-    Some(HalfAngleTerm {
+    HalfAngleTerm {
         coeff,
         rest: Expr::product(others),
-        doubled: Some((*f, halved(arg)?)),
-    })
+        doubled: Some((f, half)),
+    }
 }
 
 /// Half of `angle` when its number has an even numerator: `2*x` halves to `x`, `4*x/3` to
@@ -1810,7 +1812,7 @@ fn pythagorean_normal_forms(e: &Expr) -> Vec<Expr> {
             .map(|(_, u)| u)
             .collect();
         for u in &arguments {
-            let doubled = half_of(u).filter(|v| arguments.contains(&v));
+            let doubled = halved(u).filter(|v| arguments.contains(&v));
             let u = doubled.unwrap_or_else(|| (*u).clone());
             if relations
                 .iter()
@@ -1933,12 +1935,6 @@ fn exponential_normal_forms(e: &Expr) -> Vec<Expr> {
         .collect()
 }
 
-/// `v` when `u` is `2*v`.
-fn half_of(u: &Expr) -> Option<Expr> {
-    let (c, _) = u.split_coeff();
-    (c == Number::int(2)).then(|| Expr::product([u.clone(), Expr::ratio(1, 2)]))
-}
-
 /// The calls of the circular and hyperbolic functions in the polynomial skeleton of `e`:
 /// its sums, products and integer powers.
 fn skeleton_calls(e: &Expr, calls: &mut Vec<(Func, Expr)>) {
@@ -1951,7 +1947,7 @@ fn skeleton_calls(e: &Expr, calls: &mut Vec<(Func, Expr)>) {
 }
 
 /// The calls of `functions` in the polynomial skeleton of `e`.
-fn skeleton_calls_of(e: &Expr, functions: &[Func], calls: &mut Vec<(Func, Expr)>) {
+pub(super) fn skeleton_calls_of(e: &Expr, functions: &[Func], calls: &mut Vec<(Func, Expr)>) {
     match e.kind() {
         Kind::Add(xs) | Kind::Mul(xs) => xs
             .iter()
@@ -1980,7 +1976,7 @@ fn in_sines_and_cosines(e: &Expr, calls: &[(Func, Expr)]) -> Expr {
             else {
                 return e.clone();
             };
-            let half = half_of(u).filter(|v| {
+            let half = halved(u).filter(|v| {
                 calls
                     .iter()
                     .any(|(g, w)| w == v && family.exponents(*g).is_some())
