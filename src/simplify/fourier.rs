@@ -228,15 +228,11 @@ impl Series {
         let opaque = || Some(Series::opaque(e.clone()));
         match e.kind() {
             Kind::Call(f, arg) => match angle.wave(*f, arg) {
-                Some((wave, sign)) => {
-                    if i64::from(wave.k) > MAX_MULTIPLE {
-                        return None;
-                    }
-                    Some(Series {
-                        terms: BTreeMap::from([(wave, Expr::int(sign))]),
-                        waves: true,
-                    })
-                }
+                // Within the bound: the angle's unit was chosen so (see `angles`).
+                Some((wave, sign)) => Some(Series {
+                    terms: BTreeMap::from([(wave, Expr::int(sign))]),
+                    waves: true,
+                }),
                 None => opaque(),
             },
             Kind::Add(terms) => {
