@@ -504,6 +504,49 @@ impl Expr {
             _ => false,
         }
     }
+
+    /// Whether the expression reads as the negative of another: a negative term, a sum led by
+    /// one (`1 - 2*x`, whose canonical first term is `-2*x`), or a product whose coefficient
+    /// and negative-led sums have an odd number of minus signs between them (`3*(2 - x)`).
+    /// Of `u` and `-u` exactly one is negative-led, since negating flips only the sign of a
+    /// coefficient or of every term of a sum, in place. Functions with a parity take the
+    /// other one (`cos(1 - x) = cos(x - 1)`, `sin(1 - x) = -sin(x - 1)`), as SymPy does, so
+    /// that both spellings of an argument are one node.
+    pub fn is_negative_led(&self) -> bool {
+        match self.kind() {
+            Kind::Add(terms) => terms[0].is_negative_term(),
+            Kind::Mul(factors) => {
+                let negative_sums = factors.iter().filter(|f| is_negative_led_sum(f)).count();
+                self.is_negative_term() != (negative_sums % 2 == 1)
+            }
+            _ => self.is_negative_term(),
+        }
+    }
+
+    /// `-self`, negating a sum term by term (`-(1 - x) = x - 1`) and, in a product, a
+    /// negative-led sum among the factors rather than the coefficient (`-3*(2 - x) =
+    /// 3*(x - 2)`): the form that is not negative-led when `self` is.
+    pub fn negated_term_by_term(&self) -> Expr {
+        match self.kind() {
+            Kind::Add(terms) => Expr::sum(terms.iter().map(|t| -t)),
+            Kind::Mul(factors) => match factors.iter().position(is_negative_led_sum) {
+                Some(i) => Expr::product(factors.iter().enumerate().map(|(k, f)| {
+                    if k == i {
+                        f.negated_term_by_term()
+                    } else {
+                        f.clone()
+                    }
+                })),
+                None => -self,
+            },
+            _ => -self,
+        }
+    }
+}
+
+/// A factor that is a sum led by a negative term.
+fn is_negative_led_sum(factor: &Expr) -> bool {
+    matches!(factor.kind(), Kind::Add(terms) if terms[0].is_negative_term())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1136,10 +1179,10 @@ impl Expr {
             }
             _ => {}
         }
-        if arg.is_negative_term() {
+        if arg.is_negative_led() {
             match f.parity() {
-                Parity::Odd => return -Expr::call(f, -arg),
-                Parity::Even => return Expr::call(f, -arg),
+                Parity::Odd => return -Expr::call(f, arg.negated_term_by_term()),
+                Parity::Even => return Expr::call(f, arg.negated_term_by_term()),
                 Parity::Neither => {}
             }
         }
@@ -1886,6 +1929,48 @@ mod tests {
         assert_eq!((-x()).cos(), x().cos());
         assert_eq!(x().exp().ln(), x());
         assert_eq!(Expr::zero().cos(), Expr::one());
+    }
+
+    #[test]
+    fn functions_with_a_parity_take_the_argument_not_led_by_a_minus() {
+        let y = || Expr::sym("y");
+        let one_minus_x = Expr::one() - x();
+        assert_eq!(one_minus_x.clone().cos(), (x() - 1).cos());
+        assert_eq!(one_minus_x.clone().sin(), -((x() - 1).sin()));
+        assert_eq!(one_minus_x.clone().abs(), (x() - 1).abs());
+        // `3*(2 - x)` leads with a minus through its sum; `-3*(2 - x)` is `3*(x - 2)`.
+        let scaled = Expr::int(3) * (Expr::int(2) - x());
+        assert_eq!(scaled.clone().tanh(), -((Expr::int(3) * (x() - 2)).tanh()));
+        assert_eq!(scaled.clone().cosh(), (Expr::int(3) * (x() - 2)).cosh());
+        // `(1 - x)*(2 - x)`: two minus signs, so it is not negative-led.
+        let twice = (Expr::one() - x()) * (Expr::int(2) - x());
+        assert!(!twice.is_negative_led());
+        assert_eq!(twice.clone().sin().to_string(), "sin((1 - x)*(2 - x))");
+        // Of `u` and `-u` exactly one is negative-led, so that no call flips forever.
+        for u in [
+            one_minus_x,
+            scaled,
+            twice,
+            y() - x(),
+            x() * y() - 1,
+            Expr::int(-2) * x().sin() + y(),
+            -(x() * (y() - x())),
+        ] {
+            assert_ne!(u.is_negative_led(), (-&u).is_negative_led(), "{u}");
+            assert_ne!(
+                u.is_negative_led(),
+                u.negated_term_by_term().is_negative_led(),
+                "{u}"
+            );
+            let mut env = crate::eval::Env::new();
+            env.set("x", 0.7);
+            env.set("y", 1.9);
+            let value = |e: &Expr| crate::eval::eval(e, &env).unwrap_or(f64::NAN);
+            assert!(
+                (value(&u.negated_term_by_term()) + value(&u)).abs() < 1e-12,
+                "{u}"
+            );
+        }
     }
 
     /// Varied canonical expressions: numbers, symbols, powers, products with and without

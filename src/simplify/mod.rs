@@ -504,6 +504,7 @@ fn rewrites(boundaries: &[Id], log: &Arc<Mutex<Vec<Step>>>) -> Vec<Rewrite<Math,
                 scope,
                 memo: Mutex::new(FxHashMap::default()),
                 log: log.clone(),
+                matched: Mutex::new(FxHashMap::default()),
             };
             let shared = Arc::new(adapter);
             Rewrite::new(rule.name, SharedRule(shared.clone()), SharedRule(shared)).ok()
@@ -526,6 +527,11 @@ struct RuleAdapter {
     memo: Mutex<FxHashMap<Expr, Vec<Expr>>>,
     /// Where applications that made a class simpler are recorded, for explanations.
     log: Arc<Mutex<Vec<Step>>>,
+    /// The best expression of each e-class the searcher matched, for the applier: egg
+    /// applies a rule after every rule has searched, and an earlier rule's union may have
+    /// given the class a new best form by then (a sum factored by the normal form), about
+    /// which this rule may have nothing to say.
+    matched: Mutex<FxHashMap<Id, Expr>>,
 }
 
 impl RuleAdapter {
@@ -574,8 +580,12 @@ impl Searcher<Math, Best> for SharedRule {
         if limit == 0 || !self.0.scope.as_ref().is_none_or(in_scope) {
             return None;
         }
-        if !self.0.has_outputs(egraph[eclass].data.best()) {
+        let best = egraph[eclass].data.best();
+        if !self.0.has_outputs(best) {
             return None;
+        }
+        if let Ok(mut matched) = self.0.matched.lock() {
+            matched.insert(eclass, best.clone());
         }
         Some(SearchMatches {
             eclass,
@@ -598,7 +608,13 @@ impl Applier<Math, Best> for SharedRule {
         _searcher_ast: Option<&PatternAst<Math>>,
         rule_name: egg::Symbol,
     ) -> Vec<Id> {
-        let best = egraph[eclass].data.best().clone();
+        let matched = self
+            .0
+            .matched
+            .lock()
+            .ok()
+            .and_then(|mut m| m.remove(&eclass));
+        let best = matched.unwrap_or_else(|| egraph[eclass].data.best().clone());
         let mut changed = Vec::new();
         for output in self.0.outputs(&best) {
             if output.simpler(&best).is_lt()
@@ -663,6 +679,22 @@ mod tests {
         assert_eq!(
             simplified(&parsed("sign(cos(x))*sin(x)/abs(cos(x))")),
             x().tan()
+        );
+    }
+
+    #[test]
+    fn a_rule_applies_to_the_form_it_matched() {
+        // The normal form factors the sum into `3*(sinh(u) + cosh(u))` in the same iteration
+        // in which `hyperbolic-to-exp` matches the sum: the union must not hide the match.
+        assert_eq!(
+            simplified(&parsed("3*sinh(3*(x - 2)) + 3*cosh(3*(x - 2))")),
+            parsed("3*exp(3*(x - 2))")
+        );
+        // `exp` has no parity, so `exp(1 - x)` keeps its argument; it still pairs with
+        // `exp(x - 1)`.
+        assert_eq!(
+            simplified(&parsed("exp(x - 1) + exp(1 - x)")),
+            parsed("2*cosh(x - 1)")
         );
     }
 

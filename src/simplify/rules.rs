@@ -1300,7 +1300,7 @@ fn exp_to_hyperbolic(e: &Expr) -> Vec<Expr> {
         e,
         |f| f == Func::Exp,
         |(_, u, a), (_, v, b)| {
-            if *v != -u {
+            if !is_negation(v, u) {
                 return None;
             }
             let f = match same_or_opposite(a, b)? {
@@ -1324,13 +1324,25 @@ fn hyperbolic_to_exp(e: &Expr) -> Vec<Expr> {
                 (Func::Sinh, Func::Cosh) => (second, first),
                 _ => return None,
             };
-            if v != u {
+            // `sinh(-u) = -sinh(u)`: the constructor writes `cosh` of the argument that
+            // is not negative-led, while `sinh` keeps either.
+            let b = if v == u {
+                b.clone()
+            } else if is_negation(v, u) {
+                -b
+            } else {
                 return None;
-            }
-            let sign = same_or_opposite(a, b)?;
+            };
+            let sign = same_or_opposite(a, &b)?;
             Some(a * Expr::call(Func::Exp, Expr::int(sign) * u))
         },
     )
+}
+
+/// Whether `v` is `-u`, as a product with `-1` or negated term by term (`1 - x` and
+/// `x - 1`): arguments of functions without a parity keep either form.
+fn is_negation(v: &Expr, u: &Expr) -> bool {
+    *v == -u || *v == u.negated_term_by_term()
 }
 
 /// `1` when `b` is `a`, `-1` when it is `-a`: how the cofactors of a pair of terms relate.
