@@ -298,6 +298,49 @@ fn fraction_forms(atoms: &Atoms, f: &Frac, forms: &mut Vec<Expr>) {
     }
 }
 
+/// `e` read as a fraction whose denominator is a polynomial in one atom and whose numerator
+/// is of at least its degree, as a polynomial plus a proper fraction (`(x^2 + 1)/(x + 1) =
+/// x - 1 + 2/(x + 1)`), over the denominator expanded and factored: `1 - 25/(3*(7*x -
+/// 6)^2)` where the numerator over one denominator, `(49*x^2 - 84*x + 83/3)/(7*x - 6)^2`,
+/// is longer. Empty when `e` is not such a fraction, the division is exact, or past the
+/// bounds.
+pub(crate) fn proper_fractions(e: &Expr) -> Vec<Expr> {
+    if is_atomic(e) {
+        return Vec::new();
+    }
+    let mut budget = Budget::new();
+    let Some((atoms, f)) = to_fraction(e, Roots::Opaque, &mut budget) else {
+        return Vec::new();
+    };
+    let Some(atom) = f.den().atoms().into_iter().next() else {
+        return Vec::new();
+    };
+    let Some((quotient, rest)) = f.num().divided_in(f.den(), atom, &mut budget) else {
+        return Vec::new();
+    };
+    if quotient.is_zero() || rest.is_zero() {
+        return Vec::new();
+    }
+    let quotient = atoms.poly_expr(&quotient);
+    let rest = atoms.poly_expr(&rest);
+    let mut dens = vec![atoms.poly_expr(f.den())];
+    let mut budget = Budget::new();
+    if let Some(square_free) = SquareFree::of(f.den(), &mut budget) {
+        for depth in [Depth::SquareFree, Depth::Full] {
+            let mut budget = Budget::new();
+            if let Some(den) = square_free.to_depth(depth, &mut budget) {
+                let den = factored_expr(&atoms, &root_sums_out(&atoms, den));
+                if !dens.contains(&den) {
+                    dens.push(den);
+                }
+            }
+        }
+    }
+    dens.into_iter()
+        .map(|den| quotient.clone() + rest.clone() * den.recip())
+        .collect()
+}
+
 /// `form` with each sum of polynomials that has a sum among its factors (`2*x*(x + 1) +
 /// 5*x`, where a form kept a sum whole as an atom of its reading) replaced by the smallest
 /// of it, its expansion and its square-free factoring (`x*(2*x + 7)`). A form's parts are

@@ -383,6 +383,50 @@ impl Poly {
         Some(quotient)
     }
 
+    /// `(q, r)` with `self = q*divisor + r` and `r` of lower degree in `atom` than
+    /// `divisor`, for a divisor in `atom` alone: its coefficients are numbers, so the
+    /// division is exact over the rationals whatever other atoms `self` holds. `None` when
+    /// the divisor has other atoms or is a number, or past the budget. Exponents must be
+    /// non-negative.
+    pub(crate) fn divided_in(
+        &self,
+        divisor: &Poly,
+        atom: usize,
+        budget: &mut Budget,
+    ) -> Option<(Poly, Poly)> {
+        let only_atom = |m: &Mono| m.iter().enumerate().all(|(i, &e)| i == atom || e == 0);
+        let d = divisor.degree_in(atom);
+        if d < 1 || !divisor.terms.keys().all(only_atom) {
+            return None;
+        }
+        let lead = divisor.coeff_in(atom, d).constant_value()?;
+        let weight = divisor.limb_weight();
+        let mut quotient = Poly::zero(self.nvars);
+        let mut rest = self.clone();
+        loop {
+            let k = rest.degree_in(atom);
+            if rest.is_zero() || k < d {
+                return Some((quotient, rest));
+            }
+            let top: Vec<(Mono, Number)> = rest
+                .terms
+                .iter()
+                .filter(|(m, _)| m[atom] == k)
+                .map(|(m, c)| (m.clone(), c.clone()))
+                .collect();
+            for (mut shift, c) in top {
+                budget.spend((divisor.len() as u64).saturating_mul(weight + rest.limb_weight()))?;
+                shift[atom] -= d;
+                let c = c.div(&lead)?;
+                rest.sub_scaled(divisor, &c, &shift);
+                quotient.add_term(shift, &c);
+            }
+            if rest.len() > MAX_TERMS {
+                return None;
+            }
+        }
+    }
+
     /// The highest exponent of `atom` (zero for a polynomial free of it).
     pub(crate) fn degree_in(&self, atom: usize) -> i32 {
         self.terms.keys().map(|m| m[atom]).max().unwrap_or(0)

@@ -9,7 +9,7 @@ use crate::num::Number;
 
 use super::gcd::{Evaluated, Images, gcd, gcd_with, image};
 use super::polynomial::{Budget, Poly};
-use super::{cancel, expand, factor, normal_forms, smallest_normal_form};
+use super::{cancel, expand, factor, normal_forms, proper_fractions, smallest_normal_form};
 
 fn x() -> Expr {
     Expr::sym("x")
@@ -644,4 +644,31 @@ fn lowering_and_homogenizing_keep_the_value_modulo_the_relation() {
     );
     // 1 + s has degrees 0 and 1: no homogeneous form.
     assert_eq!(one.add(&s).homogenized(0, 1, &unit, &mut budget), None);
+}
+
+#[test]
+fn proper_fractions_split_off_the_polynomial_part() {
+    let shown = |e: &Expr| proper_fractions(e).iter().map(show).collect::<Vec<_>>();
+    // (x^2 + 1)/(x + 1) = x - 1 + 2/(x + 1).
+    let e = (x().pow(2) + 1) / (x() + 1);
+    assert!(
+        shown(&e).contains(&show(&(x() - 1 + int(2) / (x() + 1)))),
+        "{:?}",
+        shown(&e)
+    );
+    // Over the denominator factored: (x^2 + 2*x)/(x + 1)^2 = 1 - 1/(x + 1)^2.
+    let e = (x().pow(2) + int(2) * x()) / (x() + 1).pow(2);
+    assert!(
+        shown(&e).contains(&show(&(int(1) - (x() + 1).pow(-2)))),
+        "{:?}",
+        shown(&e)
+    );
+    // Other atoms ride in the coefficients: (x^2 + y)/(x - 1) = x + 1 + (y + 1)/(x - 1).
+    let e = (x().pow(2) + y()) / (x() - 1);
+    let split = x() + 1 + (y() + 1) / (x() - 1);
+    assert!(shown(&e).contains(&show(&split)), "{:?}", shown(&e));
+    // Nothing to split: a proper fraction, an exact quotient, a denominator in two atoms.
+    assert!(proper_fractions(&(x() / (x().pow(2) + 1))).is_empty());
+    assert!(proper_fractions(&((x().pow(2) - 1) / (x() - 1))).is_empty());
+    assert!(proper_fractions(&(x().pow(2) / (x() + y()))).is_empty());
 }

@@ -104,6 +104,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "exponent-distributed",   topic: Powers,     scope: Answer,     apply: exponents_distributed },
     Rule { name: "pythagorean-normal-form", topic: Trig,      scope: Answer,     apply: pythagorean_normal_forms },
     Rule { name: "exp-normal-form",        topic: ExpLog,     scope: Answer,     apply: exponential_normal_forms },
+    Rule { name: "proper-fraction",        topic: Algebra,    scope: Answer,     apply: poly::proper_fractions },
     Rule { name: "reciprocal-expand",      topic: Trig,       scope: Everywhere, apply: reciprocal_expand },
     Rule { name: "function-of-inverse",    topic: Trig,       scope: Everywhere, apply: function_of_inverse },
     Rule { name: "double-inverse-angle",   topic: Trig,       scope: Everywhere, apply: double_inverse_angle },
