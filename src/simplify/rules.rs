@@ -84,6 +84,8 @@ pub const RULES: &[Rule] = &[
     Rule { name: "power-absorbs-base",     topic: Powers,     scope: Everywhere, apply: power_absorbs_base },
     Rule { name: "ln-split-positive",      topic: ExpLog,     scope: Everywhere, apply: ln_split_positive },
     Rule { name: "ln-power",               topic: ExpLog,     scope: Everywhere, apply: ln_power },
+    Rule { name: "ln-join",                topic: ExpLog,     scope: Everywhere, apply: ln_join },
+    Rule { name: "number-powers-join",     topic: Powers,     scope: Everywhere, apply: number_powers_joined },
     Rule { name: "exp-of-log",             topic: ExpLog,     scope: Everywhere, apply: exp_of_log },
     Rule { name: "exp-merge",              topic: ExpLog,     scope: Everywhere, apply: exp_merge },
     Rule { name: "exp-split",              topic: ExpLog,     scope: Everywhere, apply: exp_split },
@@ -312,9 +314,10 @@ fn is_even_integer(a: &Expr) -> bool {
         .is_some_and(|n| n % 2 == 0)
 }
 
-/// `b^(k*u) = (b^k)^u` for a positive number `b` and a whole `k >= 2`: `2^(3*x)` is `8^x`
-/// (true for every real `u` because `b > 0`). Only where `b^k` is short to write
-/// ([`SHORT_POWER`] characters): `10^(400*x)` stays as it is.
+/// `b^(k*u) = (b^k)^u` for a positive number `b` and a positive number `k` where `b^k` is
+/// rational: `2^(3*x)` is `8^x`, `9^(3*x/2)` is `27^x` (true for every real `u` because
+/// `b > 0`). Only where `b^k` is short to write ([`SHORT_POWER`] characters): `10^(400*x)`
+/// stays as it is.
 fn number_base_power(e: &Expr) -> Vec<Expr> {
     let Kind::Pow(base, exponent) = e.kind() else {
         return Vec::new();
@@ -322,12 +325,44 @@ fn number_base_power(e: &Expr) -> Vec<Expr> {
     let Some(b) = base.as_num().filter(|b| b.is_positive()) else {
         return Vec::new();
     };
+    let mut out = number_term_out_of_exponent(b, exponent);
     let (k, u) = exponent.split_coeff();
-    if !k.is_integer() || k.to_i64().is_none_or(|k| k < 2) {
-        return Vec::new();
+    if !k.is_positive() || k.is_one() {
+        return out;
     }
     match b.pow(&k) {
-        Some(power) if power.to_string().len() <= SHORT_POWER => vec![Expr::num(power).pow(u)],
+        Some(power) if power.to_string().len() <= SHORT_POWER => out.push(Expr::num(power).pow(u)),
+        _ => {}
+    }
+    out
+}
+
+/// `b^(u + c) = b^c * b^u` for a positive number `b` and a number `c` where `b^c` is a
+/// short rational (true for every real `u`): `2^(x^2/4 + 1)` is `2*2^(x^2/4)`. The exponent
+/// is read with a number times a sum multiplied out (`(x^2 + 4)/4`).
+fn number_term_out_of_exponent(b: &Number, exponent: &Expr) -> Vec<Expr> {
+    let terms: Vec<Expr> = match exponent.kind() {
+        Kind::Mul(factors) => match &factors[..] {
+            [c, sum] if c.as_num().is_some() => match sum.kind() {
+                Kind::Add(terms) => terms.iter().map(|t| c * t).collect(),
+                _ => return Vec::new(),
+            },
+            _ => return Vec::new(),
+        },
+        Kind::Add(terms) => terms.to_vec(),
+        _ => return Vec::new(),
+    };
+    let Some((c, rest)) = terms.split_last() else {
+        return Vec::new();
+    };
+    let Some(c) = c.as_num() else {
+        return Vec::new();
+    };
+    match b.pow(c) {
+        Some(power) if power.to_string().len() <= SHORT_POWER => {
+            let rest = Expr::sum(rest.iter().cloned());
+            vec![Expr::num(power) * Expr::num(b.clone()).pow(rest)]
+        }
         _ => Vec::new(),
     }
 }
@@ -715,6 +750,64 @@ fn ln_split_positive(e: &Expr) -> Vec<Expr> {
         Expr::product(rest).ln()
     };
     vec![Expr::sum(logs.chain([rest]))]
+}
+
+/// `a*ln(u) + a*ln(v) = a*ln(u*v)` and `a*ln(u) - a*ln(v) = a*ln(u/v)` for two terms of a
+/// sum: where the left side is defined, `u > 0` and `v > 0`, and there the logarithm of a
+/// product is the sum of the logarithms (`ln(2) + ln(3) = ln(6)`, `ln(3) + ln(x) =
+/// ln(3*x)`). The twin of [`ln_split_positive`], which goes the other way.
+fn ln_join(e: &Expr) -> Vec<Expr> {
+    combine_pairs(
+        e,
+        |f| f == Func::Ln,
+        |(_, u, a), (_, v, b)| {
+            let v = match same_or_opposite(a, b)? {
+                1 => v.clone(),
+                _ => v.clone().recip(),
+            };
+            Some(a * Expr::product([u.clone(), v]).ln())
+        },
+    )
+}
+
+/// `p^u * q^u = (p*q)^u` for positive numbers `p` and `q` whose product is short to write
+/// ([`SHORT_POWER`] characters), in a product (true for every real `u`): `2^x*3^x` is `6^x`.
+fn number_powers_joined(e: &Expr) -> Vec<Expr> {
+    let Kind::Mul(factors) = e.kind() else {
+        return Vec::new();
+    };
+    let powers: Vec<Option<(Number, &Expr)>> = factors
+        .iter()
+        .map(|f| match f.kind() {
+            Kind::Pow(b, u) => b
+                .as_num()
+                .filter(|b| b.is_positive())
+                .map(|b| (b.clone(), u)),
+            _ => None,
+        })
+        .collect();
+    for (i, first) in powers.iter().enumerate() {
+        let Some((p, u)) = first else { continue };
+        for (j, second) in powers.iter().enumerate().skip(i + 1) {
+            let Some((q, v)) = second else { continue };
+            let pq = p.mul(q);
+            if u != v || pq.to_string().len() > SHORT_POWER {
+                continue;
+            }
+            let joined = Expr::num(pq).pow((*u).clone());
+            return vec![Expr::product(all_but_two(factors, i, j).chain([joined]))];
+        }
+    }
+    Vec::new()
+}
+
+/// The items but the `i`-th and the `j`-th: the rest of a product two factors of which join.
+fn all_but_two(items: &[Expr], i: usize, j: usize) -> impl Iterator<Item = Expr> + '_ {
+    items
+        .iter()
+        .enumerate()
+        .filter(move |&(k, _)| k != i && k != j)
+        .map(|(_, x)| x.clone())
 }
 
 /// `ln(u^k) = k*ln(u)` for `u > 0`, and for a number `k` that is an odd integer or not an
@@ -1439,13 +1532,8 @@ fn double_angle(e: &Expr, f: Func, g: Func, double: Func) -> Vec<Expr> {
         let Some(j) = partner else {
             continue;
         };
-        let rest = factors
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| k != i && k != j)
-            .map(|(_, x)| x.clone());
         let doubled = (Expr::call(double, Expr::int(2) * u) * Expr::ratio(1, 2)).pow(n);
-        return vec![Expr::product(rest.chain([doubled]))];
+        return vec![Expr::product(all_but_two(factors, i, j).chain([doubled]))];
     }
     Vec::new()
 }
