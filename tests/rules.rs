@@ -193,6 +193,7 @@ const TRIGGERS: &[&str] = &[
     "sin(x*y)^2/(1 - cos(x*y)) + y",
     "(cosh(x)^3 - cosh(x))/sinh(x)",
     "(exp(2*x) - 1)/(exp(x) - 1)",
+    "(exp(2*x + 2) - 1)/(e*exp(x) - 1)",
     "exp(3*x*y/2)/(exp(x*y/2) + exp(x*y))",
     "sinh(x)/(exp(x) - 1) + tanh(2*x)*exp(-x)",
     "cosh(x)*coth(x)*exp(-x) + sech(x)*csch(x)*exp(x)",

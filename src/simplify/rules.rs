@@ -341,16 +341,8 @@ fn number_base_power(e: &Expr) -> Vec<Expr> {
 /// short rational (true for every real `u`): `2^(x^2/4 + 1)` is `2*2^(x^2/4)`. The exponent
 /// is read with a number times a sum multiplied out (`(x^2 + 4)/4`).
 fn number_term_out_of_exponent(b: &Number, exponent: &Expr) -> Vec<Expr> {
-    let terms: Vec<Expr> = match exponent.kind() {
-        Kind::Mul(factors) => match &factors[..] {
-            [c, sum] if c.as_num().is_some() => match sum.kind() {
-                Kind::Add(terms) => terms.iter().map(|t| c * t).collect(),
-                _ => return Vec::new(),
-            },
-            _ => return Vec::new(),
-        },
-        Kind::Add(terms) => terms.to_vec(),
-        _ => return Vec::new(),
+    let Some(terms) = terms_distributed(exponent) else {
+        return Vec::new();
     };
     let Some((c, rest)) = terms.split_last() else {
         return Vec::new();
@@ -1952,26 +1944,32 @@ const HYPERBOLIC_FUNCTIONS: [Func; 6] = [
 /// ones at least; a hyperbolic function of such an argument counts as `exp(c*r)` and
 /// `exp(-c*r)`) become powers of a stand-in symbol for `exp(g*r)`, `g` the rationals' gcd;
 /// the normal forms of that are read back with `exp(g*r)` in its place (`exp(g*r)^k =
-/// exp(k*g*r)` exactly). A rule of [`Scope::Answer`].
+/// exp(k*g*r)` exactly). An argument's whole number term `k` comes out as `e^k`, with a
+/// stand-in for `e` too: `exp(2*x + 2) - 1` is `e^2*t^2 - 1`, which cancels against
+/// `e*exp(x) - 1`. A rule of [`Scope::Answer`].
 fn exponential_normal_forms(e: &Expr) -> Vec<Expr> {
     if !skeleton_worth_reading(e) {
         return Vec::new();
     }
     let mut calls = Vec::new();
     skeleton_calls_of(e, &[Func::Exp], &mut calls);
-    let exp_rests: Vec<Expr> = calls.iter().map(|(_, w)| w.split_coeff().1).collect();
+    let rest_of = |w: &Expr| shift_split(w).1.split_coeff().1;
+    let exp_rests: Vec<Expr> = calls.iter().map(|(_, w)| rest_of(w)).collect();
     // Hyperbolic functions of an exponential's argument are exponentials too: `cosh(w) =
     // (exp(w) + exp(-w))/2`.
     let mut hyperbolic = Vec::new();
     skeleton_calls_of(e, &HYPERBOLIC_FUNCTIONS, &mut hyperbolic);
-    hyperbolic.retain(|(_, w)| exp_rests.contains(&w.split_coeff().1));
+    hyperbolic.retain(|(_, w)| exp_rests.contains(&rest_of(w)));
     let arguments = calls.iter().chain(&hyperbolic).flat_map(|(f, w)| match f {
         Func::Exp => vec![w.clone()],
         _ => vec![w.clone(), -w.clone()],
     });
     // Each argument's rest (without its coefficient) and the gcd of its coefficients.
     let mut units: Vec<(Expr, Number, Vec<Number>)> = Vec::new();
+    let mut shifted = false;
     for w in arguments {
+        let (k, w) = shift_split(&w);
+        shifted |= !k.is_zero();
         let (c, r) = w.split_coeff();
         if r.as_num().is_some() {
             continue;
@@ -1994,14 +1992,18 @@ fn exponential_normal_forms(e: &Expr) -> Vec<Expr> {
     let stand_ins: Vec<Expr> = (0..units.len())
         .map(|i| Expr::sym(&format!("#exp{i}")))
         .collect();
+    let euler = Expr::sym("#e");
     let power_of = |w: &Expr| {
+        let (k, w) = shift_split(w);
         let (c, r) = w.split_coeff();
         let i = units.iter().position(|(rest, _, _)| *rest == r)?;
-        Some(stand_ins[i].clone().pow(Expr::num(c.div(&units[i].1)?)))
+        let power = stand_ins[i].clone().pow(Expr::num(c.div(&units[i].1)?));
+        Some(power * euler.clone().pow(Expr::num(k)))
     };
     let powers = e.rewrite_bottom_up(|_, now| {
         let Kind::Call(f, w) = now.kind() else {
-            return None;
+            let is_e = matches!(now.kind(), Kind::Const(Constant::E));
+            return (shifted && is_e).then(|| euler.clone());
         };
         let (up, down) = match f {
             Func::Exp => return power_of(w),
@@ -2024,6 +2026,9 @@ fn exponential_normal_forms(e: &Expr) -> Vec<Expr> {
     });
     let back = |form: &Expr| {
         form.rewrite_bottom_up(|_, now| {
+            if *now == euler {
+                return Some(Expr::constant(Constant::E));
+            }
             let i = stand_ins.iter().position(|t| t == now)?;
             let (r, g, _) = &units[i];
             Some(Expr::call(Func::Exp, Expr::num(g.clone()) * r.clone()))
@@ -2034,6 +2039,35 @@ fn exponential_normal_forms(e: &Expr) -> Vec<Expr> {
         .map(back)
         .filter(|form| form.tree_size() < e.tree_size())
         .collect()
+}
+
+/// An exponential's argument `w` as `k + u` for its whole number term `k`, once a number
+/// times a sum is multiplied out (`2*(x + 1)` is `2*x + 2`), so that `exp(w) = e^k*exp(u)`;
+/// `(0, w)` when it has none.
+fn shift_split(w: &Expr) -> (Number, Expr) {
+    if let Some(terms) = terms_distributed(w)
+        && let Some((last, rest)) = terms.split_last()
+        && let Some(k) = last.as_num().filter(|k| k.is_integer())
+    {
+        return (k.clone(), Expr::sum(rest.iter().cloned()));
+    }
+    (Number::zero(), w.clone())
+}
+
+/// The terms of `e` read as a sum, a number times a sum multiplied out (`(x^2 + 4)/4` is
+/// `x^2/4 + 1`), the number term last; `None` when `e` is neither.
+fn terms_distributed(e: &Expr) -> Option<Vec<Expr>> {
+    match e.kind() {
+        Kind::Mul(factors) => match &factors[..] {
+            [c, sum] if c.as_num().is_some() => match sum.kind() {
+                Kind::Add(terms) => Some(terms.iter().map(|t| c * t).collect()),
+                _ => None,
+            },
+            _ => None,
+        },
+        Kind::Add(terms) => Some(terms.to_vec()),
+        _ => None,
+    }
 }
 
 /// The calls of the circular and hyperbolic functions in the polynomial skeleton of `e`:
