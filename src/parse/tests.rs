@@ -410,19 +410,20 @@ fn malformed_and_huge_numbers() {
         1,
         4,
     );
-    fails(
-        "x + 1.",
-        bad("a decimal point must be followed by digits", "1."),
-        1,
-        6,
-    );
     fails("1e5.5", bad("an exponent is a whole number", "1e5.5"), 1, 4);
     fails(
         "1..2",
-        bad("a decimal point must be followed by digits", "1..2"),
+        bad("a number has at most one decimal point", "1..2"),
         1,
-        2,
+        3,
     );
+    // A point without digits after it ends the number, as in Python: `5.` is 5.
+    assert_eq!(parse("x + 1.").ok(), parse("x + 1").ok());
+    assert_eq!(parse("5.*x").ok(), parse("5*x").ok());
+    assert_eq!(parse("1.e3*x").ok(), parse("1000*x").ok());
+    assert_eq!(parse("2.E-1 + x").ok(), parse("1/5 + x").ok());
+    assert_eq!(parse("2.e").ok(), parse("2*e").ok());
+    assert!(parse(".").is_err());
     let too_large = ParseErrorKind::NumberTooLarge {
         limit: MAX_EXPONENT_DIGITS,
     };

@@ -209,15 +209,16 @@ pub(super) fn starts_number(i: &Span<'_>) -> bool {
     }
 }
 
-/// `number = ( digits [ "." digits ] | "." digits ) [ exponent ]`, read exactly.
+/// `number = ( digits [ "." [ digits ] ] | "." digits ) [ exponent ]`, read exactly: `5.`
+/// is 5, as in Python and every CAS (`5.*x`, `1.e3`).
 ///
-/// A second decimal point (`1.2.3`) or a point without digits after it (`1.`) is a
-/// `BadNumber` at that point. A literal with more than `limit` digits (leading zeros aside),
-/// or an exponent beyond `limit`, is `NumberTooLarge`, before anything large is allocated.
+/// A second decimal point (`1.2.3`, `1..2`) is a `BadNumber` at that point. A literal with
+/// more than `limit` digits (leading zeros aside), or an exponent beyond `limit`, is
+/// `NumberTooLarge`, before anything large is allocated.
 pub(super) fn number(i: Span<'_>, limit: u32) -> PResult<'_, Number> {
     let start = i;
     let mut integer_or_fraction = alt((
-        recognize((digit1, opt((char('.'), digit1)))),
+        recognize((digit1, opt((char('.'), opt(digit1))))),
         recognize((char('.'), digit1)),
     ));
     let (i, mantissa) = integer_or_fraction.parse(i)?;
@@ -225,10 +226,8 @@ pub(super) fn number(i: Span<'_>, limit: u32) -> PResult<'_, Number> {
     if peek(&i) == Some('.') {
         let reason = if exponent.is_some() {
             "an exponent is a whole number"
-        } else if mantissa.contains('.') {
-            "a number has at most one decimal point"
         } else {
-            "a decimal point must be followed by digits"
+            "a number has at most one decimal point"
         };
         return Err(bad_number(start, i, reason));
     }
@@ -266,7 +265,7 @@ pub(super) fn plain_number(i: Span<'_>, limit: u32) -> Option<(Span<'_>, Number)
     let mut end = integer_end;
     if bytes.get(end) == Some(&b'.') {
         let fraction_end = digits_from(end + 1);
-        if fraction_end == end + 1 {
+        if fraction_end == end + 1 && integer_end == 0 {
             return None;
         }
         end = fraction_end;
