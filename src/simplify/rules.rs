@@ -98,6 +98,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "product-to-sum",         topic: Trig,       scope: Answer,     apply: products_to_sums },
     Rule { name: FOURIER_FORM,             topic: Trig,       scope: Answer,     apply: fourier::forms },
     Rule { name: "power-reduction",        topic: Trig,       scope: Everywhere, apply: power_reduction },
+    Rule { name: "half-angle-reciprocal",  topic: Trig,       scope: Everywhere, apply: half_angle_reciprocals },
     Rule { name: "half-angle",             topic: Trig,       scope: Everywhere, apply: half_angles },
     Rule { name: "quotient-to-tan",        topic: Trig,       scope: Everywhere, apply: quotients_to_named },
     Rule { name: "sin-cos-monomial",       topic: Trig,       scope: Everywhere, apply: sin_cos_monomials },
@@ -1626,6 +1627,53 @@ fn halved(angle: &Expr) -> Option<Expr> {
         Expr::num(multiple.mul(&Number::ratio(1, 2)?)),
         base,
     ]))
+}
+
+/// `1/cos(u)^2 = 2/(1 + cos(2u))`, `1/sin(u)^2 = 2/(1 - cos(2u))` and the hyperbolic twins
+/// `1/cosh(u)^2 = 2/(cosh(2u) + 1)`, `1/sinh(u)^2 = 2/(cosh(2u) - 1)`, for a factor of a
+/// product (or the whole expression) whose angle is half of a simpler one: `d/dx tan(x/2)`
+/// is `1/(cos(x) + 1)`. Each side is undefined exactly where the other is (`cos(u) = 0`
+/// where `cos(2u) = -1`, `sinh(u) = 0` where `cosh(2u) = 1`).
+fn half_angle_reciprocals(e: &Expr) -> Vec<Expr> {
+    let factors = match e.kind() {
+        Kind::Mul(fs) => fs.to_vec(),
+        _ => vec![e.clone()],
+    };
+    let reciprocal = |f: &Expr| -> Option<Expr> {
+        let Kind::Pow(base, n) = f.kind() else {
+            return None;
+        };
+        let Kind::Call(func, u) = base.kind() else {
+            return None;
+        };
+        let halved_angle = u
+            .split_coeff()
+            .0
+            .denom()
+            .to_i64()
+            .is_some_and(|d| d % 2 == 0);
+        if !n.is_int(-2) || !halved_angle {
+            return None;
+        }
+        // `f(u)^2 = (constant + slope*g(2u))/2`.
+        let (constant, slope, double) = match func {
+            Func::Sin => (1, -1, Func::Cos),
+            Func::Cos => (1, 1, Func::Cos),
+            Func::Sinh => (-1, 1, Func::Cosh),
+            Func::Cosh => (1, 1, Func::Cosh),
+            _ => return None,
+        };
+        let doubled = Expr::int(slope) * Expr::call(double, Expr::int(2) * u);
+        Some(Expr::int(2) * (Expr::int(constant) + doubled).recip())
+    };
+    let Some(i) = factors.iter().position(|f| reciprocal(f).is_some()) else {
+        return Vec::new();
+    };
+    let replaced = factors.iter().enumerate().map(|(k, f)| match k == i {
+        true => reciprocal(f).unwrap_or_else(|| f.clone()),
+        false => f.clone(),
+    });
+    vec![Expr::product(replaced)]
 }
 
 /// `sin(u)^2 = (1 - cos(2u))/2` and `cos(u)^2 = (1 + cos(2u))/2` in the terms of a sum, and
