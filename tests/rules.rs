@@ -30,6 +30,7 @@ const TRIGGERS: &[&str] = &[
     "3*exp(2*x) + 3*exp(-2*x) + exp(x)",
     "(x^2 - 4)/(x + 2)",
     "y/cos(x/2)^2",
+    "-y/sin(x/2)^2",
     "sinh(3*x/2)^(-2)",
     "(x^3 + y*x + 1)/(x^2 + 1)",
     "(sin(x)^2 + y)/(2*sin(x) - 1)^2",

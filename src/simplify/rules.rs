@@ -1666,14 +1666,33 @@ fn half_angle_reciprocals(e: &Expr) -> Vec<Expr> {
         let doubled = Expr::int(slope) * Expr::call(double, Expr::int(2) * u);
         Some(Expr::int(2) * (Expr::int(constant) + doubled).recip())
     };
-    let Some(i) = factors.iter().position(|f| reciprocal(f).is_some()) else {
+    let Some((i, r)) = factors
+        .iter()
+        .enumerate()
+        .find_map(|(i, f)| Some((i, reciprocal(f)?)))
+    else {
         return Vec::new();
     };
-    let replaced = factors.iter().enumerate().map(|(k, f)| match k == i {
-        true => reciprocal(f).unwrap_or_else(|| f.clone()),
-        false => f.clone(),
-    });
-    vec![Expr::product(replaced)]
+    // Also with the sum's sign turned (`2/(1 - cos(x)) = -2/(cos(x) - 1)`), so that a
+    // negative coefficient beside it cancels: no rule reads the form that is not a class's
+    // best (`-1/(2*sin(x/2)^2)` is `1/(cos(x) - 1)`).
+    let turned = match r.kind() {
+        Kind::Mul(fs) => match &fs[..] {
+            [c, power] if c.as_num().is_some() => match power.kind() {
+                Kind::Pow(sum, k) if k.is_int(-1) && sum.is_negative_led() => {
+                    Some(-c * sum.negated_term_by_term().recip())
+                }
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    };
+    [Some(r), turned]
+        .into_iter()
+        .flatten()
+        .map(|r| Expr::product(all_but_two(&factors, i, i).chain([r])))
+        .collect()
 }
 
 /// `sin(u)^2 = (1 - cos(2u))/2` and `cos(u)^2 = (1 + cos(2u))/2` in the terms of a sum, and
