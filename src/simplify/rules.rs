@@ -794,7 +794,8 @@ fn number_powers_joined(e: &Expr) -> Vec<Expr> {
     Vec::new()
 }
 
-/// The items but the `i`-th and the `j`-th: the rest of a product two factors of which join.
+/// The items but the `i`-th and the `j`-th (one item when `i == j`): the rest of a product
+/// two factors of which join, or one of which is rewritten.
 fn all_but_two(items: &[Expr], i: usize, j: usize) -> impl Iterator<Item = Expr> + '_ {
     items
         .iter()
@@ -1411,16 +1412,12 @@ fn hyperbolic_to_exp(e: &Expr) -> Vec<Expr> {
                 (Func::Sinh, Func::Cosh) => (second, first),
                 _ => return None,
             };
-            // `sinh(-u) = -sinh(u)`: the constructor writes `cosh` of the argument that
-            // is not negative-led, while `sinh` keeps either.
-            let b = if v == u {
-                b.clone()
-            } else if is_negation(v, u) {
-                -b
-            } else {
+            // Both arguments are written not negative-led (`Expr::call`), so `sinh(-u)`
+            // never meets `cosh(u)` here.
+            if v != u {
                 return None;
-            };
-            let sign = same_or_opposite(a, &b)?;
+            }
+            let sign = same_or_opposite(a, b)?;
             Some(a * Expr::call(Func::Exp, Expr::int(sign) * u))
         },
     )
@@ -1636,8 +1633,8 @@ fn halved(angle: &Expr) -> Option<Expr> {
 /// where `cos(2u) = -1`, `sinh(u) = 0` where `cosh(2u) = 1`).
 fn half_angle_reciprocals(e: &Expr) -> Vec<Expr> {
     let factors = match e.kind() {
-        Kind::Mul(fs) => fs.to_vec(),
-        _ => vec![e.clone()],
+        Kind::Mul(fs) => &fs[..],
+        _ => std::slice::from_ref(e),
     };
     let reciprocal = |f: &Expr| -> Option<Expr> {
         let Kind::Pow(base, n) = f.kind() else {
@@ -1691,7 +1688,7 @@ fn half_angle_reciprocals(e: &Expr) -> Vec<Expr> {
     [Some(r), turned]
         .into_iter()
         .flatten()
-        .map(|r| Expr::product(all_but_two(&factors, i, i).chain([r])))
+        .map(|r| Expr::product(all_but_two(factors, i, i).chain([r])))
         .collect()
 }
 
