@@ -269,14 +269,8 @@ fn fraction_forms(atoms: &Atoms, f: &Frac, forms: &mut Vec<Expr>) {
     let den_square_free = SquareFree::of(f.den(), &mut budget);
     for depth in [Depth::SquareFree, Depth::Full] {
         let mut budget = Budget::new();
-        let num = num_square_free
-            .as_ref()
-            .and_then(|s| s.to_depth(depth, &mut budget))
-            .map(|n| root_sums_out(atoms, n));
-        let den = den_square_free
-            .as_ref()
-            .and_then(|s| s.to_depth(depth, &mut budget))
-            .map(|d| root_sums_out(atoms, d));
+        let num = written_factoring(atoms, num_square_free.as_ref(), depth, &mut budget);
+        let den = written_factoring(atoms, den_square_free.as_ref(), depth, &mut budget);
         if depth == Depth::Full {
             let den = den.as_ref().unwrap_or(&den_expanded);
             forms.extend(collected_form(atoms, f.num(), den));
@@ -323,22 +317,33 @@ pub(crate) fn proper_fractions(e: &Expr) -> Vec<Expr> {
     }
     let quotient = atoms.poly_expr(&quotient);
     let rest = atoms.poly_expr(&rest);
-    let mut dens = vec![atoms.poly_expr(f.den())];
-    let mut budget = Budget::new();
-    if let Some(square_free) = SquareFree::of(f.den(), &mut budget) {
-        for depth in [Depth::SquareFree, Depth::Full] {
-            let mut budget = Budget::new();
-            if let Some(den) = square_free.to_depth(depth, &mut budget) {
-                let den = factored_expr(&atoms, &root_sums_out(&atoms, den));
-                if !dens.contains(&den) {
-                    dens.push(den);
-                }
-            }
+    let square_free = SquareFree::of(f.den(), &mut Budget::new());
+    let factorings = [Depth::SquareFree, Depth::Full]
+        .map(|depth| written_factoring(&atoms, square_free.as_ref(), depth, &mut Budget::new()));
+    let expanded = root_sums_out(&atoms, Factored::whole(f.den()));
+    let mut dens: Vec<Expr> = Vec::with_capacity(3);
+    for den in std::iter::once(expanded).chain(factorings.into_iter().flatten()) {
+        let den = factored_expr(&atoms, &den);
+        if !dens.contains(&den) {
+            dens.push(den);
         }
     }
     dens.into_iter()
         .map(|den| quotient.clone() + rest.clone() * den.recip())
         .collect()
+}
+
+/// A square-free factoring split to `depth` (on `budget`), with whole powers of roots of
+/// sums taken out ([`root_sums_out`]): a numerator or denominator factored as the forms
+/// write it.
+fn written_factoring(
+    atoms: &Atoms,
+    square_free: Option<&SquareFree>,
+    depth: Depth,
+    budget: &mut Budget,
+) -> Option<Factored> {
+    let factored = square_free?.to_depth(depth, budget)?;
+    Some(root_sums_out(atoms, factored))
 }
 
 /// `form` with each sum of polynomials that has a sum among its factors (`2*x*(x + 1) +

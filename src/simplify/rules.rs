@@ -1636,7 +1636,8 @@ fn half_angle_reciprocals(e: &Expr) -> Vec<Expr> {
         Kind::Mul(fs) => &fs[..],
         _ => std::slice::from_ref(e),
     };
-    let reciprocal = |f: &Expr| -> Option<Expr> {
+    // The sum `s` with `f(u)^2 = s/2`: `1/f(u)^2 = 2/s`.
+    let doubled_sum = |f: &Expr| -> Option<Expr> {
         let Kind::Pow(base, n) = f.kind() else {
             return None;
         };
@@ -1652,7 +1653,6 @@ fn half_angle_reciprocals(e: &Expr) -> Vec<Expr> {
         if !n.is_int(-2) || !halved_angle {
             return None;
         }
-        // `f(u)^2 = (constant + slope*g(2u))/2`.
         let (constant, slope, double) = match func {
             Func::Sin => (1, -1, Func::Cos),
             Func::Cos => (1, 1, Func::Cos),
@@ -1660,32 +1660,22 @@ fn half_angle_reciprocals(e: &Expr) -> Vec<Expr> {
             Func::Cosh => (1, 1, Func::Cosh),
             _ => return None,
         };
-        let doubled = Expr::int(slope) * Expr::call(double, Expr::int(2) * u);
-        Some(Expr::int(2) * (Expr::int(constant) + doubled).recip())
+        Some(Expr::int(constant) + Expr::int(slope) * Expr::call(double, Expr::int(2) * u))
     };
-    let Some((i, r)) = factors
+    let Some((i, sum)) = factors
         .iter()
         .enumerate()
-        .find_map(|(i, f)| Some((i, reciprocal(f)?)))
+        .find_map(|(i, f)| Some((i, doubled_sum(f)?)))
     else {
         return Vec::new();
     };
     // Also with the sum's sign turned (`2/(1 - cos(x)) = -2/(cos(x) - 1)`), so that a
     // negative coefficient beside it cancels: no rule reads the form that is not a class's
     // best (`-1/(2*sin(x/2)^2)` is `1/(cos(x) - 1)`).
-    let turned = match r.kind() {
-        Kind::Mul(fs) => match &fs[..] {
-            [c, power] if c.as_num().is_some() => match power.kind() {
-                Kind::Pow(sum, k) if k.is_int(-1) && sum.is_negative_led() => {
-                    Some(-c * sum.negated_term_by_term().recip())
-                }
-                _ => None,
-            },
-            _ => None,
-        },
-        _ => None,
-    };
-    [Some(r), turned]
+    let turned = sum
+        .is_negative_led()
+        .then(|| Expr::int(-2) * sum.negated_term_by_term().recip());
+    [Some(Expr::int(2) * sum.recip()), turned]
         .into_iter()
         .flatten()
         .map(|r| Expr::product(all_but_two(factors, i, i).chain([r])))
