@@ -65,7 +65,8 @@ fn parse_group(c: &mut Criterion) {
 }
 
 /// Differentiation of parsed input: per corpus formula, the logistic map (its DAG is linear in
-/// n, its canonical products hold about n factors each), a long sum and a long product.
+/// n, its canonical products hold about n factors each; kept as a program of bindings, it
+/// stays linear), a long sum and a long product.
 fn diff_group(c: &mut Criterion) {
     let mut group = c.benchmark_group("diff");
     let corpus = workloads::textbook_parsed();
@@ -77,11 +78,18 @@ fn diff_group(c: &mut Criterion) {
             }
         })
     });
-    for n in [10, 20, 30] {
+    for n in [10, 20, 30, 60] {
         let l = workloads::logistic(n);
         group.throughput(Throughput::Elements(1));
         group.bench_with_input(BenchmarkId::new("logistic", n), &l, |b, l| {
             b.iter(|| black_box(diff(l, "x", 1).ok()))
+        });
+    }
+    // The same bindings kept as names: forward mode over them, linear in n.
+    for n in [10, 20, 30, 60] {
+        let l = workloads::logistic_program(n);
+        group.bench_with_input(BenchmarkId::new("logistic_program", n), &l, |b, l| {
+            b.iter(|| black_box(l.diff("x").ok()))
         });
     }
     let sum = parse(&workloads::long_sum_text(100_000)).expect("the sum parses");

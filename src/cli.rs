@@ -17,9 +17,14 @@ use serde_json::{Value, json};
 use crate::diff::{DiffError, DiffLimits, MAX_ORDER};
 use crate::expr::{Expr, Symbol};
 use crate::higher::differentiate_simplifying;
-use crate::parse::{ParseError, ParseOptions, parse_with, parse_with_cancelled};
+use crate::parse::{
+    ParseError, ParseOptions, Parsed, parse_program, parse_with, parse_with_cancelled,
+};
 use crate::prepare::{prepare_parsed, prepare_parsed_list};
-use crate::print::{PrintLimits, to_cse, to_latex, to_text};
+use crate::print::{
+    PrintLimits, TooLarge, program_to_latex, program_to_text, to_cse, to_latex, to_text,
+};
+use crate::program::Program;
 use crate::simplify::{Limits, Report, Step, simplify};
 
 /// Longest input line the batch mode reads; longer lines are refused, not read into memory.
@@ -123,6 +128,11 @@ struct MatrixArgs {
     /// DAG; one entry per line.
     #[arg(long)]
     cse: bool,
+    /// Keep the formula's bindings as names: differentiate them one by one (forward mode,
+    /// each simplified) and print the derivative as bindings, `u = ...; u_x = ...; result`,
+    /// which grow linearly with the bindings.
+    #[arg(long, conflicts_with = "cse")]
+    keep_bindings: bool,
     /// Print the raw derivatives, without simplification.
     #[arg(long)]
     no_simplify: bool,
@@ -167,6 +177,11 @@ struct Options {
     /// DAG; they parse back to the same expression. JSON lines get a "cse" field besides.
     #[arg(long)]
     cse: bool,
+    /// Keep the formula's bindings as names: differentiate them one by one (forward mode,
+    /// each simplified) and print the derivative as bindings, `u = ...; u_x = ...; result`,
+    /// which grow linearly with the bindings.
+    #[arg(long, conflicts_with = "cse")]
+    keep_bindings: bool,
     /// Answer batch lines on N threads (default: one per core). Output order is input order
     /// whatever N is.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -294,6 +309,8 @@ struct Job {
 struct Answer {
     raw: Expr,
     result: Expr,
+    /// With `--keep-bindings`, the answer with its bindings (`result` is its result).
+    program: Option<Program>,
     steps: Vec<Step>,
     stats: Stats,
 }
@@ -534,6 +551,11 @@ impl Job {
     }
 
     fn answer(&self, text: &str) -> Result<Answer, LineError> {
+        if self.options.keep_bindings
+            && let Some(answer) = self.answer_program(text)?
+        {
+            return Ok(answer);
+        }
         let mut stats = Stats::default();
         let clock = Instant::now();
         let parsed = parse_with_cancelled(text, &self.parse).map_err(LineError::Parse)?;
@@ -566,12 +588,78 @@ impl Job {
         Ok(Answer {
             raw,
             result,
+            program: None,
             steps,
             stats,
         })
     }
 
-    fn differentiate(&self, input: &Expr) -> Result<Expr, LineError> {
+    /// The answer with `--keep-bindings`: the formula's bindings kept as names, each
+    /// derivative binding simplified as it is made. `None` (answer as usual) when the formula
+    /// has no bindings, or when the checks before differentiating wrote an operand as the
+    /// constant it is (`u = abs(x) - sqrt(x^2); sqrt(u)`): the chain rule through `u` would
+    /// divide by that zero.
+    ///
+    /// `--stats` gives the program's sizes (all values and the result) and no e-graph
+    /// figures; the time of each binding's simplification counts as `diff`.
+    fn answer_program(&self, text: &str) -> Result<Option<Answer>, LineError> {
+        let mut stats = Stats::default();
+        let clock = Instant::now();
+        let Parsed { value, cancelled } =
+            parse_program(text, &self.parse).map_err(LineError::Parse)?;
+        if value.bindings().is_empty() {
+            return Ok(None);
+        }
+        let inlined = Parsed {
+            value: value.inline(),
+            cancelled,
+        };
+        if prepare_parsed(&inlined).map_err(LineError::Other)? != inlined.value {
+            return Ok(None);
+        }
+        stats.micros[0] = clock.elapsed().as_micros();
+        stats.input_tree = value.tree_size();
+        stats.input_dag = value.dag_size();
+        let clock = Instant::now();
+        let mut steps = Vec::new();
+        let mut tidy = |e: &Expr| {
+            if self.options.no_simplify {
+                return e.clone();
+            }
+            let simplified = simplify(e, &self.limits);
+            steps.extend(simplified.steps);
+            simplified.expr
+        };
+        let mut program = value;
+        match self.task {
+            Task::Simplify => {
+                program = program
+                    .map_values(|e| Ok::<_, ()>(tidy(e)))
+                    .unwrap_or(program)
+            }
+            Task::Differentiate => {
+                for var in self.variables(&inlined.value)? {
+                    program = program
+                        .diff_with(&var, &DiffLimits::default(), &mut tidy)
+                        .map_err(|e| LineError::Other(e.to_string()))?;
+                }
+            }
+        }
+        stats.micros[1] = clock.elapsed().as_micros();
+        stats.raw_tree = program.tree_size();
+        stats.raw_dag = program.dag_size();
+        Ok(Some(Answer {
+            raw: program.result().clone(),
+            result: program.result().clone(),
+            program: Some(program),
+            steps,
+            stats,
+        }))
+    }
+
+    /// The variables to differentiate by, in turn (`--wrt`, or the implied one, each
+    /// `--order` times), within [`MAX_ORDER`] differentiations.
+    fn variables(&self, input: &Expr) -> Result<Vec<Symbol>, LineError> {
         let vars: Vec<Symbol> = if self.options.wrt.is_empty() {
             vec![match self.implied {
                 ImpliedVariable::X => Symbol::from("x"),
@@ -594,10 +682,15 @@ impl Job {
             };
             return Err(LineError::Other(e.to_string()));
         }
-        let steps: Vec<&str> = vars
+        Ok(vars
             .iter()
-            .flat_map(|v| std::iter::repeat_n(&**v, order))
-            .collect();
+            .flat_map(|v| std::iter::repeat_n(v.clone(), order))
+            .collect())
+    }
+
+    fn differentiate(&self, input: &Expr) -> Result<Expr, LineError> {
+        let vars = self.variables(input)?;
+        let steps: Vec<&str> = vars.iter().map(|v| &**v).collect();
         let result = if self.options.no_simplify {
             crate::diff::diff_wrt(input, &steps)
         } else {
@@ -617,9 +710,9 @@ impl Job {
         let limits = PrintLimits::default();
         let clock = Instant::now();
         let printed = match self.options.format {
-            Format::Latex => to_latex(&answer.result, &limits),
+            Format::Latex => latex_of(answer, &limits),
             _ if self.options.cse => to_cse(&answer.result, &limits),
-            _ => to_text(&answer.result, &limits),
+            _ => text_of(answer, &limits),
         };
         let print_micros = clock.elapsed().as_micros();
         if self.options.explain {
@@ -646,8 +739,8 @@ impl Job {
             Ok(a) => {
                 let limits = PrintLimits::default();
                 let clock = Instant::now();
-                let text = to_text(&a.result, &limits);
-                let latex = to_latex(&a.result, &limits);
+                let text = text_of(a, &limits);
+                let latex = latex_of(a, &limits);
                 let print_micros = clock.elapsed().as_micros();
                 let key = if self.task == Task::Simplify {
                     "simplified"
@@ -682,6 +775,22 @@ impl Job {
                 line
             }
         }
+    }
+}
+
+/// The answer in text: its program with `--keep-bindings`, else its result.
+fn text_of(answer: &Answer, limits: &PrintLimits) -> Result<String, TooLarge> {
+    match &answer.program {
+        Some(program) => program_to_text(program, limits),
+        None => to_text(&answer.result, limits),
+    }
+}
+
+/// The answer in LaTeX, as [`text_of`] chooses.
+fn latex_of(answer: &Answer, limits: &PrintLimits) -> Result<String, TooLarge> {
+    match &answer.program {
+        Some(program) => program_to_latex(program, limits),
+        None => to_latex(&answer.result, limits),
     }
 }
 

@@ -458,21 +458,37 @@ impl Expr {
 
     /// Whether `sym` occurs in the expression. Linear in the DAG's size.
     pub fn contains_sym(&self, sym: &str) -> bool {
-        self.postorder()
-            .iter()
-            .any(|e| e.as_sym().is_some_and(|s| &**s == sym))
+        let mut found = false;
+        self.for_each_symbol(|s| found |= &**s == sym);
+        found
     }
 
     /// The free symbols, sorted and deduplicated.
     pub fn free_symbols(&self) -> Vec<Symbol> {
-        let mut syms: Vec<Symbol> = self
-            .postorder()
-            .iter()
-            .filter_map(|e| e.as_sym().cloned())
-            .collect();
+        let mut syms: Vec<Symbol> = Vec::new();
+        self.for_each_symbol(|s| syms.push(s.clone()));
         syms.sort();
         syms.dedup();
         syms
+    }
+
+    /// Calls `f` on each occurrence of a symbol, reaching each shared inner node once
+    /// (a leaf may be met more than once). Cheaper than [`Expr::postorder`]: no node is
+    /// cloned, and only shared inner nodes are remembered.
+    pub(crate) fn for_each_symbol(&self, mut f: impl FnMut(&Symbol)) {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut stack: Vec<&Expr> = vec![self];
+        while let Some(e) = stack.pop() {
+            if let Kind::Sym(s) = e.kind() {
+                f(s);
+            }
+            for child in e.children() {
+                let inner = !matches!(child.kind(), Kind::Num(_) | Kind::Const(_) | Kind::Sym(_));
+                if !inner || Arc::strong_count(&child.0) == 1 || seen.insert(child.id()) {
+                    stack.push(child);
+                }
+            }
+        }
     }
 
     /// Splits a term into its numeric coefficient and the rest: `3*x*y` is `(3, x*y)`.

@@ -5,7 +5,9 @@
 //! [`simplify`] shortens the result by equality saturation with polynomial normal forms, and
 //! [`to_text`] / [`to_latex`] print it. [`eval`], [`eval_dual`] and [`reverse_gradient`]
 //! give numbers, for checking and for automatic differentiation; [`eval_precise`] gives
-//! them with hundreds of bits, as a reference.
+//! them with hundreds of bits, as a reference. [`parse_program`] keeps a formula's bindings
+//! as names, and [`Program::diff`] differentiates them one by one (forward mode), linear in
+//! their number.
 //!
 //! ```
 //! use deriv::{Expr, Limits, PrintLimits, diff, parse, simplify, to_latex};
@@ -39,6 +41,7 @@ mod plot;
 mod poly;
 mod prepare;
 mod print;
+mod program;
 mod simplify;
 mod syntax;
 
@@ -61,12 +64,16 @@ pub use higher::{SIMPLIFY_BETWEEN_AT, differentiate_simplifying};
 pub use num::Number;
 pub use parse::{
     MAX_DEPTH, MAX_EXPONENT_DIGITS, MAX_PRODUCT_BITS, ParseError, ParseErrorKind, ParseOptions,
-    Parsed, parse, parse_list, parse_list_with_cancelled, parse_with, parse_with_cancelled,
+    Parsed, parse, parse_list, parse_list_with_cancelled, parse_program, parse_with,
+    parse_with_cancelled,
 };
 pub use plot::{ERROR_FLOOR, error_plot_svg};
 pub use poly::{cancel, expand, factor, smallest_normal_form, together};
 pub use prepare::{prepare, prepare_parsed, prepare_parsed_list};
-pub use print::{Format, PrintLimits, TooLarge, to_cse, to_latex, to_text};
+pub use print::{
+    Format, PrintLimits, TooLarge, program_to_latex, program_to_text, to_cse, to_latex, to_text,
+};
+pub use program::{Binding, Program, ProgramError};
 pub use simplify::{
     Limits, RULES, Report, Rule, Scope, Simplified, Step, StopReason, Topic, simplify,
     write_out_inverses,

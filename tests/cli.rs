@@ -308,3 +308,30 @@ fn a_variable_of_differentiation_cannot_be_bound() {
     // Other names may be bound.
     assert_eq!(stdout(&deriv(&["--wrt", "y", "z = x^2; y*z"], "")), "x^2\n");
 }
+
+#[test]
+fn keep_bindings_differentiates_binding_by_binding() {
+    let l3 = "l1 = 4*x*(1-x); l2 = 4*l1*(1-l1); l3 = 4*l2*(1-l2); l3";
+    let out = deriv(&["--keep-bindings", l3], "");
+    assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        "l1 = 4*x*(1 - x); l1_x = 4 - 8*x; l2 = 4*l1*(1 - l1); l2_x = 4*l1_x*(1 - 2*l1); \
+         4*l2_x*(1 - 2*l2)\n"
+    );
+    // A formula without bindings, or one whose bindings fold away once substituted, is
+    // answered as without the flag.
+    for text in ["x^2*sin(x)", "u = x^2; v = sqrt(u - x^2) + x; v*sin(x)"] {
+        let kept = deriv(&["--keep-bindings", text], "");
+        assert_eq!(stdout(&kept), stdout(&deriv(&[text], "")), "{text}");
+    }
+    let json = json_lines(&deriv(
+        &["--keep-bindings", "--format", "json", "u = 2*x; sin(u)"],
+        "",
+    ));
+    assert_eq!(json[0]["derivative"], "u = 2*x; 2*cos(u)");
+    let refused = deriv(&["--keep-bindings", "u = -x^2 - 1; ln(u)"], "");
+    assert_eq!(refused.status.code(), Some(1));
+    let usage = deriv(&["--keep-bindings", "--cse", "u = x; u"], "");
+    assert_eq!(usage.status.code(), Some(2));
+}

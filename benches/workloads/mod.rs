@@ -5,7 +5,7 @@
 
 #![allow(dead_code)] // each bench target uses its own subset
 
-use deriv::{Expr, parse};
+use deriv::{Expr, ParseOptions, Program, parse, parse_program};
 
 /// The formulas of the textbook test corpus (comments and blank lines dropped).
 pub fn textbook() -> Vec<&'static str> {
@@ -38,6 +38,14 @@ pub fn logistic_text(n: usize) -> String {
 /// [`logistic_text`], parsed.
 pub fn logistic(n: usize) -> Expr {
     parse(&logistic_text(n)).unwrap_or_else(|e| panic!("l({n}): {e}"))
+}
+
+/// [`logistic_text`], parsed with its bindings kept as names.
+pub fn logistic_program(n: usize) -> Program {
+    let text = logistic_text(n);
+    parse_program(&text, &ParseOptions::default())
+        .unwrap_or_else(|e| panic!("l({n}): {e}"))
+        .value
 }
 
 /// The formula generators the tests use too (`formulas(seed, bytes)`, `long_sum`,

@@ -23,6 +23,7 @@
 //! also grow by their coefficients (the 300th derivative of `exp(x^2)` has 800-digit ones).
 
 mod matrix;
+mod program;
 mod table;
 
 use rustc_hash::FxHashMap;
@@ -106,6 +107,12 @@ pub enum DiffError {
         requested: u32,
         /// The work limit.
         limit: usize,
+    },
+    /// The variable of differentiation is a bound name of the [`crate::Program`] differentiated.
+    #[error("`{name}` is bound in the formula, so it cannot be the variable of differentiation")]
+    BoundVariable {
+        /// The name.
+        name: Symbol,
     },
     /// An undefined function has already been differentiated `u32::MAX` times.
     #[error("the undefined function `{name}` cannot be differentiated further")]
@@ -200,7 +207,7 @@ fn differentiate_in_turn(e: &Expr, vars: &[&str], limits: &DiffLimits) -> Result
         if current.is_int(0) {
             break;
         }
-        current = match derivative(&current, var, &mut budget) {
+        current = match derivative(&current, &Wrt::var(var), &mut budget) {
             Ok(d) => d,
             Err(PassError::OverBudget) => return Err(too_large(completed)),
             Err(PassError::UndefOrderOverflow(name)) => {
@@ -209,6 +216,31 @@ fn differentiate_in_turn(e: &Expr, vars: &[&str], limits: &DiffLimits) -> Result
         };
     }
     Ok(current)
+}
+
+/// What one pass differentiates by: the variable, and the symbols that stand for functions
+/// of it (the names of a [`crate::Program`]'s bindings) with their derivatives.
+struct Wrt<'a> {
+    var: &'a str,
+    chained: Option<&'a FxHashMap<Symbol, Expr>>,
+}
+
+impl<'a> Wrt<'a> {
+    /// Every other symbol is independent of `var`.
+    fn var(var: &'a str) -> Self {
+        Wrt { var, chained: None }
+    }
+
+    /// The derivative of a symbol: 1 for the variable, a bound name's derivative, else 0.
+    fn of_symbol(&self, s: &Symbol) -> Expr {
+        if &**s == self.var {
+            return Expr::one();
+        }
+        self.chained
+            .and_then(|chained| chained.get(s))
+            .cloned()
+            .unwrap_or_else(Expr::zero)
+    }
 }
 
 /// Why one pass stopped.
@@ -242,7 +274,7 @@ impl Budget {
 /// parent is reached once, through it, so only shared nodes need the memo (and products,
 /// which [`shared_subproduct`] looks up from above). Each node's size is spent from the
 /// budget as it is finished.
-fn derivative(e: &Expr, var: &str, budget: &mut Budget) -> Result<Expr, PassError> {
+fn derivative(e: &Expr, wrt: &Wrt, budget: &mut Budget) -> Result<Expr, PassError> {
     // Derivatives of finished nodes whose parent is not finished yet, in order.
     // Room for a formula of the usual size, so that the walk does not grow them step by step.
     let mut done: Vec<Expr> = Vec::with_capacity(16);
@@ -256,6 +288,21 @@ fn derivative(e: &Expr, var: &str, budget: &mut Budget) -> Result<Expr, PassErro
         let node: &Expr = node;
         if let Some(child) = node.nth_child(*next) {
             *next += 1;
+            // Leaves are answered at once: most are shared nodes (`x`, small integers),
+            // which the memo would otherwise hold.
+            match child.kind() {
+                Kind::Sym(s) => {
+                    budget.spend(1)?;
+                    done.push(wrt.of_symbol(s));
+                    continue;
+                }
+                Kind::Num(_) | Kind::Const(_) => {
+                    budget.spend(size_of_node(child))?;
+                    done.push(Expr::zero());
+                    continue;
+                }
+                _ => {}
+            }
             let memoised = child.is_shared().then(|| memo.get(&child.id())).flatten();
             match memoised {
                 Some(d) => done.push(d.clone()),
@@ -270,7 +317,7 @@ fn derivative(e: &Expr, var: &str, budget: &mut Budget) -> Result<Expr, PassErro
             children: &done[first..],
             memo: &memo,
         };
-        let d = node_derivative(node, var, &known, budget)?;
+        let d = node_derivative(node, wrt, &known, budget)?;
         done.truncate(first);
         if node.is_shared() || matches!(node.kind(), Kind::Mul(_)) {
             memo.insert(node.id(), d.clone());
@@ -312,13 +359,13 @@ fn size_of_node(node: &Expr) -> usize {
 /// The derivative of one node, given its children's derivatives.
 fn node_derivative(
     node: &Expr,
-    var: &str,
+    wrt: &Wrt,
     d: &Known,
     budget: &mut Budget,
 ) -> Result<Expr, PassError> {
     let result = match node.kind() {
         Kind::Num(_) | Kind::Const(_) => Expr::zero(),
-        Kind::Sym(s) => Expr::int(i64::from(&**s == var)),
+        Kind::Sym(s) => wrt.of_symbol(s),
         Kind::Add(_) => {
             let derivatives: Vec<Expr> = d
                 .children

@@ -25,6 +25,7 @@ use super::tokens::{
 use super::{MAX_PRODUCT_BITS, ParseOptions};
 use crate::expr::{Expr, Kind, MAX_SHARED_INT, SumBuilder, Symbol};
 use crate::num::Number;
+use crate::program::Binding;
 use crate::syntax::Prec;
 
 /// The infix operators.
@@ -121,6 +122,9 @@ pub(super) struct Grammar<'a, 'o> {
     factors: RefCell<Vec<Expr>>,
     /// The node of each short integer literal beyond the shared ones read so far, by value.
     integers: RefCell<FxHashMap<i64, Expr>>,
+    /// When reading a [`crate::Program`]: the bindings made so far, each name standing for
+    /// itself rather than its value (`None` when bindings are substituted).
+    kept: Option<RefCell<Vec<Binding>>>,
 }
 
 /// A binding read but not yet in force: it takes effect at its `;`.
@@ -145,7 +149,45 @@ impl<'a, 'o> Grammar<'a, 'o> {
             leaves: RefCell::new(FxHashMap::default()),
             factors: RefCell::new(Vec::new()),
             integers: RefCell::new(FxHashMap::default()),
+            kept: None,
         }
+    }
+
+    /// A reader that keeps bindings as names ([`Grammar::into_kept`] hands them over).
+    pub(super) fn keeping(options: &'o ParseOptions) -> Self {
+        Grammar {
+            kept: Some(RefCell::new(Vec::new())),
+            ..Grammar::new(options)
+        }
+    }
+
+    /// The bindings kept so far, in order.
+    pub(super) fn into_kept(self) -> Vec<Binding> {
+        self.kept.map(RefCell::into_inner).unwrap_or_default()
+    }
+
+    /// What a bound name reads as from its `;` on: its value, or when bindings are kept, a
+    /// symbol (the name itself, or for a name bound again `name_2`, ... as long as `text`
+    /// does not use it).
+    fn bind(&self, bound: Bound<'a>, text: &str) -> Expr {
+        let Some(kept) = &self.kept else {
+            return bound.value;
+        };
+        let mut kept = kept.borrow_mut();
+        let taken = |name: &str| kept.iter().any(|b| &*b.name == name);
+        let name: Symbol = if taken(bound.name) {
+            (2u64..)
+                .map(|k| format!("{}_{k}", bound.name))
+                .find(|name| !taken(name) && !text.contains(name.as_str()))
+                .map_or_else(|| bound.name.into(), Symbol::from)
+        } else {
+            bound.name.into()
+        };
+        kept.push(Binding {
+            name: name.clone(),
+            value: bound.value,
+        });
+        Expr::symbol(name)
     }
 
     /// `program = { binding ";" } formula`, or with a `list` as its last item.
@@ -171,7 +213,9 @@ impl<'a, 'o> Grammar<'a, 'o> {
                     Some(_) => return Err(self.stray(j, "`;` or an operator")),
                 }
                 let (j, _) = char(';').parse(j)?;
-                self.bindings.borrow_mut().insert(bound.name, bound.value);
+                let name = bound.name;
+                let value = self.bind(bound, input);
+                self.bindings.borrow_mut().insert(name, value);
                 (i, ()) = whitespace(j)?;
                 after_semicolon = true;
                 continue;

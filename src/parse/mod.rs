@@ -36,6 +36,7 @@ use grammar::Grammar;
 use tokens::{Failure, PResult, describe, position};
 
 use crate::expr::{Expr, Symbol, recording_cancelled};
+use crate::program::Program;
 
 /// The default nesting limit: parentheses, calls, signs and `^` each take one level.
 ///
@@ -200,6 +201,48 @@ pub fn parse_with_cancelled(text: &str, options: &ParseOptions) -> Result<Parsed
     Ok(Parsed {
         value: value?,
         cancelled,
+    })
+}
+
+/// Reads a formula with its bindings kept as names: a [`Program`], whose
+/// [`Program::diff`] is linear in the number of bindings.
+///
+/// The text is first read as [`parse_with_cancelled`] reads it, so errors are the same and
+/// every check that sees bound values (depth, sizes of numbers, `1/0` through a binding) is
+/// made; `cancelled` is what that reading cancelled. A name bound again is renamed from
+/// there on (`u_2`), since a program binds each name once. When substituting folds away a
+/// symbol that a part uses through the bindings ([`Program::folds_across_bindings`]:
+/// `u = x^2; sqrt(u - x^2) + x`), the chain rule through the names would write `0/0`, so
+/// the program is the substituted formula, without bindings.
+///
+/// ```
+/// use deriv::{ParseOptions, parse, parse_program};
+///
+/// let text = "u = x^2 + 1; u = sin(u); u*exp(u)";
+/// let program = parse_program(text, &ParseOptions::default())?.value;
+/// assert_eq!(program.to_string(), "u = x^2 + 1; u_2 = sin(u); u_2*exp(u_2)");
+/// assert_eq!(program.inline(), parse(text)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn parse_program(text: &str, options: &ParseOptions) -> Result<Parsed<Program>, ParseError> {
+    let substituted = parse_with_cancelled(text, options)?;
+    let value = on_a_stack_for(text, options, || {
+        let grammar = Grammar::keeping(options);
+        let result = finish(
+            text,
+            grammar.program(text, "an expression", Grammar::formula),
+        )?;
+        Ok((grammar.into_kept(), result))
+    });
+    let (bindings, result) = value?;
+    let program = Program::from_parser(bindings, result);
+    let value = match program.folds_across_bindings() {
+        true => Program::of(substituted.value),
+        false => program,
+    };
+    Ok(Parsed {
+        value,
+        cancelled: substituted.cancelled,
     })
 }
 

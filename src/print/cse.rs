@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use super::program::remaining;
 use super::{PrintLimits, TooLarge, to_text};
 use crate::expr::{Expr, Kind};
 
@@ -65,13 +66,6 @@ pub fn to_cse(e: &Expr, limits: &PrintLimits) -> Result<String, TooLarge> {
     let result = to_text(&root, &remaining(limits, out.len()))?;
     out.push_str(&result);
     Ok(out)
-}
-
-/// Limits for the rest of the output once `used` bytes are written.
-fn remaining(limits: &PrintLimits, used: usize) -> PrintLimits {
-    PrintLimits {
-        max_chars: limits.max_chars.saturating_sub(used),
-    }
 }
 
 /// Structurally equal nodes of a DAG, numbered: the differentiation pass can build the same

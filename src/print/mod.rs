@@ -11,6 +11,7 @@
 
 mod cse;
 mod latex;
+mod program;
 mod text;
 
 use std::borrow::Cow;
@@ -23,6 +24,7 @@ use crate::syntax::{Prec, Side};
 
 pub use cse::to_cse;
 pub use latex::to_latex;
+pub use program::{program_to_latex, program_to_text};
 pub use text::to_text;
 
 /// How much output a printer may produce.
