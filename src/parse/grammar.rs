@@ -20,7 +20,7 @@ use super::error::ParseErrorKind;
 use super::names::{Known, arity_words, constant, suggest};
 use super::tokens::{
     Fatal, PResult, Span, fatal, name, no_match, number, peek, plain_number, primes, required,
-    skip, small_integer, starts_number, unexpected, whitespace,
+    skip, small_integer, starts_number, superscript, unexpected, whitespace,
 };
 use super::{MAX_PRODUCT_BITS, ParseOptions};
 use crate::expr::{Expr, Kind, MAX_SHARED_INT, SumBuilder, Symbol};
@@ -428,10 +428,15 @@ impl<'a, 'o> Grammar<'a, 'o> {
         }
     }
 
-    /// `power = primary [ ( "^" | "**" ) unary ]`: right-associative (`2^3^2` is `2^9`), and
-    /// the exponent may carry a sign (`x^-1`). Each `^` is one level of nesting.
+    /// `power = primary [ superscript ] [ ( "^" | "**" ) unary ]`: right-associative
+    /// (`2^3^2` is `2^9`), and the exponent may carry a sign (`x^-1`); a raised exponent binds
+    /// to the primary (`x²` is `x^2`, `2x³` is `2*x^3`). Each `^` is one level of nesting.
     fn power(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (i, base) = self.primary(i, depth)?;
+        let (i, base) = match superscript(i)? {
+            Some((j, exponent)) => (j, base.pow(exponent)),
+            None => (i, base),
+        };
         let (j, ()) = whitespace(i)?;
         let Some((_, op)) = Infix::at_level(&j, Prec::Power) else {
             return Ok((i, base));

@@ -99,6 +99,24 @@ fn constants_and_unicode_names() {
     check("x2", Expr::sym("x2"));
 }
 
+/// Raised digits after a primary are its exponent, never part of a name: `x²` read as a
+/// name would be a new variable, whose derivative is silently 0.
+#[test]
+fn raised_digits_are_exponents() {
+    check("x²", x().pow(2));
+    check("θ³", Expr::sym("θ").pow(3));
+    check("x⁻¹²", x().pow(-12));
+    check("x⁺²", x().pow(2));
+    check("2³", n(8));
+    check("2x³y", n(2) * x().pow(3) * Expr::sym("y"));
+    check("sin(x)²", x().sin().pow(2));
+    check("x₁²", Expr::sym("x₁").pow(2));
+    check("u = x + 1; u²", (x() + n(1)).pow(2));
+    assert!(parse("x⁻").is_err());
+    assert!(parse("x¹²³⁴⁵⁶⁷⁸⁹⁰¹²³⁴⁵⁶⁷⁸⁹").is_err());
+    assert!(parse("²").is_err());
+}
+
 #[test]
 fn an_e_after_digits_is_an_exponent_only_before_digits() {
     check("2e", n(2) * Expr::constant(Constant::E));

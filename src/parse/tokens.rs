@@ -160,7 +160,71 @@ fn unicode_whitespace(i: Span<'_>) -> Span<'_> {
 
 /// A character that may continue a name.
 fn is_name_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    (c.is_alphanumeric() && superscript_digit(c).is_none()) || c == '_'
+}
+
+/// The value of a superscript digit (`²` is 2): a raised exponent, never part of a name.
+fn superscript_digit(c: char) -> Option<u8> {
+    match c {
+        '⁰' => Some(0),
+        '¹' => Some(1),
+        '²' => Some(2),
+        '³' => Some(3),
+        '⁴'..='⁹' => u8::try_from(u32::from(c) - u32::from('⁰')).ok(),
+        _ => None,
+    }
+}
+
+/// The most digits a raised exponent may have: it is a machine integer.
+const MAX_SUPERSCRIPT_DIGITS: usize = 18;
+
+/// `superscript = [ "⁻" | "⁺" ] superdigit { superdigit }`: an exponent written raised, as
+/// text pasted from a document has it (`x²` is `x^2`, `x⁻¹` is `x^-1`). `None` when `i`
+/// does not start with one.
+pub(super) fn superscript(i: Span<'_>) -> Result<Option<(Span<'_>, i64)>, Fatal<'_>> {
+    let mut chars = i.char_indices().peekable();
+    let negative = match chars.peek() {
+        Some(&(_, '⁻')) => true,
+        Some(&(_, '⁺')) => false,
+        _ if peek(&i).and_then(superscript_digit).is_some() => false,
+        _ => return Ok(None),
+    };
+    if matches!(chars.peek(), Some(&(_, '⁻' | '⁺'))) {
+        chars.next();
+    }
+    let mut value: i64 = 0;
+    let mut digits = 0usize;
+    let mut end = i.len();
+    for (at, c) in chars {
+        let Some(digit) = superscript_digit(c) else {
+            end = at;
+            break;
+        };
+        digits += 1;
+        if digits > MAX_SUPERSCRIPT_DIGITS {
+            let reason = format!("a raised exponent has at most {MAX_SUPERSCRIPT_DIGITS} digits");
+            return Err(fatal(
+                i,
+                ParseErrorKind::BadNumber {
+                    text: quote(&i[..at]),
+                    reason,
+                },
+            ));
+        }
+        value = value * 10 + i64::from(digit);
+    }
+    if digits == 0 {
+        let sign = &i[..end.min(i.len())];
+        let reason = "a raised sign needs raised digits after it".to_owned();
+        return Err(fatal(
+            i,
+            ParseErrorKind::BadNumber {
+                text: quote(sign),
+                reason,
+            },
+        ));
+    }
+    Ok(Some((skip(i, end), if negative { -value } else { value })))
 }
 
 /// `name = letter { letter | digit | "_" }`, letters and digits in the Unicode sense.
