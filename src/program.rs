@@ -62,16 +62,11 @@ pub enum ProgramError {
 impl Program {
     /// The program with these bindings, in order, and this result.
     pub fn new(bindings: Vec<Binding>, result: Expr) -> Result<Program, ProgramError> {
-        let position: FxHashMap<&Symbol, usize> = bindings
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (&b.name, i))
-            .collect();
-        if position.len() < bindings.len() {
-            let mut seen = FxHashSet::default();
-            let twice = bindings.iter().find(|b| !seen.insert(&b.name));
-            let name = twice.map(|b| b.name.clone()).unwrap_or_else(|| "".into());
-            return Err(ProgramError::BoundTwice(name));
+        let mut position: FxHashMap<&Symbol, usize> = FxHashMap::default();
+        for (i, binding) in bindings.iter().enumerate() {
+            if position.insert(&binding.name, i).is_some() {
+                return Err(ProgramError::BoundTwice(binding.name.clone()));
+            }
         }
         for (i, binding) in bindings.iter().enumerate() {
             let early = binding
@@ -190,7 +185,9 @@ impl Program {
     }
 
     /// The same program with each value and the result replaced by `f(value)`, in order;
-    /// `f` must keep each value equal to what it was.
+    /// `f` must keep each value equal to what it was (a simplifier). Bindings that become a
+    /// number, a constant or a symbol are then written where they are used, and bindings
+    /// no longer used are dropped.
     pub fn map_values<E>(&self, mut f: impl FnMut(&Expr) -> Result<Expr, E>) -> Result<Program, E> {
         let bindings = self
             .bindings

@@ -293,3 +293,28 @@ fn atoms_are_written_in_place_before_differentiating() {
     let env = Env::new().with("x", 0.47);
     assert!(eval_program(&d, &env).is_some(), "{d}");
 }
+
+/// A derivative equal to a binding's value is written as that name only where the name is
+/// already bound: here `u_x = 2*x` equals `v`, bound after `w` uses `u_x`.
+#[test]
+fn derivatives_name_only_bindings_made_before_them() {
+    let text = "u = x^2; w = u^3; v = 2*x; w*v + u";
+    let d = program(text).diff("x").expect("differentiates");
+    let printed = d.to_string();
+    let reread = parse(&printed).unwrap_or_else(|e| panic!("{printed}: {e}"));
+    let names: Vec<Binding> = d.bindings().to_vec();
+    assert!(Program::new(names, d.result().clone()).is_ok(), "{printed}");
+    let expected = diff(&parse(text).expect("parses"), "x", 1).expect("diff");
+    for x in [-0.7, 0.4, 1.9] {
+        let env = Env::new().with("x", x);
+        let want = eval(&expected, &env).expect("defined");
+        assert!(
+            close(eval(&reread, &env).expect("defined"), want),
+            "{printed} at {x}"
+        );
+        assert!(
+            close(eval_program(&d, &env).expect("defined"), want),
+            "{printed} at {x}"
+        );
+    }
+}

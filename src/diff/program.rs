@@ -67,41 +67,63 @@ impl Program {
         let mut chained: FxHashMap<Symbol, Expr> = FxHashMap::default();
         let needed = written.bindings();
         let mut bindings = Vec::with_capacity(2 * needed.len());
-        // The name of each value bound so far: a derivative already bound (by an earlier
-        // differentiation, as `u_x` is when `u_x_x` is made) is not bound again.
-        let mut named: FxHashMap<Expr, Symbol> = needed
-            .iter()
-            .map(|b| (b.value.clone(), b.name.clone()))
-            .collect();
-        for binding in needed.iter().cloned() {
-            let wrt = Wrt {
-                var,
-                chained: Some(&chained),
-            };
-            let d = tidy(
-                &derivative(&binding.value, &wrt, &mut budget).map_err(|e| refusal(e, limits))?,
-            );
-            let name = binding.name.clone();
-            bindings.push(binding);
-            if d.is_int(0) {
-                continue;
+        // The name of each value bound so far: a derivative that is already bound, by an
+        // earlier differentiation as `u_x` is when `u_x_x` is made, is not bound again.
+        let mut named: FxHashMap<Expr, Symbol> = FxHashMap::default();
+        // The bindings not written yet, by value: a derivative equal to one of them is that
+        // binding, written at once (its value uses only names already bound, as the
+        // derivative does), before anything uses it.
+        let mut later: FxHashMap<&Expr, usize> = FxHashMap::default();
+        for (i, binding) in needed.iter().enumerate().rev() {
+            later.insert(&binding.value, i);
+        }
+        let mut written_yet = vec![false; needed.len()];
+        for first in 0..needed.len() {
+            let mut next = Some(first);
+            while let Some(k) = next.take() {
+                if std::mem::replace(&mut written_yet[k], true) {
+                    continue;
+                }
+                let binding = &needed[k];
+                later.remove(&binding.value);
+                named
+                    .entry(binding.value.clone())
+                    .or_insert_with(|| binding.name.clone());
+                bindings.push(binding.clone());
+                let wrt = Wrt {
+                    var,
+                    chained: Some(&chained),
+                };
+                let d = tidy(
+                    &derivative(&binding.value, &wrt, &mut budget)
+                        .map_err(|e| refusal(e, limits))?,
+                );
+                let name = binding.name.clone();
+                if d.is_int(0) {
+                    continue;
+                }
+                if is_atom(&d) {
+                    chained.insert(name, d);
+                    continue;
+                }
+                if let Some(bound) = named.get(&d) {
+                    chained.insert(name, Expr::symbol(bound.clone()));
+                    continue;
+                }
+                if let Some(&m) = later.get(&d) {
+                    chained.insert(name, Expr::symbol(needed[m].name.clone()));
+                    next = Some(m);
+                    continue;
+                }
+                let d_name = fresh_name(&format!("{name}_{var}"), &taken);
+                taken.insert(d_name.clone());
+                chained.insert(name, Expr::symbol(d_name.clone()));
+                named.insert(d.clone(), d_name.clone());
+                bindings.push(Binding {
+                    name: d_name,
+                    value: d,
+                });
             }
-            if is_atom(&d) {
-                chained.insert(name, d);
-                continue;
-            }
-            if let Some(bound) = named.get(&d) {
-                chained.insert(name, Expr::symbol(bound.clone()));
-                continue;
-            }
-            let d_name = fresh_name(&format!("{name}_{var}"), &taken);
-            taken.insert(d_name.clone());
-            chained.insert(name, Expr::symbol(d_name.clone()));
-            named.insert(d.clone(), d_name.clone());
-            bindings.push(Binding {
-                name: d_name,
-                value: d,
-            });
         }
         let wrt = Wrt {
             var,
