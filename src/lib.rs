@@ -49,8 +49,8 @@ pub use compare::{
     CompareError, Comparison, MethodResult, SweepPoint, compare, difference_sweep, sweep_steps,
 };
 pub use diff::{
-    DiffError, DiffLimits, MAX_NODES, MAX_ORDER, derivative_of, diff, diff_with_limits, diff_wrt,
-    gradient, hessian, jacobian,
+    DiffError, DiffLimits, INLINE_NODES, MAX_NODES, MAX_ORDER, derivative_of, diff,
+    diff_with_limits, diff_wrt, gradient, hessian, jacobian,
 };
 pub use eval::{
     Conflict, Dual, Env, EvalError, EvalReason, Interval, MAX_PRECISION_BITS, Need, Precise,

@@ -316,7 +316,7 @@ fn keep_bindings_differentiates_binding_by_binding() {
     assert!(out.status.success());
     assert_eq!(
         stdout(&out),
-        "l1 = 4*x*(1 - x); l1_x = 4 - 8*x; l2 = 4*l1*(1 - l1); l2_x = 4*l1_x*(1 - 2*l1); \
+        "l1 = 4*x*(1 - x); l2 = 4*l1*(1 - l1); l2_x = 16*(2*l1 - 1)*(2*x - 1); \
          4*l2_x*(1 - 2*l2)\n"
     );
     // A formula without bindings, or one whose bindings fold away once substituted, is

@@ -32,6 +32,7 @@ use crate::expr::{Expr, Func, Kind, Symbol};
 use crate::num::Number;
 
 pub use matrix::{gradient, hessian, jacobian};
+pub use program::INLINE_NODES;
 pub use table::derivative_of;
 
 /// The highest derivative order [`diff`] accepts by default.

@@ -3,7 +3,8 @@
 //! Each binding `u = value` the result needs is differentiated once, its bound names
 //! standing for functions of the variable whose derivatives are already known (the chain
 //! rule, as forward-mode automatic differentiation applies it), and its derivative becomes a
-//! binding `u_x = value'` beside it. So the derivative of the logistic map written with `n`
+//! binding `u_x = value'` beside it (or, when it is small, is written where it is used). So
+//! the derivative of the logistic map written with `n`
 //! bindings has about `2n` bindings of constant size, built in time linear in `n`, where the
 //! substituted formula, whose products flatten, costs about `n^2`.
 
@@ -11,12 +12,18 @@ use rustc_hash::FxHashMap;
 
 use super::{Budget, DiffError, DiffLimits, PassError, Wrt, derivative};
 use crate::expr::{Expr, Symbol};
-use crate::program::{Binding, Program, fresh_name, is_atom};
+use crate::program::{Binding, Program, fresh_name};
+
+/// A derivative of at most this many nodes (`2*x*cos(u)`) is written where it is used
+/// rather than bound: shorter to read, and since what it is written into is then bound
+/// when it is larger, the answer stays linear in the bindings.
+pub const INLINE_NODES: u64 = 5;
 
 impl Program {
     /// The derivative with respect to `var`, as a program: the bindings the result needs,
-    /// each followed by its derivative `name_var` unless that is a number, a constant or a
-    /// symbol (then it is written where it is used), and the derivative of the result.
+    /// each followed by its derivative `name_var` unless that has at most [`INLINE_NODES`]
+    /// nodes (then it is written where it is used) or is bound already, and the derivative
+    /// of the result.
     ///
     /// It is the derivative of [`Program::inline`], written with bindings, and within the
     /// default [`DiffLimits`] for all bindings together.
@@ -102,7 +109,7 @@ impl Program {
                 if d.is_int(0) {
                     continue;
                 }
-                if is_atom(&d) {
+                if d.tree_size() <= INLINE_NODES {
                     chained.insert(name, d);
                     continue;
                 }
