@@ -18,7 +18,7 @@ use crate::diff::{DiffError, DiffLimits, MAX_ORDER};
 use crate::expr::{Expr, Symbol};
 use crate::higher::differentiate_simplifying;
 use crate::parse::{
-    ParseError, ParseOptions, Parsed, parse_program, parse_with, parse_with_cancelled,
+    ParseError, ParseOptions, ProgramRead, parse_program, parse_with, parse_with_cancelled,
 };
 use crate::prepare::{prepare_parsed, prepare_parsed_list};
 use crate::print::{
@@ -605,16 +605,14 @@ impl Job {
     fn answer_program(&self, text: &str) -> Result<Option<Answer>, LineError> {
         let mut stats = Stats::default();
         let clock = Instant::now();
-        let Parsed { value, cancelled } =
-            parse_program(text, &self.parse).map_err(LineError::Parse)?;
+        let ProgramRead {
+            program: value,
+            substituted,
+        } = parse_program(text, &self.parse).map_err(LineError::Parse)?;
         if value.bindings().is_empty() {
             return Ok(None);
         }
-        let inlined = Parsed {
-            value: value.inline(),
-            cancelled,
-        };
-        if prepare_parsed(&inlined).map_err(LineError::Other)? != inlined.value {
+        if prepare_parsed(&substituted).map_err(LineError::Other)? != substituted.value {
             return Ok(None);
         }
         stats.micros[0] = clock.elapsed().as_micros();
@@ -632,13 +630,9 @@ impl Job {
         };
         let mut program = value;
         match self.task {
-            Task::Simplify => {
-                program = program
-                    .map_values(|e| Ok::<_, ()>(tidy(e)))
-                    .unwrap_or(program)
-            }
+            Task::Simplify => program = program.map_values(&mut tidy),
             Task::Differentiate => {
-                for var in self.variables(&inlined.value)? {
+                for var in self.variables(&substituted.value)? {
                     program = program
                         .diff_with(&var, &DiffLimits::default(), &mut tidy)
                         .map_err(|e| LineError::Other(e.to_string()))?;

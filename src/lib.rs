@@ -64,7 +64,7 @@ pub use higher::{SIMPLIFY_BETWEEN_AT, differentiate_simplifying};
 pub use num::Number;
 pub use parse::{
     MAX_DEPTH, MAX_EXPONENT_DIGITS, MAX_PRODUCT_BITS, ParseError, ParseErrorKind, ParseOptions,
-    Parsed, parse, parse_list, parse_list_with_cancelled, parse_program, parse_with,
+    Parsed, ProgramRead, parse, parse_list, parse_list_with_cancelled, parse_program, parse_with,
     parse_with_cancelled,
 };
 pub use plot::{ERROR_FLOOR, error_plot_svg};

@@ -188,19 +188,17 @@ impl Program {
     /// `f` must keep each value equal to what it was (a simplifier). Bindings that become a
     /// number, a constant or a symbol are then written where they are used, and bindings
     /// no longer used are dropped.
-    pub fn map_values<E>(&self, mut f: impl FnMut(&Expr) -> Result<Expr, E>) -> Result<Program, E> {
+    pub fn map_values(&self, mut f: impl FnMut(&Expr) -> Expr) -> Program {
         let bindings = self
             .bindings
             .iter()
-            .map(|b| {
-                Ok(Binding {
-                    name: b.name.clone(),
-                    value: f(&b.value)?,
-                })
+            .map(|b| Binding {
+                name: b.name.clone(),
+                value: f(&b.value),
             })
-            .collect::<Result<_, E>>()?;
-        let result = f(&self.result)?;
-        Ok(Program { bindings, result }.tidied())
+            .collect();
+        let result = f(&self.result);
+        Program { bindings, result }.tidied()
     }
 
     /// The total size of the values and the result, as trees.
@@ -362,14 +360,14 @@ pub(crate) fn substitute(e: &Expr, values: &FxHashMap<Symbol, Expr>) -> Expr {
     e.rewrite_bottom_up(|old, _| old.as_sym().and_then(|s| values.get(s)).cloned())
 }
 
-/// A name built from `base` that is not in `taken`: `base` itself, else `base_2`, `base_3`...
-pub(crate) fn fresh_name(base: &str, taken: &FxHashSet<Symbol>) -> Symbol {
-    if !taken.contains(base) {
+/// A name built from `base` that is not `taken`: `base` itself, else `base_2`, `base_3`...
+pub(crate) fn fresh_name(base: &str, taken: impl Fn(&str) -> bool) -> Symbol {
+    if !taken(base) {
         return base.into();
     }
     (2u64..)
         .map(|k| format!("{base}_{k}"))
-        .find(|name| !taken.contains(name.as_str()))
+        .find(|name| !taken(name))
         .map_or_else(|| base.into(), Symbol::from)
 }
 
@@ -424,7 +422,8 @@ mod tests {
     #[test]
     fn fresh_names_avoid_taken_ones() {
         let taken: FxHashSet<Symbol> = ["u_x", "u_x_2"].into_iter().map(Symbol::from).collect();
-        assert_eq!(&*fresh_name("v_x", &taken), "v_x");
-        assert_eq!(&*fresh_name("u_x", &taken), "u_x_3");
+        let taken = |name: &str| taken.contains(name);
+        assert_eq!(&*fresh_name("v_x", taken), "v_x");
+        assert_eq!(&*fresh_name("u_x", taken), "u_x_3");
     }
 }

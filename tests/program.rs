@@ -45,7 +45,7 @@ fn logistic_text(n: usize) -> String {
 fn program(text: &str) -> Program {
     parse_program(text, &ParseOptions::default())
         .unwrap_or_else(|e| panic!("{text}: {e}"))
-        .value
+        .program
 }
 
 /// `e` with `y` renamed `name`, so that random expressions in `x` and `y` can use a binding.
@@ -205,7 +205,7 @@ fn parse_errors_are_those_of_the_substituted_reading() {
         "u = 2; x = u; x",
         "v = w + 1; w = x; v",
     ] {
-        let kept = parse_program(text, &options).map(|p| p.value);
+        let kept = parse_program(text, &options).map(|p| p.program);
         let substituted = deriv::parse_with(text, &options);
         assert_eq!(
             kept.err().map(|e| e.to_string()),

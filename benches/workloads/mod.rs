@@ -45,7 +45,7 @@ pub fn logistic_program(n: usize) -> Program {
     let text = logistic_text(n);
     parse_program(&text, &ParseOptions::default())
         .unwrap_or_else(|e| panic!("l({n}): {e}"))
-        .value
+        .program
 }
 
 /// The formula generators the tests use too (`formulas(seed, bytes)`, `long_sum`,

@@ -32,7 +32,7 @@ impl Program {
     /// use deriv::{Env, ParseOptions, eval, parse, parse_program};
     ///
     /// let text = "l1 = 4*x*(1 - x); l2 = 4*l1*(1 - l1); l3 = 4*l2*(1 - l2); l3";
-    /// let program = parse_program(text, &ParseOptions::default())?.value;
+    /// let program = parse_program(text, &ParseOptions::default())?.program;
     /// let d = program.diff("x")?;
     /// assert_eq!(
     ///     d.to_string(),
@@ -122,7 +122,7 @@ impl Program {
                     next = Some(m);
                     continue;
                 }
-                let d_name = fresh_name(&format!("{name}_{var}"), &taken);
+                let d_name = fresh_name(&format!("{name}_{var}"), |n| taken.contains(n));
                 taken.insert(d_name.clone());
                 chained.insert(name, Expr::symbol(d_name.clone()));
                 named.insert(d.clone(), d_name.clone());

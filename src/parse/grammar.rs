@@ -14,7 +14,7 @@ use std::cell::{Cell, RefCell};
 
 use nom::Parser;
 use nom::character::complete::char;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::error::ParseErrorKind;
 use super::names::{Known, arity_words, constant, suggest};
@@ -25,7 +25,7 @@ use super::tokens::{
 use super::{MAX_PRODUCT_BITS, ParseOptions};
 use crate::expr::{Expr, Kind, MAX_SHARED_INT, SumBuilder, Symbol};
 use crate::num::Number;
-use crate::program::Binding;
+use crate::program::{Binding, fresh_name};
 use crate::syntax::Prec;
 
 /// The infix operators.
@@ -124,7 +124,14 @@ pub(super) struct Grammar<'a, 'o> {
     integers: RefCell<FxHashMap<i64, Expr>>,
     /// When reading a [`crate::Program`]: the bindings made so far, each name standing for
     /// itself rather than its value (`None` when bindings are substituted).
-    kept: Option<RefCell<Vec<Binding>>>,
+    kept: Option<RefCell<Kept>>,
+}
+
+/// The bindings of a [`crate::Program`] read so far, and their names.
+#[derive(Default)]
+pub(super) struct Kept {
+    bindings: Vec<Binding>,
+    names: FxHashSet<Symbol>,
 }
 
 /// A binding read but not yet in force: it takes effect at its `;`.
@@ -156,14 +163,16 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// A reader that keeps bindings as names ([`Grammar::into_kept`] hands them over).
     pub(super) fn keeping(options: &'o ParseOptions) -> Self {
         Grammar {
-            kept: Some(RefCell::new(Vec::new())),
+            kept: Some(RefCell::new(Kept::default())),
             ..Grammar::new(options)
         }
     }
 
     /// The bindings kept so far, in order.
     pub(super) fn into_kept(self) -> Vec<Binding> {
-        self.kept.map(RefCell::into_inner).unwrap_or_default()
+        self.kept
+            .map(|kept| kept.into_inner().bindings)
+            .unwrap_or_default()
     }
 
     /// What a bound name reads as from its `;` on: its value, or when bindings are kept, a
@@ -174,16 +183,11 @@ impl<'a, 'o> Grammar<'a, 'o> {
             return bound.value;
         };
         let mut kept = kept.borrow_mut();
-        let taken = |name: &str| kept.iter().any(|b| &*b.name == name);
-        let name: Symbol = if taken(bound.name) {
-            (2u64..)
-                .map(|k| format!("{}_{k}", bound.name))
-                .find(|name| !taken(name) && !text.contains(name.as_str()))
-                .map_or_else(|| bound.name.into(), Symbol::from)
-        } else {
-            bound.name.into()
-        };
-        kept.push(Binding {
+        let name = fresh_name(bound.name, |name| {
+            kept.names.contains(name) || (name != bound.name && text.contains(name))
+        });
+        kept.names.insert(name.clone());
+        kept.bindings.push(Binding {
             name: name.clone(),
             value: bound.value,
         });

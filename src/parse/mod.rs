@@ -204,27 +204,38 @@ pub fn parse_with_cancelled(text: &str, options: &ParseOptions) -> Result<Parsed
     })
 }
 
+/// A formula read twice: with its bindings kept as names, and substituted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgramRead {
+    /// The bindings kept as names (none when they fold away once substituted).
+    pub program: Program,
+    /// The formula as [`parse_with_cancelled`] reads it: what [`crate::prepare_parsed`]
+    /// checks.
+    pub substituted: Parsed,
+}
+
 /// Reads a formula with its bindings kept as names: a [`Program`], whose
 /// [`Program::diff`] is linear in the number of bindings.
 ///
-/// The text is first read as [`parse_with_cancelled`] reads it, so errors are the same and
-/// every check that sees bound values (depth, sizes of numbers, `1/0` through a binding) is
-/// made; `cancelled` is what that reading cancelled. A name bound again is renamed from
-/// there on (`u_2`), since a program binds each name once. When substituting folds away a
-/// symbol that a part uses through the bindings ([`Program::folds_across_bindings`]:
-/// `u = x^2; sqrt(u - x^2) + x`), the chain rule through the names would write `0/0`, so
-/// the program is the substituted formula, without bindings.
+/// The text is first read as [`parse_with_cancelled`] reads it (`substituted`), so errors
+/// are the same and every check that sees bound values (depth, sizes of numbers, `1/0`
+/// through a binding) is made. A name bound again is renamed from there on (`u_2`), since
+/// a program binds each name once. When substituting folds away a symbol that a part uses
+/// through the bindings ([`Program::folds_across_bindings`]: `u = x^2; sqrt(u - x^2) + x`),
+/// the chain rule through the names would write `0/0`, so the program is the substituted
+/// formula, without bindings.
 ///
 /// ```
 /// use deriv::{ParseOptions, parse, parse_program};
 ///
 /// let text = "u = x^2 + 1; u = sin(u); u*exp(u)";
-/// let program = parse_program(text, &ParseOptions::default())?.value;
-/// assert_eq!(program.to_string(), "u = x^2 + 1; u_2 = sin(u); u_2*exp(u_2)");
-/// assert_eq!(program.inline(), parse(text)?);
+/// let read = parse_program(text, &ParseOptions::default())?;
+/// assert_eq!(read.program.to_string(), "u = x^2 + 1; u_2 = sin(u); u_2*exp(u_2)");
+/// assert_eq!(read.program.inline(), read.substituted.value);
+/// assert_eq!(read.substituted.value, parse(text)?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn parse_program(text: &str, options: &ParseOptions) -> Result<Parsed<Program>, ParseError> {
+pub fn parse_program(text: &str, options: &ParseOptions) -> Result<ProgramRead, ParseError> {
     let substituted = parse_with_cancelled(text, options)?;
     let value = on_a_stack_for(text, options, || {
         let grammar = Grammar::keeping(options);
@@ -236,13 +247,13 @@ pub fn parse_program(text: &str, options: &ParseOptions) -> Result<Parsed<Progra
     });
     let (bindings, result) = value?;
     let program = Program::from_parser(bindings, result);
-    let value = match program.folds_across_bindings() {
-        true => Program::of(substituted.value),
+    let program = match program.folds_across_bindings() {
+        true => Program::of(substituted.value.clone()),
         false => program,
     };
-    Ok(Parsed {
-        value,
-        cancelled: substituted.cancelled,
+    Ok(ProgramRead {
+        program,
+        substituted,
     })
 }
 

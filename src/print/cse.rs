@@ -9,8 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::program::remaining;
-use super::{PrintLimits, TooLarge, to_text};
+use super::{PrintLimits, TooLarge, remaining, to_text};
 use crate::expr::{Expr, Kind};
 
 /// Prints `e` as shared bindings, `t1 = ...; t2 = ...; result`, which [`crate::parse`]

@@ -77,6 +77,14 @@ pub struct TooLarge {
     pub limit: usize,
 }
 
+/// Limits for the rest of the output once `used` bytes are written: printers that write
+/// several expressions (bindings) bound the whole.
+fn remaining(limits: &PrintLimits, used: usize) -> PrintLimits {
+    PrintLimits {
+        max_chars: limits.max_chars.saturating_sub(used),
+    }
+}
+
 /// The output formats, so that a caller picks one by value.
 ///
 /// ```

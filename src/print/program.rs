@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::{PrintLimits, TooLarge, to_latex, to_text};
+use super::{PrintLimits, TooLarge, remaining, to_latex, to_text};
 use crate::program::Program;
 
 /// Prints `program` as `name = value; ...; result`; [`crate::parse`] reads it back to
@@ -13,7 +13,7 @@ use crate::program::Program;
 /// ```
 /// use deriv::{ParseOptions, PrintLimits, parse_program, program_to_text};
 ///
-/// let program = parse_program("u = sin(x); u^2 + u", &ParseOptions::default())?.value;
+/// let program = parse_program("u = sin(x); u^2 + u", &ParseOptions::default())?.program;
 /// assert_eq!(program_to_text(&program, &PrintLimits::default())?, "u = sin(x); u^2 + u");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -35,7 +35,7 @@ pub fn program_to_text(program: &Program, limits: &PrintLimits) -> Result<String
 /// ```
 /// use deriv::{ParseOptions, PrintLimits, parse_program, program_to_latex};
 ///
-/// let program = parse_program("u = sin(x); u^2 + u", &ParseOptions::default())?.value;
+/// let program = parse_program("u = sin(x); u^2 + u", &ParseOptions::default())?.program;
 /// assert_eq!(
 ///     program_to_latex(&program, &PrintLimits::default())?,
 ///     r"u^{2} + u \quad\text{where}\quad \begin{aligned} u &= \sin\left(x\right) \end{aligned}"
@@ -59,13 +59,6 @@ pub fn program_to_latex(program: &Program, limits: &PrintLimits) -> Result<Strin
     }
     out.push_str(r" \end{aligned}");
     Ok(out)
-}
-
-/// Limits for the rest of the output once `used` bytes are written.
-pub(super) fn remaining(limits: &PrintLimits, used: usize) -> PrintLimits {
-    PrintLimits {
-        max_chars: limits.max_chars.saturating_sub(used),
-    }
 }
 
 impl fmt::Display for Program {
