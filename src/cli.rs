@@ -128,11 +128,6 @@ struct MatrixArgs {
     /// DAG; one entry per line.
     #[arg(long)]
     cse: bool,
-    /// Keep the formula's bindings as names: differentiate them one by one (forward mode,
-    /// each simplified) and print the derivative as bindings, `u = ...; u_x = ...; result`,
-    /// which grow linearly with the bindings.
-    #[arg(long, conflicts_with = "cse")]
-    keep_bindings: bool,
     /// Print the raw derivatives, without simplification.
     #[arg(long)]
     no_simplify: bool,
