@@ -482,8 +482,10 @@ fn pieces_met(r: Range, outside_unit: Option<OutsideUnit>) -> impl Iterator<Item
 
 /// Whether `node` is analytic for every real value of its symbols, its children being so
 /// when they are in `analytic`: numbers, constants, symbols, sums, products, whole
-/// non-negative powers, and the functions analytic on the whole line. The zero set of such
-/// a function, unless it is zero everywhere, has no interior.
+/// non-negative powers, negative whole powers of what is never 0 (`1/(x^2 + 1)`), any
+/// number power of what is always positive (`sqrt(x^2 + 1)`), and the functions analytic
+/// on the whole line. The zero set of such a function, unless it is zero everywhere, has no
+/// interior.
 fn is_analytic(node: &Expr, known: &Values<Known>) -> bool {
     let all = |e: &Expr| is_known_analytic(e, known);
     match node.kind() {
@@ -495,7 +497,14 @@ fn is_analytic(node: &Expr, known: &Values<Known>) -> bool {
                 .is_some_and(|n| n.is_integer() && !n.is_negative());
             // `c^v = exp(v*ln(c))` for a constant `c > 0`.
             let positive_base = known_value(b, known).is_some_and(|c| c > 0.0);
-            (whole_power && all(b)) || (positive_base && all(x))
+            // The base's bounds over every real value of its symbols (rounded outward).
+            let range = known.get(&b.id()).map(|k| k.range);
+            let never_zero = range.is_some_and(|r| r.lo > 0.0 || r.hi < 0.0);
+            let always_positive = range.is_some_and(|r| r.lo > 0.0);
+            let off_zero_power = x
+                .as_num()
+                .is_some_and(|n| (n.is_integer() && never_zero) || always_positive);
+            (whole_power && all(b)) || (positive_base && all(x)) || (off_zero_power && all(b))
         }
         Kind::Call(f, a) => f.is_entire() && all(a),
         Kind::Undef { .. } => false,
@@ -788,6 +797,26 @@ mod tests {
                 "-csc(x^2 + 1)",
                 vec![-1, 1],
             ),
+            // Quotients by what is never 0, and roots of what is always positive, are
+            // analytic: zero only at isolated points.
+            (
+                "sqrt(-x^2/(x^2 + 1))",
+                "sqrt(-x^2/(x^2 + 1))",
+                "-x^2/(x^2 + 1)",
+                vec![0],
+            ),
+            (
+                "asin(x^2/(x^2 + 1) + 1)",
+                "asin(x^2/(x^2 + 1) + 1)",
+                "x^2/(x^2 + 1) + 1",
+                vec![1],
+            ),
+            (
+                "sqrt(-x^2*sqrt(x^2 + 1))",
+                "sqrt(-x^2*sqrt(x^2 + 1))",
+                "-x^2*sqrt(x^2 + 1)",
+                vec![0],
+            ),
         ] {
             let e = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             let found = undefined_subexpression(&e);
@@ -947,6 +976,9 @@ mod tests {
             "asin(x^2 - 2*x)",
             "ln(x^2 - 2*x + 1)",
             "acos(x^2 - 4*x + 5 - 1/10^30)",
+            // A quotient whose denominator may be 0 is not taken for analytic.
+            "sqrt(-x^2/(x^2 - 1))",
+            "sqrt(x^2/(x^2 + 1))",
         ] {
             assert_eq!(culprit(text), None, "{text}");
         }
