@@ -28,11 +28,25 @@ use crate::simplify::{Limits, simplify};
 /// assert!(refused.contains("is 0 for every value of its symbols"));
 /// let f = prepare(&parse("x^3 + asin(sec(x)*cos(x))")?)?;
 /// assert_eq!(f.to_string(), "x^3 + pi/2");
+/// // Arguments are also read over one denominator: this one is `-1/(x^2 + 1)`.
+/// assert!(prepare(&parse("ln(x^2/(x^2 + 1) - 1)")?).is_err());
+/// // `-2/(x + 1)`, positive for x < -1.
+/// assert!(prepare(&parse("(x/(x + 1) - 1 - 1/(x + 1))^(1/4)")?).is_ok());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn prepare(e: &Expr) -> Result<Expr, String> {
     if let Some(bad) = crate::eval::undefined_subexpression(e) {
         return Err(bad.to_string());
+    }
+    // Interval bounds lose what a sum of quotients shares (`x^2/(x^2 + 1) - 1` looks like
+    // `[-1, inf)`); over one denominator it is `-1/(x^2 + 1)`, negative. Where both forms
+    // are defined they are equal, so what the second lacks a value for, the first does too.
+    if let Some(over_one) = arguments_over_one_denominator(e)
+        && let Some(bad) = crate::eval::undefined_subexpression(&over_one)
+    {
+        return Err(format!(
+            "{bad}, once arguments are put over one denominator"
+        ));
     }
     let Written { expr, first } = constant_operands_written(e)?;
     // A check of the whole, once each operand is written as its constant: a safety net,
@@ -46,6 +60,38 @@ pub fn prepare(e: &Expr) -> Result<Expr, String> {
         ));
     }
     Ok(expr)
+}
+
+/// `e` with each function argument and root's radicand that is a sum with a quotient among
+/// its terms put over one denominator ([`crate::cancel`]); `None` when there is none.
+fn arguments_over_one_denominator(e: &Expr) -> Option<Expr> {
+    let is_quotient = |f: &Expr| matches!(f.kind(), Kind::Pow(_, k) if k.as_num().is_some_and(|k| k.is_negative()));
+    let has_quotient = |u: &Expr| match u.kind() {
+        Kind::Add(terms) => terms.iter().any(|t| match t.kind() {
+            Kind::Mul(factors) => factors.iter().any(is_quotient),
+            _ => is_quotient(t),
+        }),
+        _ => false,
+    };
+    let over_one = |u: &Expr| {
+        has_quotient(u)
+            .then(|| crate::poly::cancel(u))
+            .flatten()
+            .filter(|c| c != u)
+    };
+    let mut changed = false;
+    let rewritten = e.rewrite_bottom_up(|_, now| {
+        let new = match now.kind() {
+            Kind::Call(f, a) => Expr::call(*f, over_one(a)?),
+            Kind::Pow(b, k) if k.as_num().is_some_and(|k| !k.is_integer()) => {
+                over_one(b)?.pow(k.clone())
+            }
+            _ => return None,
+        };
+        changed = true;
+        Some(new)
+    });
+    changed.then_some(rewritten)
 }
 
 /// [`prepare`] for a formula as read, which also refuses it when an operand that its

@@ -227,6 +227,19 @@ fn undefined_values_are_named() {
         ("x*(-x^2 - 2)^(3/2)", "`(-x^2 - 2)^(3/2)` is undefined"),
         ("ln(-x^2)", "`ln(-x^2)` is undefined"),
         (
+            "ln(x^2/(x^2 + 1) - 1)",
+            "`ln(-1/(x^2 + 1))` is undefined, once arguments are put over one denominator",
+        ),
+        (
+            "x + (x^2/(x^2 + 1) - 1)^(1/4)",
+            "`(-1/(x^2 + 1))^(1/4)` is undefined, once arguments are put over one denominator",
+        ),
+        (
+            "sqrt(-x^2/(x^2 + 1))",
+            "`sqrt(-x^2/(x^2 + 1))` is real only where `-x^2/(x^2 + 1)` is 0, at isolated \
+             points, so it has no derivative",
+        ),
+        (
             "asin(x^2 + 1)",
             "`asin(x^2 + 1)` is real only where `x^2 + 1` is 1, at isolated points, so it has \
              no derivative",
