@@ -76,6 +76,9 @@ pub enum ParseErrorKind {
     BareFunction {
         /// The function's name.
         name: String,
+        /// The whole power written between the name and its argument (`sin^2(x)`,
+        /// `sin²(x)`), which goes after the call.
+        power: Option<i64>,
     },
     /// A prime `'` after a name that is not a declared function applied to an argument
     /// (`x'`, `sin'(x)`).
@@ -141,7 +144,16 @@ impl fmt::Display for ParseErrorKind {
                     "`{name}` takes {expected} argument{plural}, found {found}"
                 )
             }
-            BareFunction { name } => write!(f, "`{name}` is a function: write `{name}(...)`"),
+            BareFunction { name, power: None } => {
+                write!(f, "`{name}` is a function: write `{name}(...)`")
+            }
+            BareFunction {
+                name,
+                power: Some(k),
+            } => write!(
+                f,
+                "`{name}` is a function: a power of it goes after its argument, `{name}(...)^{k}`"
+            ),
             MisplacedPrime { name } => write!(
                 f,
                 "`{}'`: a prime marks the derivative of a declared function applied to an argument, as in `f'(x)`",

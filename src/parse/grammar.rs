@@ -545,6 +545,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
                 word,
                 ParseErrorKind::BareFunction {
                     name: text.to_owned(),
+                    power: power_before_argument(j),
                 },
             )),
             _ if paren && !self.is_value(text) => {
@@ -717,6 +718,20 @@ impl<'a, 'o> Grammar<'a, 'o> {
             .or_insert_with(|| Expr::sym(text))
             .clone()
     }
+}
+
+/// The whole power written between a function's name and its argument, as in `sin^2(x)`
+/// or `sin²(x)`: what a message can suggest moving after the call.
+fn power_before_argument(i: Span<'_>) -> Option<i64> {
+    if let Ok(Some((rest, k))) = superscript(i) {
+        return (peek(&rest) == Some('(')).then_some(k);
+    }
+    let (i, ()) = whitespace(i).ok()?;
+    let (_, op) = Infix::at_level(&i, Prec::Power)?;
+    let (i, ()) = whitespace(skip(i, op.len())).ok()?;
+    let (digits, k) = small_integer(i, 18)?;
+    let (rest, ()) = whitespace(skip(i, digits)).ok()?;
+    (peek(&rest) == Some('(')).then_some(k)
 }
 
 /// The size of `e`'s numeric coefficient, which a product multiplies with the others':

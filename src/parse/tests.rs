@@ -482,6 +482,7 @@ fn unknown_functions_suggest_the_nearest() {
         "sin x",
         ParseErrorKind::BareFunction {
             name: "sin".to_owned(),
+            power: None,
         },
         1,
         1,
@@ -490,6 +491,25 @@ fn unknown_functions_suggest_the_nearest() {
         "sqrt^2(x)",
         ParseErrorKind::BareFunction {
             name: "sqrt".to_owned(),
+            power: Some(2),
+        },
+        1,
+        1,
+    );
+    fails(
+        "sin²(x)",
+        ParseErrorKind::BareFunction {
+            name: "sin".to_owned(),
+            power: Some(2),
+        },
+        1,
+        1,
+    );
+    fails(
+        "sin^x(x)",
+        ParseErrorKind::BareFunction {
+            name: "sin".to_owned(),
+            power: None,
         },
         1,
         1,
