@@ -310,6 +310,13 @@ struct Answer {
     stats: Stats,
 }
 
+/// What `--keep-bindings` makes of a formula: an answer with its bindings, or the prepared
+/// substituted formula to answer as usual.
+enum WithBindings {
+    Answer(Box<Answer>),
+    Substituted(Expr),
+}
+
 /// Sizes and per-phase times for `--stats`.
 #[derive(Default)]
 struct Stats {
@@ -546,15 +553,17 @@ impl Job {
     }
 
     fn answer(&self, text: &str) -> Result<Answer, LineError> {
-        if self.options.keep_bindings
-            && let Some(answer) = self.answer_program(text)?
-        {
-            return Ok(answer);
-        }
         let mut stats = Stats::default();
         let clock = Instant::now();
-        let parsed = parse_with_cancelled(text, &self.parse).map_err(LineError::Parse)?;
-        let input = prepare_parsed(&parsed).map_err(LineError::Other)?;
+        let input = if self.options.keep_bindings {
+            match self.answer_program(text)? {
+                WithBindings::Answer(answer) => return Ok(*answer),
+                WithBindings::Substituted(input) => input,
+            }
+        } else {
+            let parsed = parse_with_cancelled(text, &self.parse).map_err(LineError::Parse)?;
+            prepare_parsed(&parsed).map_err(LineError::Other)?
+        };
         stats.micros[0] = clock.elapsed().as_micros();
         stats.input_tree = input.tree_size();
         if self.options.stats {
@@ -590,25 +599,23 @@ impl Job {
     }
 
     /// The answer with `--keep-bindings`: the formula's bindings kept as names, each
-    /// derivative binding simplified as it is made. `None` (answer as usual) when the formula
-    /// has no bindings, or when the checks before differentiating wrote an operand as the
-    /// constant it is (`u = abs(x) - sqrt(x^2); sqrt(u)`): the chain rule through `u` would
-    /// divide by that zero.
+    /// derivative binding simplified as it is made. The prepared substituted formula, to be
+    /// answered as usual, when the formula has no bindings, or when the checks before
+    /// differentiating wrote an operand as the constant it is (`u = abs(x) - sqrt(x^2);
+    /// sqrt(u)`): the chain rule through `u` would divide by that zero.
     ///
     /// `--stats` gives the program's sizes (all values and the result) and no e-graph
     /// figures; the time of each binding's simplification counts as `diff`.
-    fn answer_program(&self, text: &str) -> Result<Option<Answer>, LineError> {
+    fn answer_program(&self, text: &str) -> Result<WithBindings, LineError> {
         let mut stats = Stats::default();
         let clock = Instant::now();
         let ProgramRead {
             program: value,
             substituted,
         } = parse_program(text, &self.parse).map_err(LineError::Parse)?;
-        if value.bindings().is_empty() {
-            return Ok(None);
-        }
-        if prepare_parsed(&substituted).map_err(LineError::Other)? != substituted.value {
-            return Ok(None);
+        let prepared = prepare_parsed(&substituted).map_err(LineError::Other)?;
+        if value.bindings().is_empty() || prepared != substituted.value {
+            return Ok(WithBindings::Substituted(prepared));
         }
         stats.micros[0] = clock.elapsed().as_micros();
         stats.input_tree = value.tree_size();
@@ -637,13 +644,13 @@ impl Job {
         stats.micros[1] = clock.elapsed().as_micros();
         stats.raw_tree = program.tree_size();
         stats.raw_dag = program.dag_size();
-        Ok(Some(Answer {
+        Ok(WithBindings::Answer(Box::new(Answer {
             raw: program.result().clone(),
             result: program.result().clone(),
             program: Some(program),
             steps,
             stats,
-        }))
+        })))
     }
 
     /// The variables to differentiate by, in turn (`--wrt`, or the implied one, each

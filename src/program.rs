@@ -167,23 +167,6 @@ impl Program {
         false
     }
 
-    /// The free symbols of the whole program: those its values and result use that no
-    /// binding binds, sorted.
-    pub fn free_symbols(&self) -> Vec<Symbol> {
-        let bound: FxHashSet<&Symbol> = self.bindings.iter().map(|b| &b.name).collect();
-        let mut free: Vec<Symbol> = self
-            .bindings
-            .iter()
-            .map(|b| &b.value)
-            .chain([&self.result])
-            .flat_map(Expr::free_symbols)
-            .filter(|s| !bound.contains(s))
-            .collect();
-        free.sort();
-        free.dedup();
-        free
-    }
-
     /// The same program with each value and the result replaced by `f(value)`, in order;
     /// `f` must keep each value equal to what it was (a simplifier). Bindings that become a
     /// number, a constant or a symbol are then written where they are used, and bindings
