@@ -4,6 +4,7 @@
 //! that fails (bad syntax, a limit, even a panic in a dependency) becomes an error for that
 //! line and never costs another line its answer.
 
+use std::ffi::OsString;
 use std::io::{self, BufRead, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -199,8 +200,8 @@ enum Task {
 
 /// Runs the command with the process's arguments; the worker thread has a large stack.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let cli = match Cli::try_parse_from(signed_formulas_marked(std::env::args_os())) {
+        Ok(cli) => cli.with_formulas_unmarked(),
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -219,6 +220,65 @@ pub fn main() -> ExitCode {
             eprintln!("error: deriv stopped unexpectedly");
             ExitCode::from(1)
         }
+    }
+}
+
+/// The arguments, with each formula that starts with a sign (`deriv '-x^2'`, `deriv eval -x
+/// x=2`) marked as a value by a space before it, which the grammar skips as white space:
+/// clap takes any word starting with `-` for an option. Every option of deriv is a long one
+/// (`--order`) but `-h` and `-V`, so any other word with a single `-` is a formula. Words
+/// after `--` are values already; a mistyped `--option` is left for clap to report.
+fn signed_formulas_marked(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut values_only = false;
+    args.into_iter()
+        .map(|arg| {
+            values_only |= arg == "--";
+            match arg.to_str() {
+                Some(text) if !values_only && is_signed_formula(text) => {
+                    OsString::from(format!(" {text}"))
+                }
+                _ => arg,
+            }
+        })
+        .collect()
+}
+
+/// Whether a word of the command line is a formula that starts with a sign (`-x`, `-sin(x)`,
+/// `+x`), not an option.
+fn is_signed_formula(word: &str) -> bool {
+    word.len() > 1
+        && word.starts_with('-')
+        && !word.starts_with("--")
+        && !matches!(word, "-h" | "-V")
+}
+
+impl Cli {
+    /// The formulas as the user wrote them, without the space [`signed_formulas_marked`]
+    /// put before those that start with a sign, so that echoes and error columns are theirs.
+    fn with_formulas_unmarked(mut self) -> Cli {
+        let unmark = |text: &mut String| {
+            if text.starts_with(" -") {
+                text.remove(0);
+            }
+        };
+        match &mut self.command {
+            None => self.expr.iter_mut().for_each(unmark),
+            Some(
+                Command::Simplify { expr, .. }
+                | Command::Eval { expr, .. }
+                | Command::Compare { expr, .. }
+                | Command::Grad {
+                    args: MatrixArgs { expr, .. },
+                }
+                | Command::Hessian {
+                    args: MatrixArgs { expr, .. },
+                }
+                | Command::Jacobian {
+                    args: MatrixArgs { expr, .. },
+                },
+            ) => unmark(expr),
+        }
+        self
     }
 }
 

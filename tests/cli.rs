@@ -96,6 +96,36 @@ fn usage_errors_exit_with_two() {
 }
 
 #[test]
+fn a_formula_may_start_with_a_sign() {
+    for args in [
+        &["-x^2"][..],
+        &["--", "-x^2"],
+        &["-x^2", "--format", "text"],
+        &["--order", "1", "-x^2"],
+    ] {
+        let out = deriv(args, "");
+        assert!(out.status.success(), "{args:?}");
+        assert_eq!(stdout(&out), "-2*x\n", "{args:?}");
+    }
+    assert_eq!(stdout(&deriv(&["simplify", "-x + 2x"], "")), "x\n");
+    assert_eq!(stdout(&deriv(&["eval", "-x^2", "x=3"], "")), "-9\n");
+    assert_eq!(
+        stdout(&deriv(&["grad", "-x*y", "--vars", "x,y"], "")),
+        "-y\n-x\n"
+    );
+    // The echo and the error's column are of the text as written.
+    let out = deriv(&["--format", "json", "-x +"], "");
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["input"], "-x +");
+    assert_eq!(line["error"]["column"], 5);
+    // `-h` is still help, and a mistyped long option is still reported as one.
+    assert!(stdout(&deriv(&["-h"], "")).contains("Usage"));
+    let out = deriv(&["--ordr", "2", "x^2"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'--order'"));
+}
+
+#[test]
 fn a_parse_error_points_at_the_mistake() {
     let out = deriv(&["x + * 2"], "");
     assert_eq!(out.status.code(), Some(1));
