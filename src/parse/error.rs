@@ -149,6 +149,14 @@ impl fmt::Display for ParseErrorKind {
             }
             BareFunction {
                 name,
+                power: Some(-1),
+            } if let Some(inverse) = super::names::inverse(name) => write!(
+                f,
+                "`{name}` is a function: for its inverse write `{inverse}(...)`, for a power \
+                 `{name}(...)^-1`"
+            ),
+            BareFunction {
+                name,
                 power: Some(k),
             } => write!(
                 f,

@@ -39,7 +39,8 @@ enum Infix {
 }
 
 impl Infix {
-    /// The operator at the start of `i` and its length in bytes (`**` before `*`).
+    /// The operator at the start of `i` and its length in bytes (`**` before `*`), the
+    /// typeset signs of [`TYPESET_OPERATORS`] included.
     #[inline]
     fn at(i: &Span<'_>) -> Option<(Infix, usize)> {
         let text = i.as_bytes();
@@ -50,9 +51,18 @@ impl Infix {
             b'*' => Infix::Mul,
             b'/' => Infix::Div,
             b'^' => Infix::Pow,
-            _ => return None,
+            b if b.is_ascii() => return None,
+            _ => return Infix::typeset(i),
         };
         Some((op, 1))
+    }
+
+    /// A typeset operator at the start of `i` (`−`, `×`, `·`, `⋅`, `÷`), and its length.
+    #[cold]
+    fn typeset(i: &Span<'_>) -> Option<(Infix, usize)> {
+        let c = i.chars().next()?;
+        let &(_, op) = TYPESET_OPERATORS.iter().find(|(sign, _)| *sign == c)?;
+        Some((op, c.len_utf8()))
     }
 
     /// Its precedence, from the table the printer shares.
@@ -71,6 +81,19 @@ impl Infix {
         Some((op, i.get(..len)?))
     }
 }
+
+/// The operators as documents typeset them, read as their ASCII forms: text pasted from a
+/// web page or a PDF writes `x − 1` with U+2212 MINUS SIGN, `2 × 3` and `a · b`.
+const TYPESET_OPERATORS: [(char, Infix); 5] = [
+    ('−', Infix::Sub),
+    ('×', Infix::Mul),
+    ('·', Infix::Mul),
+    ('⋅', Infix::Mul),
+    ('÷', Infix::Div),
+];
+
+/// The square-root sign, read as `sqrt` of the primary after it.
+const ROOT: char = '√';
 
 /// The sign a term has in its sum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -388,7 +411,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
                     _ => operand,
                 };
                 (k, factor)
-            } else if peek(&j).is_some_and(|c| c == '(' || c.is_alphabetic()) {
+            } else if peek(&j).is_some_and(|c| c == '(' || c == ROOT || c.is_alphabetic()) {
                 self.juxtaposed(j, depth)?
             } else if starts_number(&j) {
                 let expected = "an operator before this number (write `*` to multiply by it)";
@@ -420,15 +443,15 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// `unary = ( "-" | "+" ) unary | power`: each sign is one level of nesting.
     fn unary(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (i, ()) = whitespace(i)?;
-        match peek(&i) {
-            Some(sign @ ('-' | '+')) => {
+        match Infix::at_level(&i, Prec::Sum) {
+            Some((op, sign)) => {
                 let depth = self.deeper(i, depth)?;
-                let (j, operand) = required(self.unary(skip(i, 1), depth), || {
+                let (j, operand) = required(self.unary(skip(i, sign.len()), depth), || {
                     format!("an expression after `{sign}`")
                 })?;
-                Ok((j, if sign == '-' { -operand } else { operand }))
+                Ok((j, if op == Infix::Sub { -operand } else { operand }))
             }
-            _ => self.power(i, depth),
+            None => self.power(i, depth),
         }
     }
 
@@ -452,7 +475,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
         Ok((k, base.pow(exponent)))
     }
 
-    /// `primary = number | call | name | group`.
+    /// `primary = number | call | name | group | root`.
     fn primary(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (i, ()) = whitespace(i)?;
         match i.as_bytes().first() {
@@ -461,10 +484,45 @@ impl<'a, 'o> Grammar<'a, 'o> {
             Some(b) if b.is_ascii_digit() => self.number(i),
             _ => match peek(&i) {
                 Some(c) if c.is_alphabetic() => self.name_or_call(i, depth),
+                Some(ROOT) => self.root(i, depth),
                 _ if starts_number(&i) => self.number(i),
                 _ => Err(no_match(i)),
             },
         }
+    }
+
+    /// `root = "√" primary`: `√x` is `sqrt(x)`, as are `√(x)` and `√ x`; `2√x` is `2*sqrt(x)`.
+    /// It takes one level of nesting, as a sign does.
+    ///
+    /// Where the text does not show what is under the root, it is an error, not a guess:
+    /// a power after the root (`√x^2`, `√x²`: `√(x^2)` or `(√x)^2`?), and a factor written
+    /// right after a radicand that is not a group (`√2x`: `√(2x)` or `√2*x`?).
+    fn root(&self, at: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let depth = self.deeper(at, depth)?;
+        let (i, ()) = whitespace(skip(at, ROOT.len_utf8()))?;
+        let grouped = peek(&i) == Some('(');
+        let (i, radicand) = required(self.primary(i, depth), || {
+            "a number, a name, a call or `(` after `√`".to_owned()
+        })?;
+        let (j, ()) = whitespace(i)?;
+        let power =
+            matches!(superscript(i), Ok(Some(_))) || Infix::at_level(&j, Prec::Power).is_some();
+        let juxtaposed =
+            !grouped && peek(&i).is_some_and(|c| c == '(' || c == ROOT || c.is_alphabetic());
+        if power || juxtaposed {
+            let (at, expected) = match power {
+                true => (
+                    j,
+                    "parentheses to show what the power is of: `√(x^2)` or `(√x)^2`",
+                ),
+                false => (
+                    i,
+                    "parentheses to show what is under the root: `√(2x)` or `√2*x`",
+                ),
+            };
+            return Err(unexpected(at, expected));
+        }
+        Ok((i, radicand.sqrt()))
     }
 
     /// `number`, with short integer literals shared: the second `2` is the first one's node.
@@ -729,9 +787,14 @@ fn power_before_argument(i: Span<'_>) -> Option<i64> {
     let (i, ()) = whitespace(i).ok()?;
     let (_, op) = Infix::at_level(&i, Prec::Power)?;
     let (i, ()) = whitespace(skip(i, op.len())).ok()?;
+    // `sin^-1(x)`, as some books write the inverse function.
+    let (i, sign) = match Infix::at_level(&i, Prec::Sum) {
+        Some((Infix::Sub, minus)) => (skip(i, minus.len()), -1),
+        _ => (i, 1),
+    };
     let (digits, k) = small_integer(i, 18)?;
     let (rest, ()) = whitespace(skip(i, digits)).ok()?;
-    (peek(&rest) == Some('(')).then_some(k)
+    (peek(&rest) == Some('(')).then_some(sign * k)
 }
 
 /// The size of `e`'s numeric coefficient, which a product multiplies with the others':

@@ -332,12 +332,13 @@ fn on_a_stack_for<T: Send>(text: &str, options: &ParseOptions, read: impl Fn() -
 }
 
 /// A crude upper bound on the nesting depth that reading `text` can reach: the count of the
-/// bytes at which the grammar may take a level (`(`, `[`, signs, `^`, each `*` of `**`).
+/// bytes at which the grammar may take a level (`(`, `[`, signs, `^`, each `*` of `**`, and
+/// the first byte `0xE2` of the typeset `−` and `√`, which other signs share).
 /// Every level is taken at one of them, a different one for each level, so there are never
 /// more levels than these bytes. One simple pass, which the compiler vectorises.
 fn level_bytes(text: &str) -> usize {
     text.bytes()
-        .filter(|b| matches!(b, b'(' | b'[' | b'+' | b'-' | b'^' | b'*'))
+        .filter(|b| matches!(b, b'(' | b'[' | b'+' | b'-' | b'^' | b'*' | 0xE2))
         .count()
 }
 
@@ -398,10 +399,27 @@ fn nesting_bound(text: &str) -> usize {
                 let first = text.get(k..).and_then(|rest| rest.chars().next());
                 let first = first.unwrap_or(' ');
                 next = k + first.len_utf8();
-                if first.is_alphabetic() {
-                    next = name_end(text, k);
-                    chain = if after_operand { 0 } else { chain };
-                    after_operand = true;
+                match first {
+                    // The typeset minus, as `-`.
+                    '−' if after_operand => {
+                        chain = 0;
+                        after_operand = false;
+                    }
+                    // A sign, or a root, which takes a level as a sign does.
+                    '−' | '√' => {
+                        chain = chain.saturating_add(1);
+                        after_operand = false;
+                    }
+                    '×' | '·' | '⋅' | '÷' => {
+                        chain = 0;
+                        after_operand = false;
+                    }
+                    _ if first.is_alphabetic() => {
+                        next = name_end(text, k);
+                        chain = if after_operand { 0 } else { chain };
+                        after_operand = true;
+                    }
+                    _ => {}
                 }
             }
         }

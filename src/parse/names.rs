@@ -2,6 +2,7 @@
 //! known function to a misspelt one.
 
 use crate::expr::{Constant, Expr, Func};
+use crate::num::Number;
 
 /// Names that read as another function.
 const ALIASES: &[(&str, Func)] = &[
@@ -11,6 +12,19 @@ const ALIASES: &[(&str, Func)] = &[
     ("arccot", Func::Acot),
     ("arcsec", Func::Asec),
     ("arccsc", Func::Acsc),
+    // NumPy's names of the inverse hyperbolic functions, and ISO 80000-2's.
+    ("arcsinh", Func::Asinh),
+    ("arccosh", Func::Acosh),
+    ("arctanh", Func::Atanh),
+    ("arccoth", Func::Acoth),
+    ("arcsech", Func::Asech),
+    ("arccsch", Func::Acsch),
+    ("arsinh", Func::Asinh),
+    ("arcosh", Func::Acosh),
+    ("artanh", Func::Atanh),
+    ("arcoth", Func::Acoth),
+    ("arsech", Func::Asech),
+    ("arcsch", Func::Acsch),
 ];
 
 /// The function an alias names (`arcsin` is `asin`).
@@ -28,6 +42,9 @@ pub(super) enum Known {
     Func(Func),
     /// `log(u)` is `ln(u)`; `log(u, b)` is `ln(u)/ln(b)`.
     Log,
+    /// `log10(u)` is `ln(u)/ln(10)`, `log2(u)` is `ln(u)/ln(2)`: the logarithm to a fixed
+    /// base, by the name C, NumPy and SymPy's printers give it.
+    LogTo(u8),
     /// `sqrt(u)` is `u^(1/2)`.
     Sqrt,
 }
@@ -37,6 +54,8 @@ impl Known {
     pub(super) fn from_name(name: &str) -> Option<Known> {
         match name {
             "log" => Some(Known::Log),
+            "log10" => Some(Known::LogTo(10)),
+            "log2" => Some(Known::LogTo(2)),
             "sqrt" => Some(Known::Sqrt),
             _ => Func::from_name(name)
                 .or_else(|| alias(name))
@@ -48,7 +67,7 @@ impl Known {
     pub(super) fn arity(self) -> (usize, usize) {
         match self {
             Known::Log => (1, 2),
-            Known::Func(_) | Known::Sqrt => (1, 1),
+            Known::Func(_) | Known::Sqrt | Known::LogTo(_) => (1, 1),
         }
     }
 
@@ -58,9 +77,66 @@ impl Known {
             (Known::Func(f), _) => Expr::call(f, arg),
             (Known::Sqrt, _) => arg.sqrt(),
             (Known::Log, None) => arg.ln(),
-            (Known::Log, Some(base)) => arg.ln() / base.ln(),
+            (Known::Log, Some(base)) => logarithm(arg, base),
+            (Known::LogTo(base), _) => logarithm(arg, Expr::int(i64::from(base))),
         }
     }
+}
+
+/// The name of the inverse of the function `name` when it has one by name (`asin` for
+/// `sin` and for `sin`'s alias-free spelling, `sinh` for `asinh`, `exp` for `ln`): what
+/// `sin^-1(x)` means in books that write it so.
+pub(super) fn inverse(name: &str) -> Option<&'static str> {
+    let f = match Known::from_name(name)? {
+        Known::Func(f) => f,
+        Known::Log => Func::Ln,
+        Known::Sqrt | Known::LogTo(_) => return None,
+    };
+    let inverse = match f {
+        Func::Ln => Func::Exp,
+        Func::Exp => Func::Ln,
+        _ => {
+            let name = f.name();
+            let other = match name.strip_prefix('a') {
+                Some(direct) => direct.to_owned(),
+                None => format!("a{name}"),
+            };
+            Func::from_name(&other)?
+        }
+    };
+    Some(inverse.name())
+}
+
+/// The logarithm of `arg` to `base`, `ln(arg)/ln(base)`; a number when both are positive
+/// numbers, one a whole power of the other, as every CAS folds it: `log(8, 2) = 3`,
+/// `log10(0.001) = -3`, `log(2, 8) = 1/3`.
+fn logarithm(arg: Expr, base: Expr) -> Expr {
+    if let (Some(u), Some(b)) = (arg.as_num(), base.as_num()) {
+        if let Some(k) = whole_logarithm(u, b) {
+            return Expr::int(k);
+        }
+        if let Some(k) = whole_logarithm(b, u).filter(|&k| k != 0) {
+            return Expr::ratio(1, k);
+        }
+    }
+    arg.ln() / base.ln()
+}
+
+/// The integer `k` with `b^k = u` exactly, if there is one (`u`, `b` positive, `b` not 1).
+/// The nearest integer to `ln(u)/ln(b)` is the only candidate, and it is checked exactly.
+fn whole_logarithm(u: &Number, b: &Number) -> Option<i64> {
+    // Past this size `f64` has no estimate.
+    const MAX_BITS: u64 = 1000;
+    if !u.is_positive() || !b.is_positive() || b.is_one() || u.bits() > MAX_BITS {
+        return None;
+    }
+    let estimate = (u.to_f64().ln() / b.to_f64().ln()).round();
+    if !estimate.is_finite() || estimate.abs() > MAX_BITS as f64 {
+        return None;
+    }
+    // In range: checked just above.
+    let k = estimate as i64;
+    (b.pow(&Number::int(k))? == *u).then_some(k)
 }
 
 /// The arity as words: `1`, `1 or 2`.
@@ -89,7 +165,7 @@ pub(super) fn suggest<'n>(name: &str, declared: impl Iterator<Item = &'n str>) -
     let known = Func::ALL
         .iter()
         .map(|f| f.name())
-        .chain(["log", "sqrt"])
+        .chain(["log", "log10", "log2", "sqrt"])
         .chain(ALIASES.iter().map(|(a, _)| *a));
     let mut best: Option<(usize, &str)> = None;
     for candidate in known.chain(declared) {
@@ -158,7 +234,9 @@ mod tests {
         for &(alias, f) in ALIASES {
             assert_eq!(Known::from_name(alias), Some(Known::Func(f)), "{alias}");
         }
-        for other in ["", "x", "si", "sinx", "Sin", "arcsinh", "lg", "sqr", "exp2"] {
+        for other in [
+            "", "x", "si", "sinx", "Sin", "arcsinhh", "lg", "sqr", "exp2", "log3",
+        ] {
             assert_eq!(Known::from_name(other), None, "{other}");
         }
     }
@@ -168,6 +246,8 @@ mod tests {
         assert_eq!(Known::from_name("arctan"), Some(Known::Func(Func::Atan)));
         assert_eq!(Known::from_name("acsch"), Some(Known::Func(Func::Acsch)));
         assert_eq!(Known::from_name("log"), Some(Known::Log));
+        assert_eq!(Known::from_name("log10"), Some(Known::LogTo(10)));
+        assert_eq!(Known::from_name("arcosh"), Some(Known::Func(Func::Acosh)));
         assert_eq!(Known::from_name("x"), None);
     }
 }

@@ -758,8 +758,8 @@ fn long_sums_are_linear() {
 /// Tokens of the grammar, and a few that are not, for random inputs.
 const TOKENS: &[&str] = &[
     "x", "y", "2", "0.5", ".5", "1e3", "1.2.3", "e", "pi", "π", "θ", "+", "-", "*", "/", "^", "**",
-    "(", ")", "[", "]", ",", ";", "=", "'", " ", "\n", "sin", "log", "sqrt", "f", "f'", "u", "u =",
-    "$", "é", "\u{0}", "9999999", "e99999",
+    "−", "×", "÷", "√", "²", "⁻", "(", ")", "[", "]", ",", ";", "=", "'", " ", "\n", "sin", "log",
+    "sqrt", "f", "f'", "u", "u =", "$", "é", "\u{0}", "9999999", "e99999",
 ];
 
 proptest! {
@@ -791,6 +791,20 @@ fn the_nesting_bound_counts_levels_not_operators() {
     assert_eq!(nesting_bound("x^2 y^2 z^2"), 1);
     assert_eq!(nesting_bound("sin(cos(-x))"), 3);
     assert_eq!(nesting_bound("-(x)^-(y)"), 4);
+    // The typeset minus and the root take levels as `-` does; `×` ends an operand as `*`.
+    assert_eq!(nesting_bound(&format!("{}x", "−".repeat(50))), 50);
+    assert_eq!(nesting_bound(&format!("{}x", "√".repeat(50))), 50);
+    assert_eq!(nesting_bound(&"x − y × −z ".repeat(1000)), 1);
+    for deep in [
+        format!("{}x", "√".repeat(MAX_DEPTH + 1)),
+        format!("{}x", "−".repeat(MAX_DEPTH + 1)),
+    ] {
+        assert!(matches!(
+            parse(&deep).map_err(|e| e.kind().clone()),
+            Err(ParseErrorKind::TooDeep { .. })
+        ));
+        assert!(parse(&deep[deep.char_indices().nth(1).map_or(0, |(k, _)| k)..]).is_ok());
+    }
 }
 
 proptest! {
