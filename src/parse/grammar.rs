@@ -23,7 +23,7 @@ use super::tokens::{
     skip, small_integer, starts_number, superscript, unexpected, whitespace,
 };
 use super::{MAX_PRODUCT_BITS, ParseOptions};
-use crate::expr::{Expr, Kind, MAX_SHARED_INT, SumBuilder, Symbol};
+use crate::expr::{Expr, Func, Kind, MAX_SHARED_INT, SumBuilder, Symbol};
 use crate::num::Number;
 use crate::program::{Binding, fresh_name};
 use crate::syntax::Prec;
@@ -95,6 +95,9 @@ const TYPESET_OPERATORS: [(char, Infix); 5] = [
 /// The square-root sign, read as `sqrt` of the primary after it.
 const ROOT: char = '√';
 
+/// The bar of an absolute value, `|x|`.
+const BAR: char = '|';
+
 /// The sign a term has in its sum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Sign {
@@ -136,6 +139,10 @@ pub(super) struct Grammar<'a, 'o> {
     /// Whether free uses are being recorded: only in bindings, since nothing follows the
     /// formula.
     in_binding: Cell<bool>,
+    /// Whether the innermost bracket being read is a pair of bars `|...|`, so that a `|`
+    /// after an operand closes it rather than opening a factor `|...|` (`|a|b|c|` is
+    /// `|a|*b*|c|`, `||x| - 1|` is `abs(abs(x) - 1)`).
+    in_bars: Cell<bool>,
     /// The node of each free variable read so far: every occurrence of `x` is the same
     /// shared node, not a new allocation.
     leaves: RefCell<FxHashMap<&'a str, Expr>>,
@@ -176,6 +183,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
             bindings: RefCell::new(FxHashMap::default()),
             free_uses: RefCell::new(FxHashMap::default()),
             in_binding: Cell::new(false),
+            in_bars: Cell::new(false),
             leaves: RefCell::new(FxHashMap::default()),
             factors: RefCell::new(Vec::new()),
             integers: RefCell::new(FxHashMap::default()),
@@ -324,8 +332,10 @@ impl<'a, 'o> Grammar<'a, 'o> {
         let mut items = Vec::new();
         loop {
             let after = if items.is_empty() { "`[`" } else { "`,`" };
-            let (j, item) = required(self.expression(i, depth), || {
-                format!("an expression after {after}")
+            let (j, item) = self.enclosed(false, || {
+                required(self.expression(i, depth), || {
+                    format!("an expression after {after}")
+                })
             })?;
             items.push(item);
             let (j, ()) = whitespace(j)?;
@@ -411,7 +421,9 @@ impl<'a, 'o> Grammar<'a, 'o> {
                     _ => operand,
                 };
                 (k, factor)
-            } else if peek(&j).is_some_and(|c| c == '(' || c == ROOT || c.is_alphabetic()) {
+            } else if peek(&j).is_some_and(|c| {
+                c == '(' || c == ROOT || c.is_alphabetic() || (c == BAR && !self.in_bars.get())
+            }) {
                 self.juxtaposed(j, depth)?
             } else if starts_number(&j) {
                 let expected = "an operator before this number (write `*` to multiply by it)";
@@ -475,7 +487,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
         Ok((k, base.pow(exponent)))
     }
 
-    /// `primary = number | call | name | group | root`.
+    /// `primary = number | call | name | group | root | bars`.
     fn primary(&self, i: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let (i, ()) = whitespace(i)?;
         match i.as_bytes().first() {
@@ -485,6 +497,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
             _ => match peek(&i) {
                 Some(c) if c.is_alphabetic() => self.name_or_call(i, depth),
                 Some(ROOT) => self.root(i, depth),
+                Some(BAR) => self.bars(i, depth),
                 _ if starts_number(&i) => self.number(i),
                 _ => Err(no_match(i)),
             },
@@ -500,7 +513,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
     fn root(&self, at: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let depth = self.deeper(at, depth)?;
         let (i, ()) = whitespace(skip(at, ROOT.len_utf8()))?;
-        let grouped = peek(&i) == Some('(');
+        let grouped = matches!(peek(&i), Some('(' | BAR));
         let (i, radicand) = required(self.primary(i, depth), || {
             "a number, a name, a call or `(` after `√`".to_owned()
         })?;
@@ -564,11 +577,38 @@ impl<'a, 'o> Grammar<'a, 'o> {
     /// `group = "(" expression ")"`.
     fn group(&self, open: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let depth = self.deeper(open, depth)?;
-        let (i, inner) = required(self.expression(skip(open, 1), depth), || {
-            "an expression after `(`".to_owned()
+        let (i, inner) = self.enclosed(false, || {
+            required(self.expression(skip(open, 1), depth), || {
+                "an expression after `(`".to_owned()
+            })
         })?;
         let (i, ()) = self.close_paren(i, open, "`)` or an operator")?;
         Ok((i, inner))
+    }
+
+    /// `bars = "|" expression "|"`: the absolute value, `|x - 1|`, as `abs(x - 1)`.
+    fn bars(&self, open: Span<'a>, depth: usize) -> PResult<'a, Expr> {
+        let depth = self.deeper(open, depth)?;
+        let (i, inner) = self.enclosed(true, || {
+            required(self.expression(skip(open, 1), depth), || {
+                "an expression after `|`".to_owned()
+            })
+        })?;
+        let (i, ()) = whitespace(i)?;
+        match peek(&i) {
+            Some(BAR) => Ok((skip(i, 1), Expr::call(Func::Abs, inner))),
+            // `(|x)`: the bracket closes an outer one, and the bar is left open.
+            None | Some(')' | ']') => Err(fatal(open, ParseErrorKind::Unclosed { bracket: BAR })),
+            Some(_) => Err(self.stray(i, "`|` or an operator")),
+        }
+    }
+
+    /// Runs `read` with the innermost bracket being bars (`true`) or another bracket.
+    fn enclosed<T>(&self, bars: bool, read: impl FnOnce() -> T) -> T {
+        let outer = self.in_bars.replace(bars);
+        let value = read();
+        self.in_bars.set(outer);
+        value
     }
 
     /// A name, or a call when a function name is followed by `(`.
@@ -599,6 +639,11 @@ impl<'a, 'o> Grammar<'a, 'o> {
         }
         match callee {
             Some(callee) if paren => self.call(word, callee, order, j, depth),
+            // `ln|x|`, as textbooks write it: the bars are the argument.
+            Some(Callee::Known(known)) if peek(&j) == Some(BAR) => {
+                let (k, arg) = self.bars(j, depth)?;
+                Ok((k, known.apply(arg, None)))
+            }
             Some(Callee::Known(_)) => Err(fatal(
                 word,
                 ParseErrorKind::BareFunction {
@@ -659,8 +704,10 @@ impl<'a, 'o> Grammar<'a, 'o> {
         if peek(&i) != Some(')') {
             loop {
                 let after = if count == 0 { "`(`" } else { "`,`" };
-                let (j, arg) = required(self.expression(i, depth), || {
-                    format!("an argument after {after}")
+                let (j, arg) = self.enclosed(false, || {
+                    required(self.expression(i, depth), || {
+                        format!("an argument after {after}")
+                    })
                 })?;
                 match count {
                     0 => first = Some(arg),

@@ -332,13 +332,13 @@ fn on_a_stack_for<T: Send>(text: &str, options: &ParseOptions, read: impl Fn() -
 }
 
 /// A crude upper bound on the nesting depth that reading `text` can reach: the count of the
-/// bytes at which the grammar may take a level (`(`, `[`, signs, `^`, each `*` of `**`, and
+/// bytes at which the grammar may take a level (`(`, `[`, `|`, signs, `^`, each `*` of `**`, and
 /// the first byte `0xE2` of the typeset `−` and `√`, which other signs share).
 /// Every level is taken at one of them, a different one for each level, so there are never
 /// more levels than these bytes. One simple pass, which the compiler vectorises.
 fn level_bytes(text: &str) -> usize {
     text.bytes()
-        .filter(|b| matches!(b, b'(' | b'[' | b'+' | b'-' | b'^' | b'*' | 0xE2))
+        .filter(|b| matches!(b, b'(' | b'[' | b'|' | b'+' | b'-' | b'^' | b'*' | 0xE2))
         .count()
 }
 
@@ -354,23 +354,37 @@ fn level_bytes(text: &str) -> usize {
 /// million terms is bounded by the few levels of one term, not by its million operators.
 fn nesting_bound(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let mut enclosing: Vec<(usize, usize)> = Vec::new();
+    // The enclosing brackets: the levels outside each, and whether it is a pair of bars.
+    let mut enclosing: Vec<(usize, usize, bool)> = Vec::new();
     // The levels of the enclosing brackets, and those opened since by signs and `^`.
     let (mut base, mut chain, mut most) = (0usize, 0usize, 0usize);
     let mut after_operand = false;
+    // Whether the last token (white space aside) is a known function's name, after which
+    // a `|` opens its argument (`ln|x|`), as the grammar reads it.
+    let mut after_function = false;
     let mut k = 0;
     while k < bytes.len() {
         let byte = bytes[k];
         let mut next = k + 1;
+        let (mut function, mut space) = (false, false);
         match byte {
-            b'(' | b'[' => {
-                enclosing.push((base, chain));
+            // A `|` closes the innermost bracket when that is a pair of bars and an operand
+            // (not a function's name) is before it; otherwise it opens a pair.
+            b'|' if after_operand
+                && !after_function
+                && enclosing.last().is_some_and(|&(_, _, bars)| bars) =>
+            {
+                (base, chain, _) = enclosing.pop().unwrap_or((0, 0, false));
+                after_operand = true;
+            }
+            b'(' | b'[' | b'|' => {
+                enclosing.push((base, chain, byte == b'|'));
                 base = base.saturating_add(chain).saturating_add(1);
                 chain = 0;
                 after_operand = false;
             }
             b')' | b']' => {
-                (base, chain) = enclosing.pop().unwrap_or((0, 0));
+                (base, chain, _) = enclosing.pop().unwrap_or((0, 0, false));
                 after_operand = true;
             }
             b'+' | b'-' if after_operand => {
@@ -418,10 +432,17 @@ fn nesting_bound(text: &str) -> usize {
                         next = name_end(text, k);
                         chain = if after_operand { 0 } else { chain };
                         after_operand = true;
+                        function = text
+                            .get(k..next)
+                            .and_then(names::Known::from_name)
+                            .is_some();
                     }
-                    _ => {}
+                    _ => space = first.is_whitespace(),
                 }
             }
+        }
+        if !space {
+            after_function = function;
         }
         most = most.max(base.saturating_add(chain));
         k = next;

@@ -758,8 +758,8 @@ fn long_sums_are_linear() {
 /// Tokens of the grammar, and a few that are not, for random inputs.
 const TOKENS: &[&str] = &[
     "x", "y", "2", "0.5", ".5", "1e3", "1.2.3", "e", "pi", "π", "θ", "+", "-", "*", "/", "^", "**",
-    "−", "×", "÷", "√", "²", "⁻", "(", ")", "[", "]", ",", ";", "=", "'", " ", "\n", "sin", "log",
-    "sqrt", "f", "f'", "u", "u =", "$", "é", "\u{0}", "9999999", "e99999",
+    "−", "×", "÷", "√", "²", "⁻", "|", "ln", "(", ")", "[", "]", ",", ";", "=", "'", " ", "\n",
+    "sin", "log", "sqrt", "f", "f'", "u", "u =", "$", "é", "\u{0}", "9999999", "e99999",
 ];
 
 proptest! {
@@ -795,6 +795,11 @@ fn the_nesting_bound_counts_levels_not_operators() {
     assert_eq!(nesting_bound(&format!("{}x", "−".repeat(50))), 50);
     assert_eq!(nesting_bound(&format!("{}x", "√".repeat(50))), 50);
     assert_eq!(nesting_bound(&"x − y × −z ".repeat(1000)), 1);
+    // A pair of bars is a bracket; a function's name before a bar opens its argument.
+    assert_eq!(nesting_bound(&"|x| + |y|z ".repeat(1000)), 1);
+    assert_eq!(nesting_bound("||x| - 1|"), 2);
+    assert_eq!(nesting_bound("|ln|ln|x|||"), 3);
+    assert_eq!(nesting_bound("|ln |ln\u{2003}|x|||"), 3);
     for deep in [
         format!("{}x", "√".repeat(MAX_DEPTH + 1)),
         format!("{}x", "−".repeat(MAX_DEPTH + 1)),
