@@ -126,6 +126,7 @@ fn every_error_kind_has_an_invalid_example() {
         "UnknownFunction",
         "Arity",
         "BareFunction",
+        "GluedFunction",
         "MisplacedPrime",
         "UndefinedBinding",
         "ReservedName",

@@ -80,6 +80,15 @@ pub enum ParseErrorKind {
         /// `sin²(x)`), which goes after the call.
         power: Option<i64>,
     },
+    /// A known function's name glued to a variable of differentiation (`sinx`, `lnx`,
+    /// `sin2x`), which would read as a new variable whose derivative is silently 0.
+    GluedFunction {
+        /// The name as written.
+        name: String,
+        /// The length in bytes of the function's name it starts with; the rest is the
+        /// argument the function was likely meant to take.
+        function_len: usize,
+    },
     /// A prime `'` after a name that is not a declared function applied to an argument
     /// (`x'`, `sin'(x)`).
     MisplacedPrime {
@@ -162,6 +171,16 @@ impl fmt::Display for ParseErrorKind {
                 f,
                 "`{name}` is a function: a power of it goes after its argument, `{name}(...)^{k}`"
             ),
+            GluedFunction { name, function_len } => {
+                let (function, argument) =
+                    name.split_at_checked(*function_len).unwrap_or((name, ""));
+                write!(
+                    f,
+                    "`{}` reads as one name, a new variable: write `{function}({argument})` for \
+                     the function",
+                    quote(name)
+                )
+            }
             MisplacedPrime { name } => write!(
                 f,
                 "`{}'`: a prime marks the derivative of a declared function applied to an argument, as in `f'(x)`",

@@ -362,8 +362,8 @@ impl<'a> Reader<'a, '_, '_> {
                 // A value times the group, which the product reads next.
                 None => {}
             }
-        } else if Known::from_name(word).is_some() {
-            // A function without its argument.
+        } else if Known::from_name(word).is_some() || self.grammar.glued_function(word).is_some() {
+            // A function without its argument, or glued to it (`sinx`).
             return Err(Bail);
         }
         Ok(self.grammar.unbound_value(word))

@@ -667,6 +667,13 @@ impl<'a, 'o> Grammar<'a, 'o> {
                     self.within_depth(word, depth, &value)?;
                     return Ok((i, value));
                 }
+                if let Some(function) = self.glued_function(text) {
+                    let kind = ParseErrorKind::GluedFunction {
+                        name: text.to_owned(),
+                        function_len: function.len(),
+                    };
+                    return Err(fatal(word, kind));
+                }
                 Ok((i, self.unbound_value(word)))
             }
         }
@@ -798,6 +805,20 @@ impl<'a, 'o> Grammar<'a, 'o> {
         self.bindings.borrow().contains_key(text)
             || constant(text).is_some()
             || text.chars().count() == 1
+    }
+
+    /// A name that is a known function's glued to a variable of differentiation, perhaps
+    /// with a number between (`sinx`, `lnx`, `sin2x`): the function's name it starts with.
+    /// Read as one name it would be a new variable, and its derivative silently 0.
+    pub(super) fn glued_function<'t>(&self, text: &'t str) -> Option<&'t str> {
+        self.options.variables.iter().find_map(|variable| {
+            let head = text.strip_suffix(&**variable)?;
+            // `log10x` is `log10(x)`; `sin2x` is `sin(2x)`.
+            let function = [head, head.trim_end_matches(|c: char| c.is_ascii_digit())]
+                .into_iter()
+                .find(|f| Known::from_name(f).is_some())?;
+            Some(function)
+        })
     }
 
     /// What a name that is not bound stands for: a constant, or a free variable (the same
