@@ -451,7 +451,8 @@ fn nesting_bound(text: &str) -> usize {
 }
 
 /// Where the name that starts at byte `start` (with a letter) ends: after its letters, digits
-/// and `_`, Unicode ones included. ASCII is read byte by byte, the rest by characters.
+/// and `_`, Unicode ones included but raised digits (`x²` is a power), as the grammar reads
+/// names. ASCII is read byte by byte, the rest by characters.
 fn name_end(text: &str, start: usize) -> usize {
     let bytes = text.as_bytes();
     let ascii = bytes.get(start..).map_or(0, |rest| {
@@ -463,7 +464,7 @@ fn name_end(text: &str, start: usize) -> usize {
     match (bytes.get(k), text.get(k..)) {
         (Some(b), Some(rest)) if !b.is_ascii() => {
             k + rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .find(|c: char| !tokens::is_name_char(c))
                 .unwrap_or(rest.len())
         }
         _ => k,

@@ -800,6 +800,8 @@ fn the_nesting_bound_counts_levels_not_operators() {
     assert_eq!(nesting_bound("||x| - 1|"), 2);
     assert_eq!(nesting_bound("|ln|ln|x|||"), 3);
     assert_eq!(nesting_bound("|ln |ln\u{2003}|x|||"), 3);
+    // A raised digit ends a name, as in the grammar: `sin` is a function here.
+    assert_eq!(nesting_bound("|f²sin|x||"), 2);
     for deep in [
         format!("{}x", "√".repeat(MAX_DEPTH + 1)),
         format!("{}x", "−".repeat(MAX_DEPTH + 1)),
@@ -830,6 +832,25 @@ proptest! {
                 );
             }
         }
+    }
+}
+
+/// The tokens whose levels the nesting bound must tell apart: bars that open or close,
+/// a function's name before a bar, signs and roots.
+const LEVEL_TOKENS: &[&str] = &[
+    "|", "ln", "sin", "x", "f", "2", "²", " ", "\u{2003}", "(", ")", "-", "−", "√", "^", "*",
+];
+
+proptest! {
+    #[test]
+    fn the_nesting_bound_never_undercounts_bars(picks in proptest::collection::vec(0..LEVEL_TOKENS.len(), 0..60)) {
+        let text: String = picks.iter().map(|&k| LEVEL_TOKENS[k]).collect();
+        let options = ParseOptions::default().with_max_depth(nesting_bound(&text));
+        let result = parse_with(&text, &options);
+        prop_assert!(
+            !result.as_ref().is_err_and(|e| matches!(e.kind(), ParseErrorKind::TooDeep { .. })),
+            "{:?}: {:?}", text, result
+        );
     }
 }
 

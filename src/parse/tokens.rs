@@ -159,7 +159,7 @@ fn unicode_whitespace(i: Span<'_>) -> Span<'_> {
 }
 
 /// A character that may continue a name.
-fn is_name_char(c: char) -> bool {
+pub(super) fn is_name_char(c: char) -> bool {
     (c.is_alphanumeric() && superscript_digit(c).is_none()) || c == '_'
 }
 
