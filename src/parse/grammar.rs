@@ -428,6 +428,10 @@ impl<'a, 'o> Grammar<'a, 'o> {
             } else if starts_number(&j) {
                 let expected = "an operator before this number (write `*` to multiply by it)";
                 return Err(unexpected(j, expected));
+            } else if j != i && matches!(superscript(j), Ok(Some(_))) {
+                // `x ²`: a raised exponent is read only right after its base.
+                let expected = "a raised exponent right after its base, with no space (`x²`)";
+                return Err(unexpected(j, expected));
             } else {
                 break;
             };
