@@ -243,8 +243,8 @@ fn signed_formulas_marked(args: impl IntoIterator<Item = OsString>) -> Vec<OsStr
         .collect()
 }
 
-/// Whether a word of the command line is a formula that starts with a sign (`-x`, `-sin(x)`,
-/// `+x`), not an option.
+/// Whether a word of the command line is a formula that starts with a minus sign (`-x`,
+/// `-sin(x)`, `-2`), not an option.
 fn is_signed_formula(word: &str) -> bool {
     word.len() > 1
         && word.starts_with('-')

@@ -83,8 +83,8 @@ impl Known {
     }
 }
 
-/// The name of the inverse of the function `name` when it has one by name (`asin` for
-/// `sin` and for `sin`'s alias-free spelling, `sinh` for `asinh`, `exp` for `ln`): what
+/// The name of the inverse of the function `name` when a known function is its inverse
+/// (`asin` for `sin`, `sinh` for `asinh` and `arsinh`, `exp` for `ln` and `log`): what
 /// `sin^-1(x)` means in books that write it so.
 pub(super) fn inverse(name: &str) -> Option<&'static str> {
     let f = match Known::from_name(name)? {
@@ -123,7 +123,8 @@ fn logarithm(arg: Expr, base: Expr) -> Expr {
 }
 
 /// The integer `k` with `b^k = u` exactly, if there is one (`u`, `b` positive, `b` not 1).
-/// The nearest integer to `ln(u)/ln(b)` is the only candidate, and it is checked exactly.
+/// The candidate is the nearest integer to `ln(u)/ln(b)` in `f64`, checked exactly, so a
+/// wrong estimate (a base within `1e-12` of 1) only misses a fold.
 fn whole_logarithm(u: &Number, b: &Number) -> Option<i64> {
     // Past this size `f64` has no estimate.
     const MAX_BITS: u64 = 1000;
