@@ -200,8 +200,15 @@ enum Task {
 
 /// Runs the command with the process's arguments; the worker thread has a large stack.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse_from(signed_formulas_marked(std::env::args_os())) {
-        Ok(cli) => cli.with_formulas_unmarked(),
+    let parsed = Cli::try_parse_from(signed_formulas_marked(std::env::args_os()))
+        .map(Cli::with_formulas_unmarked)
+        .or_else(|e| match marked_value_refused(&e) {
+            // A marked word given as an option's value (`--wrt -x`): clap's own error.
+            true => Cli::try_parse(),
+            false => Err(e),
+        });
+    let cli = match parsed {
+        Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -241,6 +248,16 @@ fn signed_formulas_marked(args: impl IntoIterator<Item = OsString>) -> Vec<OsStr
             }
         })
         .collect()
+}
+
+/// Whether clap refused a word [`signed_formulas_marked`] marked, as an option's value
+/// (`--wrt -x`, `--order -1`): its message would show the mark.
+fn marked_value_refused(e: &clap::Error) -> bool {
+    use clap::error::{ContextKind, ContextValue};
+    matches!(
+        e.get(ContextKind::InvalidValue),
+        Some(ContextValue::String(value)) if value.starts_with(" -")
+    )
 }
 
 /// Whether a word of the command line is a formula that starts with a minus sign (`-x`,

@@ -118,6 +118,10 @@ fn a_formula_may_start_with_a_sign() {
     let line = &json_lines(&out)[0];
     assert_eq!(line["input"], "-x +");
     assert_eq!(line["error"]["column"], 5);
+    // A signed word given as an option's value is clap's error, without the mark.
+    let out = deriv(&["--wrt", "-x", "x"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("' -x'"));
     // `-h` is still help, and a mistyped long option is still reported as one.
     assert!(stdout(&deriv(&["-h"], "")).contains("Usage"));
     let out = deriv(&["--ordr", "2", "x^2"], "");
