@@ -108,36 +108,39 @@ pub(super) fn inverse(name: &str) -> Option<&'static str> {
 }
 
 /// The logarithm of `arg` to `base`, `ln(arg)/ln(base)`; a number when both are positive
-/// numbers, one a whole power of the other, as every CAS folds it: `log(8, 2) = 3`,
-/// `log10(0.001) = -3`, `log(2, 8) = 1/3`.
+/// numbers, one a rational power of the other, as every CAS folds it: `log(8, 2) = 3`,
+/// `log10(0.001) = -3`, `log(2, 8) = 1/3`, `log(8, 4) = 3/2`.
 fn logarithm(arg: Expr, base: Expr) -> Expr {
-    if let (Some(u), Some(b)) = (arg.as_num(), base.as_num()) {
-        if let Some(k) = whole_logarithm(u, b) {
-            return Expr::int(k);
-        }
-        if let Some(k) = whole_logarithm(b, u).filter(|&k| k != 0) {
-            return Expr::ratio(1, k);
-        }
+    if let (Some(u), Some(b)) = (arg.as_num(), base.as_num())
+        && let Some(k) = rational_logarithm(u, b)
+    {
+        return Expr::num(k);
     }
     arg.ln() / base.ln()
 }
 
-/// The integer `k` with `b^k = u` exactly, if there is one (`u`, `b` positive, `b` not 1).
-/// The candidate is the nearest integer to `ln(u)/ln(b)` in `f64`, checked exactly, so a
-/// wrong estimate (a base within `1e-12` of 1) only misses a fold.
-fn whole_logarithm(u: &Number, b: &Number) -> Option<i64> {
+/// The rational `k = p/q` (`q` at most 12) with `b^k = u` exactly, if there is one (`u`, `b`
+/// positive, `b` not 1). For each `q` the candidate `p` is the integer nearest to
+/// `q*ln(u)/ln(b)` in `f64`, checked exactly, so a wrong estimate (a base within `1e-12` of 1)
+/// only misses a fold.
+fn rational_logarithm(u: &Number, b: &Number) -> Option<Number> {
     // Past this size `f64` has no estimate.
     const MAX_BITS: u64 = 1000;
-    if !u.is_positive() || !b.is_positive() || b.is_one() || u.bits() > MAX_BITS {
+    const MAX_DENOMINATOR: i64 = 12;
+    let sizes_fit = u.bits() <= MAX_BITS && b.bits() <= MAX_BITS;
+    if !u.is_positive() || !b.is_positive() || b.is_one() || !sizes_fit {
         return None;
     }
-    let estimate = (u.to_f64().ln() / b.to_f64().ln()).round();
+    let estimate = u.to_f64().ln() / b.to_f64().ln();
     if !estimate.is_finite() || estimate.abs() > MAX_BITS as f64 {
         return None;
     }
-    // In range: checked just above.
-    let k = estimate as i64;
-    (b.pow(&Number::int(k))? == *u).then_some(k)
+    (1..=MAX_DENOMINATOR).find_map(|q| {
+        // In range: the estimate is at most `MAX_BITS` in size.
+        let p = (estimate * q as f64).round() as i64;
+        let k = Number::ratio(p, q)?;
+        (b.pow(&k)? == *u).then_some(k)
+    })
 }
 
 /// The arity as words: `1`, `1 or 2`.

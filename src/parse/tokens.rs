@@ -441,6 +441,13 @@ pub(super) fn describe(i: &Span<'_>) -> String {
     } else {
         &rest[..first.len_utf8()]
     };
+    if matches!(
+        first,
+        '\u{2010}'..='\u{2015}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}'
+    ) {
+        // A word processor's dash where `-` was typed: not read as minus, which it may not be.
+        return format!("`{token}` (a dash: the minus sign is `-` or `−`)");
+    }
     if token.chars().all(|c| !c.is_control()) {
         format!("`{}`", quote(token))
     } else {
