@@ -158,3 +158,32 @@ fn invalid_examples_render_readably() {
     }
     assert_snapshot!("grammar_invalid_examples", rendered);
 }
+
+#[path = "common/formulas.rs"]
+mod formulas;
+
+/// Text as documents typeset it reads as its ASCII form: on thousands of generated formulas,
+/// `−` for a binary ` - `, `×` or `·` for `*` and `÷` for `/`; on a few, bars and roots.
+#[test]
+fn typeset_text_reads_as_its_ascii_form() {
+    let text = formulas::formulas(7, 300_000);
+    let mut read = 0;
+    for (k, line) in text.lines().enumerate() {
+        let times = if k % 2 == 0 { "×" } else { "·" };
+        let typeset = line
+            .replace(" - ", " − ")
+            .replace('*', times)
+            .replace('/', "÷");
+        let (ascii, typeset) = (parse(line), parse(&typeset));
+        assert_eq!(typeset.as_ref().ok(), ascii.as_ref().ok(), "{line}");
+        read += usize::from(ascii.is_ok());
+    }
+    assert!(read > 3000, "only {read} lines read");
+    for (ascii, typeset) in [
+        ("abs(x) + ln(abs(x - 1))", "|x| + ln|x - 1|"),
+        ("sqrt(x)*sqrt(x + 1)", "√x √(x + 1)"),
+        ("abs(abs(x) - 1)*sqrt(abs(y))", "||x| − 1| × √|y|"),
+    ] {
+        assert_eq!(parse(typeset).ok(), parse(ascii).ok(), "{typeset}");
+    }
+}
