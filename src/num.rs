@@ -586,6 +586,31 @@ impl Number {
         Some(sign * k)
     }
 
+    /// The rational `k = p/q` (`q` at most 12) with `base^k = self` exactly, if there is one
+    /// (`self` and `base` positive, `base` not 1): `8` is `4^(3/2)`, `2` is `8^(1/3)`. For
+    /// each `q` the candidate `p` is the integer nearest to `q*ln(self)/ln(base)` in `f64`,
+    /// checked exactly, so a wrong estimate (a base within `1e-12` of 1) only misses one.
+    /// [`Number::exact_log`] is the exact whole-number case for integer bases.
+    pub fn rational_log(&self, base: &Number) -> Option<Number> {
+        // Past this size `f64` has no estimate.
+        const MAX_BITS: u64 = 1000;
+        const MAX_DENOMINATOR: i64 = 12;
+        let sizes_fit = self.bits() <= MAX_BITS && base.bits() <= MAX_BITS;
+        if !self.is_positive() || !base.is_positive() || base.is_one() || !sizes_fit {
+            return None;
+        }
+        let estimate = self.to_f64().ln() / base.to_f64().ln();
+        if !estimate.is_finite() || estimate.abs() > MAX_BITS as f64 {
+            return None;
+        }
+        (1..=MAX_DENOMINATOR).find_map(|q| {
+            // In range: the estimate is at most `MAX_BITS` in size.
+            let p = (estimate * q as f64).round() as i64;
+            let k = Number::ratio(p, q)?;
+            (base.pow(&k)? == *self).then_some(k)
+        })
+    }
+
     /// The exact `q`-th root, when it exists in the rationals and is real.
     fn root(&self, q: &BigInt) -> Option<Number> {
         if q.is_one() {
@@ -856,6 +881,29 @@ mod tests {
         assert_eq!(n("12").exact_log(&n("2")), None);
         assert_eq!(n("2/3").exact_log(&n("2")), None);
         assert_eq!(n("4").exact_log(&n("1")), None);
+        // Rational logarithms, checked exactly.
+        let log = |x: &str, b: &str| n(x).rational_log(&n(b)).map(|k| k.to_string());
+        assert_eq!(log("8", "4").as_deref(), Some("3/2"));
+        assert_eq!(log("2", "8").as_deref(), Some("1/3"));
+        assert_eq!(log("1/8", "2").as_deref(), Some("-3"));
+        assert_eq!(log("4/9", "27/8").as_deref(), Some("-2/3"));
+        assert_eq!(log("1", "5").as_deref(), Some("0"));
+        assert_eq!(log("12", "2"), None);
+        assert_eq!(log("3", "2"), None);
+        assert_eq!(log("4", "1"), None);
+        assert_eq!(log("-8", "2"), None);
+        assert_eq!(log("8", "-2"), None);
+        // Every power b^(p/q) with a rational value is found again.
+        for b in 2..=12 {
+            for q in 1..=4 {
+                for p in -9..=9 {
+                    let k = Number::ratio(p, q).unwrap();
+                    if let Some(x) = n(&b.to_string()).pow(&k) {
+                        assert_eq!(x.rational_log(&n(&b.to_string())), Some(k), "{b}^{p}/{q}");
+                    }
+                }
+            }
+        }
         assert_eq!(n("2").radical_parts(&n("2")), None);
         assert_eq!(n("2").radical_parts(&n("100001/2")), None);
         // Every split has the value it splits, at f64 precision.

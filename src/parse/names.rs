@@ -2,7 +2,6 @@
 //! known function to a misspelt one.
 
 use crate::expr::{Constant, Expr, Func};
-use crate::num::Number;
 
 /// Names that read as another function.
 const ALIASES: &[(&str, Func)] = &[
@@ -112,35 +111,11 @@ pub(super) fn inverse(name: &str) -> Option<&'static str> {
 /// `log10(0.001) = -3`, `log(2, 8) = 1/3`, `log(8, 4) = 3/2`.
 fn logarithm(arg: Expr, base: Expr) -> Expr {
     if let (Some(u), Some(b)) = (arg.as_num(), base.as_num())
-        && let Some(k) = rational_logarithm(u, b)
+        && let Some(k) = u.rational_log(b)
     {
         return Expr::num(k);
     }
     arg.ln() / base.ln()
-}
-
-/// The rational `k = p/q` (`q` at most 12) with `b^k = u` exactly, if there is one (`u`, `b`
-/// positive, `b` not 1). For each `q` the candidate `p` is the integer nearest to
-/// `q*ln(u)/ln(b)` in `f64`, checked exactly, so a wrong estimate (a base within `1e-12` of 1)
-/// only misses a fold.
-fn rational_logarithm(u: &Number, b: &Number) -> Option<Number> {
-    // Past this size `f64` has no estimate.
-    const MAX_BITS: u64 = 1000;
-    const MAX_DENOMINATOR: i64 = 12;
-    let sizes_fit = u.bits() <= MAX_BITS && b.bits() <= MAX_BITS;
-    if !u.is_positive() || !b.is_positive() || b.is_one() || !sizes_fit {
-        return None;
-    }
-    let estimate = u.to_f64().ln() / b.to_f64().ln();
-    if !estimate.is_finite() || estimate.abs() > MAX_BITS as f64 {
-        return None;
-    }
-    (1..=MAX_DENOMINATOR).find_map(|q| {
-        // In range: the estimate is at most `MAX_BITS` in size.
-        let p = (estimate * q as f64).round() as i64;
-        let k = Number::ratio(p, q)?;
-        (b.pow(&k)? == *u).then_some(k)
-    })
 }
 
 /// The arity as words: `1`, `1 or 2`.
