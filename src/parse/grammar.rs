@@ -421,9 +421,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
                     _ => operand,
                 };
                 (k, factor)
-            } else if peek(&j).is_some_and(|c| {
-                c == '(' || c == ROOT || c.is_alphabetic() || (c == BAR && !self.in_bars.get())
-            }) {
+            } else if self.starts_juxtaposed(&j) {
                 self.juxtaposed(j, depth)?
             } else if starts_number(&j) {
                 let expected = "an operator before this number (write `*` to multiply by it)";
@@ -449,6 +447,14 @@ impl<'a, 'o> Grammar<'a, 'o> {
         }
         let value = finish_product(first, sign, &mut self.factors.borrow_mut(), base);
         Ok((i, value))
+    }
+
+    /// Whether a factor juxtaposed to the one before starts at `i`: a name, `(`, `√`, or a
+    /// `|` that does not close the bars being read.
+    fn starts_juxtaposed(&self, i: &Span<'a>) -> bool {
+        peek(i).is_some_and(|c| {
+            c == '(' || c == ROOT || c.is_alphabetic() || (c == BAR && !self.in_bars.get())
+        })
     }
 
     /// `juxtaposed = power`: a factor that follows another without an operator.
@@ -513,7 +519,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
     ///
     /// Where the text does not show what is under the root, it is an error, not a guess:
     /// a power after the root (`√x^2`, `√x²`: `√(x^2)` or `(√x)^2`?), and a factor written
-    /// right after a radicand that is not a group (`√2x`: `√(2x)` or `√2*x`?).
+    /// right after a radicand not in brackets or bars (`√2x`: `√(2x)` or `√2*x`?; `√x|y|`).
     fn root(&self, at: Span<'a>, depth: usize) -> PResult<'a, Expr> {
         let depth = self.deeper(at, depth)?;
         let (i, ()) = whitespace(skip(at, ROOT.len_utf8()))?;
@@ -524,8 +530,7 @@ impl<'a, 'o> Grammar<'a, 'o> {
         let (j, ()) = whitespace(i)?;
         let power =
             matches!(superscript(i), Ok(Some(_))) || Infix::at_level(&j, Prec::Power).is_some();
-        let juxtaposed =
-            !grouped && peek(&i).is_some_and(|c| c == '(' || c == ROOT || c.is_alphabetic());
+        let juxtaposed = !grouped && self.starts_juxtaposed(&i);
         if power || juxtaposed {
             let (at, expected) = match power {
                 true => (
@@ -580,24 +585,14 @@ impl<'a, 'o> Grammar<'a, 'o> {
 
     /// `group = "(" expression ")"`.
     fn group(&self, open: Span<'a>, depth: usize) -> PResult<'a, Expr> {
-        let depth = self.deeper(open, depth)?;
-        let (i, inner) = self.enclosed(false, || {
-            required(self.expression(skip(open, 1), depth), || {
-                "an expression after `(`".to_owned()
-            })
-        })?;
+        let (i, inner) = self.bracketed(open, depth, false)?;
         let (i, ()) = self.close_paren(i, open, "`)` or an operator")?;
         Ok((i, inner))
     }
 
     /// `bars = "|" expression "|"`: the absolute value, `|x - 1|`, as `abs(x - 1)`.
     fn bars(&self, open: Span<'a>, depth: usize) -> PResult<'a, Expr> {
-        let depth = self.deeper(open, depth)?;
-        let (i, inner) = self.enclosed(true, || {
-            required(self.expression(skip(open, 1), depth), || {
-                "an expression after `|`".to_owned()
-            })
-        })?;
+        let (i, inner) = self.bracketed(open, depth, true)?;
         let (i, ()) = whitespace(i)?;
         match peek(&i) {
             Some(BAR) => Ok((skip(i, 1), Expr::call(Func::Abs, inner))),
@@ -605,6 +600,17 @@ impl<'a, 'o> Grammar<'a, 'o> {
             None | Some(')' | ']') => Err(fatal(open, ParseErrorKind::Unclosed { bracket: BAR })),
             Some(_) => Err(self.stray(i, "`|` or an operator")),
         }
+    }
+
+    /// The expression after the one-character bracket at `open` (`(` or `|`, `bars`), one
+    /// level deeper, up to where its closing bracket should be.
+    fn bracketed(&self, open: Span<'a>, depth: usize, bars: bool) -> PResult<'a, Expr> {
+        let depth = self.deeper(open, depth)?;
+        self.enclosed(bars, || {
+            required(self.expression(skip(open, 1), depth), || {
+                format!("an expression after `{}`", if bars { BAR } else { '(' })
+            })
+        })
     }
 
     /// Runs `read` with the innermost bracket being bars (`true`) or another bracket.
