@@ -226,13 +226,26 @@ fn undefined_values_are_named() {
         ("ln(-x^2 - 1)", "`ln(-x^2 - 1)` is undefined"),
         ("x*(-x^2 - 2)^(3/2)", "`(-x^2 - 2)^(3/2)` is undefined"),
         ("ln(-x^2)", "`ln(-x^2)` is undefined"),
+        // Rational arguments of one symbol: their real roots are counted exactly.
         (
             "ln(x^2/(x^2 + 1) - 1)",
-            "`ln(-1/(x^2 + 1))` is undefined, once arguments are put over one denominator",
+            "`ln(x^2/(x^2 + 1) - 1)` is undefined",
         ),
         (
             "x + (x^2/(x^2 + 1) - 1)^(1/4)",
-            "`(-1/(x^2 + 1))^(1/4)` is undefined, once arguments are put over one denominator",
+            "`(x^2/(x^2 + 1) - 1)^(1/4)` is undefined",
+        ),
+        ("acosh(x/(x^2 + 1))", "`acosh(x/(x^2 + 1))` is undefined"),
+        (
+            "asin(x^4 - 2*x^2 + 2)",
+            "`asin(x^4 - 2*x^2 + 2)` is real only where `x^4 - 2*x^2 + 2` is 1, at isolated \
+             points, so it has no derivative",
+        ),
+        // Of several: their sums are put over one denominator first.
+        (
+            "ln(x^2/(x^2 + y^2 + 1) - 1)",
+            "`ln((-y^2 - 1)/(x^2 + y^2 + 1))` is undefined, once arguments are put over one \
+             denominator",
         ),
         (
             "sqrt(-x^2/(x^2 + 1))",

@@ -24,6 +24,7 @@ mod frac;
 mod gcd;
 mod modular;
 mod polynomial;
+mod sturm;
 #[cfg(test)]
 mod tests;
 
@@ -34,6 +35,7 @@ use convert::{Atoms, Roots, to_fraction, to_laurent};
 use factor::{Depth, Factored, SquareFree, factor_poly_to};
 use frac::Frac;
 use polynomial::{Budget, Mono, Poly};
+pub(crate) use sturm::{OneAtomFraction, Side};
 
 /// The fully expanded form: products and positive integer powers of sums distributed, like
 /// terms collected. Negative powers of sums stay as atoms (`(x + 1)^-1`); negative powers of

@@ -44,8 +44,8 @@ impl Budget {
         Budget { left: WORK_LIMIT }
     }
 
-    /// A budget of `left` units, for tests that bound how much work something takes.
-    #[cfg(test)]
+    /// A budget of `left` units: for checks that must stay cheaper than a normal form, and
+    /// for tests that bound how much work something takes.
     pub(crate) fn with_limit(left: u64) -> Budget {
         Budget { left }
     }

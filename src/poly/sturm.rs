@@ -1,0 +1,362 @@
+//! Real roots of polynomials in one variable, counted exactly with Sturm sequences, and
+//! what they tell about a rational function of one atom: whether it stays on one side of a
+//! number wherever it is defined.
+//!
+//! Interval bounds cannot see that the parts of `x/(x^2 + 1)` move together (they give all
+//! reals; the values lie in `[-1/2, 1/2]`). Sturm's theorem counts the real roots of
+//! `N - t*D` over the rationals, without approximating any of them: none means that
+//! `N/D - t` keeps one sign, which one point tells.
+
+use crate::expr::Expr;
+use crate::num::Number;
+
+use super::convert::{Roots, to_fraction};
+use super::polynomial::{Budget, Poly};
+
+/// The highest degree read: Sturm sequences of higher degrees are rarely worth their cost
+/// here, and coefficients of their remainders grow with it.
+const MAX_DEGREE: usize = 48;
+
+/// The work one [`OneAtomFraction`] may do, in coefficient operations (the polynomial
+/// normal forms allow 2 million; this check runs on every function of every input).
+const WORK: u64 = 200_000;
+
+/// The largest coefficient of a remainder, in bits, before the count gives up.
+const MAX_BITS: u64 = 4_096;
+
+/// A polynomial in one variable: its coefficients, lowest degree first, the last nonzero
+/// (the zero polynomial is empty).
+type Dense = Vec<Number>;
+
+/// `N(a)/D(a)` for one atom `a` (a symbol, or any subexpression read as a whole, such as
+/// `sin(x)`), where `D` has no real root: the function is continuous in `a` on the whole
+/// line, so it is above a number everywhere, below it everywhere, or takes it somewhere.
+pub(crate) struct OneAtomFraction {
+    num: Dense,
+    den: Dense,
+    /// Whether `D` is positive (it keeps one sign).
+    den_positive: bool,
+    budget: Budget,
+}
+
+impl OneAtomFraction {
+    /// `e` as a fraction of polynomials in one atom whose denominator has no real root;
+    /// `None` for anything else (several atoms, a denominator with a real root, a constant,
+    /// degrees past [`MAX_DEGREE`], or work past the budget).
+    pub(crate) fn of(e: &Expr) -> Option<OneAtomFraction> {
+        let mut budget = Budget::with_limit(WORK);
+        let (atoms, f) = to_fraction(e, Roots::Opaque, &mut budget)?;
+        if atoms.len() != 1 {
+            return None;
+        }
+        let (num, den) = (dense(f.num())?, dense(f.den())?);
+        if den.is_empty() || (num.len() <= 1 && den.len() == 1) {
+            return None;
+        }
+        if Sturm::of(&den, &mut budget)?.roots != 0 {
+            return None;
+        }
+        // No real root: the constant coefficient is the (nonzero) value at 0.
+        let den_positive = den[0].is_positive();
+        Some(OneAtomFraction {
+            num,
+            den,
+            den_positive,
+            budget,
+        })
+    }
+
+    /// How the fraction compares with `t` for every real value of its atom (see [`Side`]);
+    /// `None` when it crosses `t` (or the count runs out of budget).
+    pub(crate) fn compared_with(&mut self, t: &Number) -> Option<Side> {
+        // N - t*D: the fraction minus t, times D.
+        let mut shifted: Dense = (0..self.num.len().max(self.den.len()))
+            .map(|k| {
+                let n = self.num.get(k).cloned().unwrap_or_else(Number::zero);
+                let d = self.den.get(k).map_or_else(Number::zero, |d| d.mul(t));
+                n.sub(&d)
+            })
+            .collect();
+        trim(&mut shifted);
+        let lead = shifted.last()?.clone();
+        let sturm = Sturm::of(&shifted, &mut self.budget)?;
+        let side = if sturm.roots == 0 {
+            // No root: the sign at 0 is the sign everywhere.
+            let above = shifted[0].is_positive() == self.den_positive;
+            if above { Side::Above } else { Side::Below }
+        } else if sign_changes(&shifted, sturm, &mut self.budget)? == 0 {
+            // Roots, each of even multiplicity: the sign of the leading coefficient elsewhere.
+            let above = lead.is_positive() == self.den_positive;
+            if above {
+                Side::AboveOrAt
+            } else {
+                Side::BelowOrAt
+            }
+        } else {
+            return None;
+        };
+        Some(side)
+    }
+}
+
+/// How a function compares with a number `t` for every value of its argument.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Side {
+    /// Above `t` everywhere.
+    Above,
+    /// Above `t`, or at it where the numerator of the difference has a root (at isolated
+    /// values of the atom).
+    AboveOrAt,
+    /// Below `t`, or at it at isolated values of the atom.
+    BelowOrAt,
+    /// Below `t` everywhere.
+    Below,
+}
+
+impl Side {
+    /// Whether the function never takes the value `t`.
+    pub(crate) fn is_strict(self) -> bool {
+        matches!(self, Side::Above | Side::Below)
+    }
+
+    /// Whether the function is at least `t` everywhere.
+    pub(crate) fn never_below(self) -> bool {
+        matches!(self, Side::Above | Side::AboveOrAt)
+    }
+
+    /// Whether the function is at most `t` everywhere.
+    pub(crate) fn never_above(self) -> bool {
+        matches!(self, Side::Below | Side::BelowOrAt)
+    }
+}
+
+/// The coefficients of a polynomial in (at most) one atom, lowest degree first; `None` past
+/// [`MAX_DEGREE`] or for a negative power.
+fn dense(p: &Poly) -> Option<Dense> {
+    let mut coefficients: Dense = Vec::new();
+    for (mono, c) in p.terms() {
+        let k = match mono.first() {
+            Some(&k) => usize::try_from(k).ok()?,
+            None => 0,
+        };
+        if k > MAX_DEGREE {
+            return None;
+        }
+        if coefficients.len() <= k {
+            coefficients.resize(k + 1, Number::zero());
+        }
+        coefficients[k] = c.clone();
+    }
+    trim(&mut coefficients);
+    Some(coefficients)
+}
+
+/// Drops the zero coefficients at the top.
+fn trim(p: &mut Dense) {
+    while p.last().is_some_and(Number::is_zero) {
+        p.pop();
+    }
+}
+
+/// The Sturm sequence of a polynomial, as far as it is needed: the number of its distinct
+/// real roots, and its last element, `gcd(p, p')` up to a constant factor.
+struct Sturm {
+    roots: usize,
+    last: Dense,
+}
+
+impl Sturm {
+    /// The sequence `p, p', -rem(p, p'), ...` of `p` (not zero): by Sturm's theorem, the sign
+    /// changes of its leading coefficients at minus infinity less those at plus infinity
+    /// count the distinct real roots of `p`, whatever their multiplicities. `None` past the
+    /// budget or [`MAX_BITS`].
+    fn of(p: &[Number], budget: &mut Budget) -> Option<Sturm> {
+        let mut sequence: Vec<Dense> = vec![p.to_vec(), derivative(p)];
+        sequence.retain(|q| !q.is_empty());
+        while let [.., a, b] = &sequence[..] {
+            if b.len() <= 1 {
+                break;
+            }
+            let mut r = remainder(a, b, budget)?;
+            if r.is_empty() {
+                break;
+            }
+            // -r scaled to a leading coefficient of -1: a positive factor keeps the signs.
+            let scale = r.last()?.abs().recip()?.neg();
+            for c in &mut r {
+                *c = c.mul(&scale);
+                if c.bits() > MAX_BITS {
+                    return None;
+                }
+            }
+            sequence.push(r);
+        }
+        let changes = |at_minus_infinity: bool| {
+            let signs: Vec<bool> = sequence
+                .iter()
+                .filter_map(|q| {
+                    let positive = q.last()?.is_positive();
+                    Some(positive != (at_minus_infinity && q.len() % 2 == 0))
+                })
+                .collect();
+            signs.windows(2).filter(|w| w[0] != w[1]).count()
+        };
+        let roots = changes(true).checked_sub(changes(false))?;
+        let last = sequence.pop()?;
+        Some(Sturm { roots, last })
+    }
+}
+
+/// The number of distinct real roots of `p` (not zero); `None` past the budget.
+#[cfg(test)]
+fn real_roots(p: &[Number], budget: &mut Budget) -> Option<usize> {
+    Some(Sturm::of(p, budget)?.roots)
+}
+
+/// The number of real roots of odd multiplicity of `p`, whose Sturm sequence is `sturm`:
+/// where `p` changes sign. The roots of `g1 = gcd(p, p')` are those of `p` of multiplicity
+/// at least 2, those of `g2 = gcd(g1, g1')` of multiplicity at least 3, and so on, so the
+/// alternating sum of their counts counts each root of odd multiplicity once.
+fn sign_changes(p: &[Number], sturm: Sturm, budget: &mut Budget) -> Option<usize> {
+    let (mut count, mut sturm) = (sturm.roots as i64, sturm);
+    let mut sign = -1;
+    let mut degree = p.len();
+    while sturm.last.len() > 1 {
+        // The gcd has a lower degree each time, so this ends.
+        if sturm.last.len() >= degree {
+            return None;
+        }
+        degree = sturm.last.len();
+        sturm = Sturm::of(&sturm.last, budget)?;
+        count += sign * sturm.roots as i64;
+        sign = -sign;
+    }
+    usize::try_from(count).ok()
+}
+
+/// `p'`.
+fn derivative(p: &[Number]) -> Dense {
+    p.iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, c)| c.mul(&Number::int(k as i64)))
+        .collect()
+}
+
+/// The remainder of `a` divided by `b` (`b` not zero).
+fn remainder(a: &[Number], b: &[Number], budget: &mut Budget) -> Option<Dense> {
+    let mut r = a.to_vec();
+    let lead = b.last()?;
+    while r.len() >= b.len() {
+        budget.spend(b.len() as u64)?;
+        let q = r.last()?.div(lead)?;
+        let shift = r.len() - b.len();
+        for (k, c) in b.iter().enumerate() {
+            r[shift + k] = r[shift + k].sub(&q.mul(c));
+        }
+        // The top coefficient is now zero exactly.
+        r.pop();
+        trim(&mut r);
+    }
+    Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse;
+
+    fn ints(cs: &[i64]) -> Dense {
+        cs.iter().map(|&c| Number::int(c)).collect()
+    }
+
+    fn roots(cs: &[i64]) -> Option<usize> {
+        real_roots(&ints(cs), &mut Budget::with_limit(WORK))
+    }
+
+    #[test]
+    fn sturm_sequences_count_distinct_real_roots() {
+        assert_eq!(roots(&[1, 0, 1]), Some(0)); // x^2 + 1
+        assert_eq!(roots(&[-1, 0, 1]), Some(2)); // x^2 - 1
+        assert_eq!(roots(&[1, -2, 1]), Some(1)); // (x - 1)^2
+        assert_eq!(roots(&[0, 0, 0, 1]), Some(1)); // x^3
+        assert_eq!(roots(&[-6, 11, -6, 1]), Some(3)); // (x - 1)(x - 2)(x - 3)
+        assert_eq!(roots(&[3, 0, -2, 0, 1]), Some(0)); // x^4 - 2x^2 + 3
+        assert_eq!(roots(&[1, 0, -2, 0, 1]), Some(2)); // (x^2 - 1)^2
+        assert_eq!(roots(&[5]), Some(0));
+        // (x - 1)(x - 1/2)(x^2 + 1), with fractions.
+        let p = vec![
+            Number::ratio(1, 2).expect("a fraction"),
+            Number::ratio(-3, 2).expect("a fraction"),
+            Number::ratio(3, 2).expect("a fraction"),
+            Number::ratio(-3, 2).expect("a fraction"),
+            Number::one(),
+        ];
+        assert_eq!(real_roots(&p, &mut Budget::with_limit(WORK)), Some(2));
+    }
+
+    /// Products of known linear factors and of quadratics without a real root have as many
+    /// real roots as linear factors.
+    #[test]
+    fn counts_agree_with_constructed_roots() {
+        for roots_wanted in 0..5usize {
+            for extra_quadratics in 0..3 {
+                // (x - 1)(x - 2)...(x - r) * (x^2 + 1)^q
+                let mut p = ints(&[1]);
+                for r in 1..=roots_wanted as i64 {
+                    p = multiply(&p, &ints(&[-r, 1]));
+                }
+                for _ in 0..extra_quadratics {
+                    p = multiply(&p, &ints(&[1, 0, 1]));
+                }
+                assert_eq!(
+                    real_roots(&p, &mut Budget::with_limit(WORK)),
+                    Some(roots_wanted)
+                );
+            }
+        }
+    }
+
+    fn multiply(a: &[Number], b: &[Number]) -> Dense {
+        let mut out = vec![Number::zero(); a.len() + b.len() - 1];
+        for (i, x) in a.iter().enumerate() {
+            for (j, y) in b.iter().enumerate() {
+                out[i + j] = out[i + j].add(&x.mul(y));
+            }
+        }
+        out
+    }
+
+    fn compared(text: &str, t: i64) -> Option<Side> {
+        let e = parse(text).expect("the formula parses");
+        OneAtomFraction::of(&e)?.compared_with(&Number::int(t))
+    }
+
+    #[test]
+    fn fractions_of_one_atom_are_compared_with_numbers() {
+        use Side::*;
+        // x/(x^2 + 1) lies in [-1/2, 1/2].
+        assert_eq!(compared("x/(x^2 + 1)", 1), Some(Below));
+        assert_eq!(compared("x/(x^2 + 1)", -1), Some(Above));
+        assert_eq!(compared("x/(x^2 + 1)", 0), None);
+        // (x^2 + 3)/(x^2 + 1) lies in (1, 3], at 3 only where x = 0.
+        assert_eq!(compared("(x^2 + 3)/(x^2 + 1)", 1), Some(Above));
+        assert_eq!(compared("(x^2 + 3)/(x^2 + 1)", 3), Some(BelowOrAt));
+        assert_eq!(compared("(x^2 + 3)/(x^2 + 1)", 2), None);
+        // A negative denominator turns the sides.
+        assert_eq!(compared("x/(-x^2 - 1)", 1), Some(Below));
+        assert_eq!(compared("(x^2 + 3)/(-x^2 - 1)", -1), Some(Below));
+        // Polynomials of degree 4, touching or not, and an atom that is not a symbol.
+        assert_eq!(compared("x^4 - 2*x^2 + 3", 1), Some(Above));
+        assert_eq!(compared("x^4 - 2*x^2 + 2", 1), Some(AboveOrAt));
+        assert_eq!(compared("-(x - 1)^2*(x + 2)^4", 0), Some(BelowOrAt));
+        assert_eq!(compared("(x - 1)^3*(x + 2)^2", 0), None);
+        assert_eq!(compared("sin(x)^2 + 1", 0), Some(Above));
+        assert_eq!(compared("sin(x)^2 + 1", 1), Some(AboveOrAt));
+        // Not read: a denominator with a real root, two atoms, a constant.
+        assert_eq!(compared("1/x", 0), None);
+        assert_eq!(compared("x/(y^2 + 1)", 1), None);
+        assert_eq!(compared("x*y", 1), None);
+        assert!(OneAtomFraction::of(&parse("2").expect("parses")).is_none());
+    }
+}
