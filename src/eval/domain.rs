@@ -381,7 +381,7 @@ fn real_on<'p>(
         }
     }
     // `sqrt(-1/(x^2 + 1))`: the range's closed end at 0 is never reached.
-    values.retain(|&v| v != 0 || !never_zero(argument));
+    values.retain(|&v| v != 0 || !never_zero(argument, known));
     if values.is_empty() {
         return Real::Nowhere;
     }
@@ -393,16 +393,22 @@ fn real_on<'p>(
 }
 
 /// Whether `e` is 0 nowhere it is defined: a nonzero number, a constant, `exp`, a negative
-/// power, or a product of such (a [`Range`], closed, cannot say that `-1/(x^2 + 1)` stays
-/// off its end at 0).
-fn never_zero(e: &Expr) -> bool {
+/// power, something whose range leaves out 0, or a product of such (a [`Range`], closed,
+/// cannot say that `-1/(x^2 + 1)` stays off its end at 0, though it can say that `-x^2 - 1`
+/// does).
+fn never_zero(e: &Expr, known: &Values<Known>) -> bool {
+    let off_zero = || {
+        known
+            .get(&e.id())
+            .is_some_and(|k| k.range.lo > 0.0 || k.range.hi < 0.0)
+    };
     match e.kind() {
         Kind::Num(n) => !n.is_zero(),
         Kind::Const(_) | Kind::Call(Func::Exp | Func::Cosh | Func::Sech, _) => true,
-        Kind::Pow(_, k) => k.as_num().is_some_and(Number::is_negative),
-        Kind::Mul(xs) => xs.iter().all(never_zero),
+        Kind::Pow(_, k) => k.as_num().is_some_and(Number::is_negative) || off_zero(),
+        Kind::Mul(xs) => xs.iter().all(|x| never_zero(x, known)),
         // A constant of known sign (`cos(2)`).
-        _ => constant_sign(e).is_some(),
+        _ => off_zero() || constant_sign(e).is_some(),
     }
 }
 
@@ -745,6 +751,11 @@ mod tests {
             ("acoth(1/coth(x))", "acoth(1/coth(x))"),
             ("asin(coth(x^2 - 1))", "asin(coth(x^2 - 1))"),
             ("atanh(1/sin(x))", "atanh(1/sin(x))"),
+            // A quotient whose numerator's range leaves out 0.
+            (
+                "((-y^2 - 1)/(x^2 + y^2 + 1))^(1/4)",
+                "((-y^2 - 1)/(x^2 + y^2 + 1))^(1/4)",
+            ),
             // Rational arguments of one atom whose parts move together: `x/(x^2 + 1)` lies
             // in [-1/2, 1/2], `(x^2 + 3)/(x^2 + 1)` in (1, 3] (roots counted exactly).
             ("acosh(x/(x^2 + 1))", "acosh(x/(x^2 + 1))"),
