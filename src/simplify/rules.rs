@@ -896,11 +896,13 @@ fn exp_split(e: &Expr) -> Vec<Expr> {
     vec![Expr::product(terms.iter().map(|t| t.clone().exp()))]
 }
 
-/// `exp(a)*S^r = (S*exp(a/r))^r` for a sum `S` and a fractional `r` or `r = -1`, the
-/// exponentials of each term merged: `exp(a) = (exp(a/r))^r` is positive, so it moves under
-/// any real power. Only where some term's exponential cancels (`exp(-x)/sqrt(1 - exp(-2*x))`
-/// is `1/sqrt(exp(2*x) - 1)`) or the terms become a hyperbolic pair (`exp(x)/(exp(2*x) + 1)`
-/// is `1/(exp(x) + exp(-x))`, which is `1/(2*cosh(x))`: `d/dx atan(exp(x))`).
+/// `exp(a)*S^r = (S*exp(a/r))^r` for a sum `S` and a fractional `r`, `r = -1` or `r = -2`,
+/// the exponentials of each term merged: `exp(a) = (exp(a/r))^r` is positive, so it moves
+/// under any real power. Only where some term's exponential cancels
+/// (`exp(-x)/sqrt(1 - exp(-2*x))` is `1/sqrt(exp(2*x) - 1)`) or the terms become a hyperbolic
+/// pair (`exp(x)/(exp(2*x) + 1)` is `1/(exp(x) + exp(-x))`, which is `1/(2*cosh(x))`:
+/// `d/dx atan(exp(x))`; the logistic function's derivative `exp(-x)/(exp(-x) + 1)^2` is
+/// `1/(exp(x/2) + exp(-x/2))^2`, which is `1/(2*cosh(x) + 2)`).
 fn exp_into_root(e: &Expr) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
@@ -916,9 +918,10 @@ fn exp_into_root(e: &Expr) -> Vec<Expr> {
         let Kind::Pow(sum, r) = f.kind() else {
             continue;
         };
-        // Not into a square or a higher power (`exp(x)/(exp(x) + 1)^2` stays as it is, not
-        // `1/(4*cosh(x/2)^2)`).
-        let moves = |r: &&Number| !r.is_integer() || r.is_minus_one();
+        // Into a reciprocal or the reciprocal of a square, which the logistic function's
+        // derivative is, but no higher power: the pair's power would have to be written out
+        // to get smaller.
+        let moves = |r: &&Number| !r.is_integer() || r.is_minus_one() || r.to_i64() == Some(-2);
         let (Kind::Add(terms), Some(r)) = (sum.kind(), r.as_num().filter(moves)) else {
             continue;
         };
