@@ -79,6 +79,7 @@ const TRIGGERS: &[&str] = &[
     "ln(sqrt(x))",
     "ln(x^(-3))",
     "exp(-x)/sqrt(1 - exp(-2*x))",
+    "y + exp(-x)/(exp(-x) + 1)^2",
     "sign(x - 1)*abs(x - 1)^3",
     "(2*x - 3)^2*sign(2*x - 3)*y",
     "ln(x*exp(x))",

@@ -90,6 +90,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "exp-merge",              topic: ExpLog,     scope: Everywhere, apply: exp_merge },
     Rule { name: "exp-split",              topic: ExpLog,     scope: Everywhere, apply: exp_split },
     Rule { name: "exp-into-root",          topic: ExpLog,     scope: Everywhere, apply: exp_into_root },
+    Rule { name: "exp-into-square",        topic: ExpLog,     scope: Answer,     apply: exp_into_square },
     Rule { name: "quarter-turn-shift",     topic: Trig,       scope: Everywhere, apply: quarter_turn_shift },
     Rule { name: "complementary-inverses", topic: Trig,       scope: Everywhere, apply: complementary_inverses },
     Rule { name: "pythagorean",            topic: Trig,       scope: Everywhere, apply: pythagorean },
@@ -896,14 +897,31 @@ fn exp_split(e: &Expr) -> Vec<Expr> {
     vec![Expr::product(terms.iter().map(|t| t.clone().exp()))]
 }
 
-/// `exp(a)*S^r = (S*exp(a/r))^r` for a sum `S` and a fractional `r`, `r = -1` or `r = -2`,
-/// the exponentials of each term merged: `exp(a) = (exp(a/r))^r` is positive, so it moves
-/// under any real power. Only where some term's exponential cancels
-/// (`exp(-x)/sqrt(1 - exp(-2*x))` is `1/sqrt(exp(2*x) - 1)`) or the terms become a hyperbolic
-/// pair (`exp(x)/(exp(2*x) + 1)` is `1/(exp(x) + exp(-x))`, which is `1/(2*cosh(x))`:
-/// `d/dx atan(exp(x))`; the logistic function's derivative `exp(-x)/(exp(-x) + 1)^2` is
-/// `1/(exp(x/2) + exp(-x/2))^2`, which is `1/(2*cosh(x) + 2)`).
+/// `exp(a)*S^r = (S*exp(a/r))^r` for a sum `S` and a fractional `r` or `r = -1`, the
+/// exponentials of each term merged: `exp(a) = (exp(a/r))^r` is positive, so it moves under
+/// any real power. Only where some term's exponential cancels (`exp(-x)/sqrt(1 - exp(-2*x))`
+/// is `1/sqrt(exp(2*x) - 1)`) or the terms become a hyperbolic pair (`exp(x)/(exp(2*x) + 1)`
+/// is `1/(exp(x) + exp(-x))`, which is `1/(2*cosh(x))`: `d/dx atan(exp(x))`).
 fn exp_into_root(e: &Expr) -> Vec<Expr> {
+    exp_into_powers(e, |r| !r.is_integer() || r.is_minus_one())
+}
+
+/// [`exp_into_root`] for the reciprocal of a square, which the logistic function's
+/// derivative is: `exp(-x)/(exp(-x) + 1)^2` is `1/(exp(x/2) + exp(-x/2))^2`, which is
+/// `1/(2*cosh(x) + 2)`. A rule of [`Scope::Answer`], anywhere in the answer: as an e-class's
+/// form, the hyperbolic one hid the term from the rational normal form of a sum it is in
+/// (`exp(x)/(exp(x) + 1)^2 - 2*exp(2*x)/(exp(x) + 1)^3` goes over one denominator). No
+/// higher power: the pair's power would have to be written out to get smaller.
+fn exp_into_square(e: &Expr) -> Vec<Expr> {
+    rewritten_throughout(e, |node| {
+        exp_into_powers(node, |r| r.to_i64() == Some(-2)).pop()
+    })
+}
+
+/// `exp(a)*S^r = (S*exp(a/r))^r` for each power of a sum `S` in the product `e` whose number
+/// exponent `r` passes `moves`, where some term's exponential cancels (for an `r` that is not
+/// whole) or the terms become a hyperbolic pair (see [`exp_into_root`]).
+fn exp_into_powers(e: &Expr, moves: impl Fn(&Number) -> bool) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
     };
@@ -918,11 +936,7 @@ fn exp_into_root(e: &Expr) -> Vec<Expr> {
         let Kind::Pow(sum, r) = f.kind() else {
             continue;
         };
-        // Into a reciprocal or the reciprocal of a square, which the logistic function's
-        // derivative is, but no higher power: the pair's power would have to be written out
-        // to get smaller.
-        let moves = |r: &&Number| !r.is_integer() || r.is_minus_one() || r.to_i64() == Some(-2);
-        let (Kind::Add(terms), Some(r)) = (sum.kind(), r.as_num().filter(moves)) else {
+        let (Kind::Add(terms), Some(r)) = (sum.kind(), r.as_num().filter(|r| moves(r))) else {
             continue;
         };
         let Some(shift) = Number::one().div(r).map(|q| Expr::num(q) * a.clone()) else {
