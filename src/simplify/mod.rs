@@ -213,7 +213,7 @@ pub fn simplify(e: &Expr, limits: &Limits) -> Simplified {
             }
         };
     }
-    let run = with_answer_rules(run, limits, start);
+    let run = seen_whole(with_answer_rules(run, limits, start), limits, start);
     let report = Report {
         input_tree,
         input_dag,
@@ -255,6 +255,11 @@ struct Run {
     egraph_classes: usize,
     growth: Vec<(usize, usize)>,
     stop: StopReason,
+    /// Whether the answer is the root's form with each e-class unified to one form
+    /// ([`extract::consistent`]) that the rules have not seen whole: `2*sin(2*(x - 1))/
+    /// abs(sin(2*x - 2))` became `2*sin(2*(x - 1))/abs(sin(2*(x - 1)))`, which is
+    /// `2*sign(sin(2*(x - 1)))`.
+    unseen: bool,
 }
 
 /// Saturates an e-graph holding `e` within `limits` and extracts the answer; `steps` are
@@ -277,14 +282,13 @@ fn saturate(e: &Expr, limits: &Limits, steps: Vec<Step>) -> Run {
             false => Ok(()),
         })
         .run(&rewrites(&boundaries, &log));
-    let best = extract::consistent(
-        runner.egraph[runner.egraph.find(root)].data.best(),
-        &runner.egraph,
-    );
-    let expr = if better(&best, e).is_lt() {
-        best
+    let stored = runner.egraph[runner.egraph.find(root)].data.best();
+    let best = extract::consistent(stored, &runner.egraph);
+    let unseen = best != *stored;
+    let (expr, unseen) = if better(&best, e).is_lt() {
+        (best, unseen)
     } else {
-        e.clone()
+        (e.clone(), false)
     };
     let stop = match &runner.stop_reason {
         _ if runner.egraph.analysis.exhausted() => StopReason::AnalysisLimit,
@@ -310,6 +314,7 @@ fn saturate(e: &Expr, limits: &Limits, steps: Vec<Step>) -> Run {
             .map(|i| (i.egraph_nodes, i.egraph_classes))
             .collect(),
         stop,
+        unseen,
     }
 }
 
@@ -344,6 +349,24 @@ fn with_answer_rules(run: Run, limits: &Limits, start: Instant) -> Run {
     }
     best
 }
+
+/// The run, or, when its answer is one the rules have not seen whole ([`Run::unseen`]), a
+/// run from that answer if its answer is smaller; at most [`UNSEEN_RUNS`] times.
+fn seen_whole(mut run: Run, limits: &Limits, start: Instant) -> Run {
+    for _ in 0..UNSEEN_RUNS {
+        if !run.unseen {
+            break;
+        }
+        run.unseen = false;
+        let answer = run.expr.clone();
+        let steps = run.steps.clone();
+        run = saturated_if_better(run, &answer, steps.into_iter(), limits, start);
+    }
+    run
+}
+
+/// How many further runs [`seen_whole`] may start.
+const UNSEEN_RUNS: usize = 2;
 
 /// `best`, or the run from `rewritten` when its answer is smaller (reporting a limit the
 /// earlier run hit, whichever answer is kept); the run gets what is left of the time.
@@ -700,6 +723,14 @@ mod tests {
 
     fn parsed(text: &str) -> Expr {
         crate::parse::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn an_answer_unified_after_the_run_is_run_again() {
+        // The run ends at `2*sin(2*(x - 1))/abs(sin(2*x - 2))`, two forms of one class that
+        // only the extraction unifies; the rules see `u/abs(u)` in a run from there.
+        let e = parsed("2*sin(2*(x - 1))/sqrt(1 - cos(2*(x - 1))^2)");
+        assert_eq!(simplified(&e), parsed("2*sign(sin(2*(x - 1)))"));
     }
 
     #[test]
