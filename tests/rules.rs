@@ -59,6 +59,8 @@ const TRIGGERS: &[&str] = &[
     "sign(x - 1)*(x - 1)*y",
     "sign(cos(x))/abs(cos(x))",
     "sign(x)*abs(x)^(-3)*y",
+    "sign(x - 1)^2*y/abs(x - 1)^(2/3)",
+    "sign(x)^3/x^2",
     "sign(x - 2)*y/(x - 2)^3",
     "(x + 1)*y/abs(x + 1)",
     "abs(x)/x^2",

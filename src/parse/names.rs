@@ -24,6 +24,13 @@ const ALIASES: &[(&str, Func)] = &[
     ("arcoth", Func::Acoth),
     ("arsech", Func::Asech),
     ("arcsch", Func::Acsch),
+    // The names of Russian and much of European schooling, and Fortran's `cotan`.
+    ("tg", Func::Tan),
+    ("ctg", Func::Cot),
+    ("cotan", Func::Cot),
+    ("cosec", Func::Csc),
+    ("arctg", Func::Atan),
+    ("arcctg", Func::Acot),
 ];
 
 /// The function an alias names (`arcsin` is `asin`).
@@ -46,6 +53,13 @@ pub(super) enum Known {
     LogTo(u8),
     /// `sqrt(u)` is `u^(1/2)`.
     Sqrt,
+    /// `cbrt(u)` is the real cube root, `sign(u)*abs(u)^(1/3)`, as C and NumPy compute it:
+    /// `cbrt(-8) = -2`, where `(-8)^(1/3)` has no real value.
+    Cbrt,
+    /// `root(u, n)` is `u^(1/n)`, SymPy's `root`: the principal root, as `sqrt` is.
+    Root,
+    /// `pow(u, v)` is `u^v`, as C, Python and JavaScript write it.
+    Pow,
 }
 
 impl Known {
@@ -56,6 +70,9 @@ impl Known {
             "log10" => Some(Known::LogTo(10)),
             "log2" => Some(Known::LogTo(2)),
             "sqrt" => Some(Known::Sqrt),
+            "cbrt" => Some(Known::Cbrt),
+            "root" => Some(Known::Root),
+            "pow" => Some(Known::Pow),
             _ => Func::from_name(name)
                 .or_else(|| alias(name))
                 .map(Known::Func),
@@ -66,7 +83,8 @@ impl Known {
     pub(super) fn arity(self) -> (usize, usize) {
         match self {
             Known::Log => (1, 2),
-            Known::Func(_) | Known::Sqrt | Known::LogTo(_) => (1, 1),
+            Known::Root | Known::Pow => (2, 2),
+            Known::Func(_) | Known::Sqrt | Known::Cbrt | Known::LogTo(_) => (1, 1),
         }
     }
 
@@ -75,6 +93,10 @@ impl Known {
         match (self, second) {
             (Known::Func(f), _) => Expr::call(f, arg),
             (Known::Sqrt, _) => arg.sqrt(),
+            (Known::Cbrt, _) => arg.clone().sign() * arg.abs().pow(Expr::ratio(1, 3)),
+            // The arity is checked before: both take two arguments.
+            (Known::Root, n) => arg.pow(Expr::one() / n.unwrap_or_else(Expr::one)),
+            (Known::Pow, v) => arg.pow(v.unwrap_or_else(Expr::one)),
             (Known::Log, None) => arg.ln(),
             (Known::Log, Some(base)) => logarithm(arg, base),
             (Known::LogTo(base), _) => logarithm(arg, Expr::int(i64::from(base))),
@@ -89,7 +111,7 @@ pub(super) fn inverse(name: &str) -> Option<&'static str> {
     let f = match Known::from_name(name)? {
         Known::Func(f) => f,
         Known::Log => Func::Ln,
-        Known::Sqrt | Known::LogTo(_) => return None,
+        Known::Sqrt | Known::LogTo(_) | Known::Cbrt | Known::Root | Known::Pow => return None,
     };
     let inverse = match f {
         Func::Ln => Func::Exp,
@@ -144,7 +166,7 @@ pub(super) fn suggest<'n>(name: &str, declared: impl Iterator<Item = &'n str>) -
     let known = Func::ALL
         .iter()
         .map(|f| f.name())
-        .chain(["log", "log10", "log2", "sqrt"])
+        .chain(["log", "log10", "log2", "sqrt", "cbrt", "root", "pow"])
         .chain(ALIASES.iter().map(|(a, _)| *a));
     let mut best: Option<(usize, &str)> = None;
     for candidate in known.chain(declared) {
@@ -227,6 +249,11 @@ mod tests {
         assert_eq!(Known::from_name("log"), Some(Known::Log));
         assert_eq!(Known::from_name("log10"), Some(Known::LogTo(10)));
         assert_eq!(Known::from_name("arcosh"), Some(Known::Func(Func::Acosh)));
+        assert_eq!(Known::from_name("tg"), Some(Known::Func(Func::Tan)));
+        assert_eq!(Known::from_name("cosec"), Some(Known::Func(Func::Csc)));
+        assert_eq!(Known::from_name("cbrt"), Some(Known::Cbrt));
+        assert_eq!(Known::from_name("root").map(Known::arity), Some((2, 2)));
+        assert_eq!(Known::from_name("pow").map(Known::arity), Some((2, 2)));
         assert_eq!(Known::from_name("x"), None);
     }
 }

@@ -80,6 +80,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "sign-of-signed",         topic: Powers,     scope: Everywhere, apply: sign_of_signed },
     Rule { name: "abs-even-power",         topic: Powers,     scope: Everywhere, apply: abs_even_power },
     Rule { name: "sign-times-abs",         topic: Powers,     scope: Everywhere, apply: sign_times_abs },
+    Rule { name: "sign-power-off-zero",    topic: Powers,     scope: Everywhere, apply: sign_power_off_zero },
     Rule { name: "abs-times-power",        topic: Powers,     scope: Everywhere, apply: abs_times_power },
     Rule { name: "power-absorbs-base",     topic: Powers,     scope: Everywhere, apply: power_absorbs_base },
     Rule { name: "ln-split-positive",      topic: ExpLog,     scope: Everywhere, apply: ln_split_positive },
@@ -558,6 +559,47 @@ fn sign_times_abs(e: &Expr) -> Vec<Expr> {
             };
             return vec![pair_replaced(factors, (i, j), joined)];
         }
+    }
+    Vec::new()
+}
+
+/// `sign(u)^k*|u|^r = |u|^r` for an even `k` and a negative `r` (`sign(u)` for an odd `k`),
+/// and so with `u^r`: where `u != 0`, `sign(u)^2 = 1`, and where `u = 0` both sides are
+/// undefined. The chain rule writes it for the real cube root: `d/dx cbrt(x)`, from
+/// `sign(x)*|x|^(1/3)`, is `sign(x)^2/(3*|x|^(2/3))`, which is `1/(3*|x|^(2/3))`.
+fn sign_power_off_zero(e: &Expr) -> Vec<Expr> {
+    let Kind::Mul(factors) = e.kind() else {
+        return Vec::new();
+    };
+    for (i, f) in factors.iter().enumerate() {
+        let Kind::Pow(sign, k) = f.kind() else {
+            continue;
+        };
+        let (Kind::Call(Func::Sign, u), Some(k)) =
+            (sign.kind(), k.as_num().and_then(Number::to_i64))
+        else {
+            continue;
+        };
+        if k < 2 {
+            continue;
+        }
+        let undefined_at_zero = |g: &Expr| match g.kind() {
+            Kind::Pow(b, r) => {
+                r.as_num().is_some_and(Number::is_negative)
+                    && (b == u || matches!(b.kind(), Kind::Call(Func::Abs, v) if v == u))
+            }
+            _ => false,
+        };
+        if !factors.iter().any(undefined_at_zero) {
+            continue;
+        }
+        let rest = factors.iter().enumerate().filter(|&(j, _)| j != i);
+        let kept = if k % 2 == 0 {
+            Expr::one()
+        } else {
+            sign.clone()
+        };
+        return vec![Expr::product(rest.map(|(_, g)| g.clone()).chain([kept]))];
     }
     Vec::new()
 }
