@@ -13,16 +13,21 @@ use crate::num::Number;
 use super::convert::{Roots, to_fraction};
 use super::polynomial::{Budget, Poly};
 
-/// The highest degree read: Sturm sequences of higher degrees are rarely worth their cost
-/// here, and coefficients of their remainders grow with it.
-const MAX_DEGREE: usize = 48;
+/// The highest degree read: arguments people write have low degrees, and the coefficients
+/// of the remainders grow with it.
+const MAX_DEGREE: usize = 16;
 
-/// The work one [`OneAtomFraction`] may do, in coefficient operations (the polynomial
-/// normal forms allow 2 million; this check runs on every function of every input).
-const WORK: u64 = 200_000;
+/// The work one [`OneAtomFraction`] may do, in coefficient operations weighted by [`cost`]
+/// (the polynomial normal forms allow 2 million coefficient operations; this check runs on
+/// every function of every input, before anything else, so it must stay well below a
+/// millisecond).
+const WORK: u64 = 10_000;
+
+/// The largest coefficient of the polynomials read, in bits: the remainders' grow from them.
+const MAX_INPUT_BITS: u64 = 64;
 
 /// The largest coefficient of a remainder, in bits, before the count gives up.
-const MAX_BITS: u64 = 4_096;
+const MAX_BITS: u64 = 256;
 
 /// A polynomial in one variable: its coefficients, lowest degree first, the last nonzero
 /// (the zero polynomial is empty).
@@ -131,10 +136,13 @@ impl Side {
 }
 
 /// The coefficients of a polynomial in (at most) one atom, lowest degree first; `None` past
-/// [`MAX_DEGREE`] or for a negative power.
+/// [`MAX_DEGREE`], for a coefficient past [`MAX_INPUT_BITS`], or for a negative power.
 fn dense(p: &Poly) -> Option<Dense> {
     let mut coefficients: Dense = Vec::new();
     for (mono, c) in p.terms() {
+        if c.bits() > MAX_INPUT_BITS {
+            return None;
+        }
         let k = match mono.first() {
             Some(&k) => usize::try_from(k).ok()?,
             None => 0,
@@ -184,6 +192,7 @@ impl Sturm {
             // -r scaled to a leading coefficient of -1: a positive factor keeps the signs.
             let scale = r.last()?.abs().recip()?.neg();
             for c in &mut r {
+                budget.spend(cost(c.bits() + scale.bits()))?;
                 *c = c.mul(&scale);
                 if c.bits() > MAX_BITS {
                     return None;
@@ -234,6 +243,17 @@ fn sign_changes(p: &[Number], sturm: Sturm, budget: &mut Budget) -> Option<usize
     usize::try_from(count).ok()
 }
 
+/// What an operation on fractions of `bits` bits in all costs, in units of [`WORK`]: 1 for
+/// machine-word fractions, and for longer ones the square of their length in words (the
+/// gcd that reduces each result), times 100: a fraction past a machine word is allocated and
+/// reduced by a gcd, about a hundred times the work of one that fits.
+fn cost(bits: u64) -> u64 {
+    match bits {
+        0..64 => 1,
+        _ => 100 * (bits / 64 + 1).pow(2),
+    }
+}
+
 /// `p'`.
 fn derivative(p: &[Number]) -> Dense {
     p.iter()
@@ -247,12 +267,21 @@ fn derivative(p: &[Number]) -> Dense {
 fn remainder(a: &[Number], b: &[Number], budget: &mut Budget) -> Option<Dense> {
     let mut r = a.to_vec();
     let lead = b.last()?;
+    let b_bits = b.iter().map(Number::bits).max().unwrap_or(0);
     while r.len() >= b.len() {
-        budget.spend(b.len() as u64)?;
         let q = r.last()?.div(lead)?;
+        // The step multiplies `b` by `q` and subtracts, each result a fraction reduced by a
+        // gcd, whose cost grows with the square of the numbers' length in words.
+        if q.bits() > MAX_BITS {
+            return None;
+        }
+        budget.spend(b.len() as u64 * cost(q.bits() + b_bits))?;
         let shift = r.len() - b.len();
         for (k, c) in b.iter().enumerate() {
             r[shift + k] = r[shift + k].sub(&q.mul(c));
+            if r[shift + k].bits() > MAX_BITS {
+                return None;
+            }
         }
         // The top coefficient is now zero exactly.
         r.pop();
@@ -358,5 +387,10 @@ mod tests {
         assert_eq!(compared("x/(y^2 + 1)", 1), None);
         assert_eq!(compared("x*y", 1), None);
         assert!(OneAtomFraction::of(&parse("2").expect("parses")).is_none());
+        // Past the bounds it gives up rather than work long: degree 17, coefficients of more
+        // than 64 bits.
+        assert!(OneAtomFraction::of(&parse("x^17 + 1").expect("parses")).is_none());
+        let wide = parse("(12345678901234567890123*x^2 + 1)/(x^2 + 1)").expect("parses");
+        assert!(OneAtomFraction::of(&wide).is_none());
     }
 }
