@@ -23,7 +23,8 @@ const MAX_DEGREE: usize = 16;
 /// millisecond).
 const WORK: u64 = 10_000;
 
-/// The largest coefficient of the polynomials read, in bits: the remainders' grow from them.
+/// The largest coefficient of the polynomials read, in bits: the remainders' coefficients
+/// grow from them.
 const MAX_INPUT_BITS: u64 = 64;
 
 /// The largest coefficient of a remainder, in bits, before the count gives up.
