@@ -35,8 +35,8 @@ const MAX_BITS: u64 = 256;
 type Dense = Vec<Number>;
 
 /// `N(a)/D(a)` for one atom `a` (a symbol, or any subexpression read as a whole, such as
-/// `sin(x)`), where `D` has no real root: the function is continuous in `a` on the whole
-/// line, so it is above a number everywhere, below it everywhere, or takes it somewhere.
+/// `sin(x)`), where `D` keeps one sign (its real roots, if any, of even multiplicity: `x^2`):
+/// then `N/D - t` has the sign of `N - t*D` times that one, wherever it is defined.
 pub(crate) struct OneAtomFraction {
     num: Dense,
     den: Dense,
@@ -46,8 +46,8 @@ pub(crate) struct OneAtomFraction {
 }
 
 impl OneAtomFraction {
-    /// `e` as a fraction of polynomials in one atom whose denominator has no real root;
-    /// `None` for anything else (several atoms, a denominator with a real root, a constant,
+    /// `e` as a fraction of polynomials in one atom whose denominator keeps one sign; `None`
+    /// for anything else (several atoms, a denominator that changes sign, a constant,
     /// degrees past [`MAX_DEGREE`], or work past the budget).
     pub(crate) fn of(e: &Expr) -> Option<OneAtomFraction> {
         let mut budget = Budget::with_limit(WORK);
@@ -59,11 +59,12 @@ impl OneAtomFraction {
         if den.is_empty() || (num.len() <= 1 && den.len() == 1) {
             return None;
         }
-        if Sturm::of(&den, &mut budget)?.roots != 0 {
+        let sturm = Sturm::of(&den, &mut budget)?;
+        if sturm.roots != 0 && sign_changes(&den, sturm, &mut budget)? != 0 {
             return None;
         }
-        // No real root: the constant coefficient is the (nonzero) value at 0.
-        let den_positive = den[0].is_positive();
+        // It keeps the sign it has far out.
+        let den_positive = den.last()?.is_positive();
         Some(OneAtomFraction {
             num,
             den,
@@ -86,6 +87,9 @@ impl OneAtomFraction {
         trim(&mut shifted);
         let lead = shifted.last()?.clone();
         let sturm = Sturm::of(&shifted, &mut self.budget)?;
+        // A root of `N - t*D` where `D` is 0 too is no value of the fraction (it is reduced,
+        // so there is none); a root elsewhere is one, and `None` or the `...OrAt` sides
+        // claim no more than that.
         let side = if sturm.roots == 0 {
             // No root: the sign at 0 is the sign everywhere.
             let above = shifted[0].is_positive() == self.den_positive;
@@ -383,7 +387,10 @@ mod tests {
         assert_eq!(compared("(x - 1)^3*(x + 2)^2", 0), None);
         assert_eq!(compared("sin(x)^2 + 1", 0), Some(Above));
         assert_eq!(compared("sin(x)^2 + 1", 1), Some(AboveOrAt));
-        // Not read: a denominator with a real root, two atoms, a constant.
+        // A denominator that keeps its sign though it has a root: `(x^2 + 1)/x^2 > 1`.
+        assert_eq!(compared("(x^2 + 1)/x^2", 1), Some(Above));
+        assert_eq!(compared("-1/x^2", 0), Some(Below));
+        // Not read: a denominator that changes sign, two atoms, a constant.
         assert_eq!(compared("1/x", 0), None);
         assert_eq!(compared("x/(y^2 + 1)", 1), None);
         assert_eq!(compared("x*y", 1), None);
