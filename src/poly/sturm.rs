@@ -15,31 +15,34 @@ use super::polynomial::{Budget, Poly};
 
 /// The highest degree read: arguments people write have low degrees, and the coefficients
 /// of the remainders grow with it.
-const MAX_DEGREE: usize = 16;
+const MAX_DEGREE: i32 = 16;
 
-/// The work one [`OneAtomFraction`] may do, in coefficient operations weighted by [`cost`]
-/// (the polynomial normal forms allow 2 million coefficient operations; this check runs on
-/// every function of every input, before anything else, so it must stay well below a
-/// millisecond).
-const WORK: u64 = 10_000;
+/// The work one [`OneAtomFraction`] may do, in the units of [`Poly::divided_in`] (a
+/// coefficient operation weighted by the square of the coefficients' length in words). The
+/// polynomial normal forms allow 2 million; this check runs on every function of every
+/// input, before anything else, so it must stay well below a millisecond: a longer fraction
+/// costs far more than its weight says (its gcds), and fifty calls on degree-16 arguments
+/// with five-digit fractions take 8 ms in all with this budget (65 ms with 2,000). Degree-8
+/// arguments with small coefficients fit.
+const WORK: u64 = 400;
 
 /// The largest coefficient of the polynomials read, in bits: the remainders' coefficients
 /// grow from them.
 const MAX_INPUT_BITS: u64 = 64;
 
-/// The largest coefficient of a remainder, in bits, before the count gives up.
-const MAX_BITS: u64 = 256;
+/// The largest [`Poly::limb_weight`] of a remainder (two words, 128 bits) before the count
+/// gives up.
+const MAX_WEIGHT: u64 = 4;
 
-/// A polynomial in one variable: its coefficients, lowest degree first, the last nonzero
-/// (the zero polynomial is empty).
-type Dense = Vec<Number>;
+/// The one atom of the polynomials here.
+const ATOM: usize = 0;
 
 /// `N(a)/D(a)` for one atom `a` (a symbol, or any subexpression read as a whole, such as
 /// `sin(x)`), where `D` keeps one sign (its real roots, if any, of even multiplicity: `x^2`):
 /// then `N/D - t` has the sign of `N - t*D` times that one, wherever it is defined.
 pub(crate) struct OneAtomFraction {
-    num: Dense,
-    den: Dense,
+    num: Poly,
+    den: Poly,
     /// Whether `D` is positive (it keeps one sign).
     den_positive: bool,
     budget: Budget,
@@ -48,15 +51,16 @@ pub(crate) struct OneAtomFraction {
 impl OneAtomFraction {
     /// `e` as a fraction of polynomials in one atom whose denominator keeps one sign; `None`
     /// for anything else (several atoms, a denominator that changes sign, a constant,
-    /// degrees past [`MAX_DEGREE`], or work past the budget).
+    /// degrees past [`MAX_DEGREE`], coefficients past [`MAX_INPUT_BITS`], or work past the
+    /// budget).
     pub(crate) fn of(e: &Expr) -> Option<OneAtomFraction> {
         let mut budget = Budget::with_limit(WORK);
         let (atoms, f) = to_fraction(e, Roots::Opaque, &mut budget)?;
-        if atoms.len() != 1 {
+        if atoms.len() != 1 || !readable(f.num()) || !readable(f.den()) {
             return None;
         }
-        let (num, den) = (dense(f.num())?, dense(f.den())?);
-        if den.is_empty() || (num.len() <= 1 && den.len() == 1) {
+        let (num, den) = (f.num().clone(), f.den().clone());
+        if num.degree_in(ATOM) == 0 && den.degree_in(ATOM) == 0 {
             return None;
         }
         let sturm = Sturm::of(&den, &mut budget)?;
@@ -64,7 +68,7 @@ impl OneAtomFraction {
             return None;
         }
         // It keeps the sign it has far out.
-        let den_positive = den.last()?.is_positive();
+        let den_positive = den.leading_coeff().is_positive();
         Some(OneAtomFraction {
             num,
             den,
@@ -77,35 +81,30 @@ impl OneAtomFraction {
     /// `None` when it crosses `t` (or the count runs out of budget).
     pub(crate) fn compared_with(&mut self, t: &Number) -> Option<Side> {
         // N - t*D: the fraction minus t, times D.
-        let mut shifted: Dense = (0..self.num.len().max(self.den.len()))
-            .map(|k| {
-                let n = self.num.get(k).cloned().unwrap_or_else(Number::zero);
-                let d = self.den.get(k).map_or_else(Number::zero, |d| d.mul(t));
-                n.sub(&d)
-            })
-            .collect();
-        trim(&mut shifted);
-        let lead = shifted.last()?.clone();
+        let shifted = self.num.sub(&self.den.scale(t));
+        if shifted.is_zero() {
+            return None;
+        }
         let sturm = Sturm::of(&shifted, &mut self.budget)?;
         // A root of `N - t*D` where `D` is 0 too is no value of the fraction (it is reduced,
         // so there is none); a root elsewhere is one, and `None` or the `...OrAt` sides
         // claim no more than that.
-        let side = if sturm.roots == 0 {
+        let above = if sturm.roots == 0 {
             // No root: the sign at 0 is the sign everywhere.
-            let above = shifted[0].is_positive() == self.den_positive;
-            if above { Side::Above } else { Side::Below }
+            let at_zero = shifted.coeff_in(ATOM, 0).constant_value()?;
+            at_zero.is_positive() == self.den_positive
         } else if sign_changes(&shifted, sturm, &mut self.budget)? == 0 {
             // Roots, each of even multiplicity: the sign of the leading coefficient elsewhere.
-            let above = lead.is_positive() == self.den_positive;
-            if above {
+            let touching = shifted.leading_coeff().is_positive() == self.den_positive;
+            return Some(if touching {
                 Side::AboveOrAt
             } else {
                 Side::BelowOrAt
-            }
+            });
         } else {
             return None;
         };
-        Some(side)
+        Some(if above { Side::Above } else { Side::Below })
     }
 }
 
@@ -140,77 +139,51 @@ impl Side {
     }
 }
 
-/// The coefficients of a polynomial in (at most) one atom, lowest degree first; `None` past
-/// [`MAX_DEGREE`], for a coefficient past [`MAX_INPUT_BITS`], or for a negative power.
-fn dense(p: &Poly) -> Option<Dense> {
-    let mut coefficients: Dense = Vec::new();
-    for (mono, c) in p.terms() {
-        if c.bits() > MAX_INPUT_BITS {
-            return None;
-        }
-        let k = match mono.first() {
-            Some(&k) => usize::try_from(k).ok()?,
-            None => 0,
-        };
-        if k > MAX_DEGREE {
-            return None;
-        }
-        if coefficients.len() <= k {
-            coefficients.resize(k + 1, Number::zero());
-        }
-        coefficients[k] = c.clone();
-    }
-    trim(&mut coefficients);
-    Some(coefficients)
-}
-
-/// Drops the zero coefficients at the top.
-fn trim(p: &mut Dense) {
-    while p.last().is_some_and(Number::is_zero) {
-        p.pop();
-    }
+/// Whether the count reads `p`: no negative power, degree at most [`MAX_DEGREE`],
+/// coefficients of at most [`MAX_INPUT_BITS`].
+fn readable(p: &Poly) -> bool {
+    p.terms().all(|(mono, c)| {
+        let k = mono.first().copied().unwrap_or(0);
+        (0..=MAX_DEGREE).contains(&k) && c.bits() <= MAX_INPUT_BITS
+    })
 }
 
 /// The Sturm sequence of a polynomial, as far as it is needed: the number of its distinct
 /// real roots, and its last element, `gcd(p, p')` up to a constant factor.
 struct Sturm {
     roots: usize,
-    last: Dense,
+    last: Poly,
 }
 
 impl Sturm {
     /// The sequence `p, p', -rem(p, p'), ...` of `p` (not zero): by Sturm's theorem, the sign
     /// changes of its leading coefficients at minus infinity less those at plus infinity
     /// count the distinct real roots of `p`, whatever their multiplicities. `None` past the
-    /// budget or [`MAX_BITS`].
-    fn of(p: &[Number], budget: &mut Budget) -> Option<Sturm> {
-        let mut sequence: Vec<Dense> = vec![p.to_vec(), derivative(p)];
-        sequence.retain(|q| !q.is_empty());
+    /// budget or [`MAX_WEIGHT`].
+    fn of(p: &Poly, budget: &mut Budget) -> Option<Sturm> {
+        let mut sequence: Vec<Poly> = vec![p.clone(), p.derivative(ATOM)];
+        sequence.retain(|q| !q.is_zero());
         while let [.., a, b] = &sequence[..] {
-            if b.len() <= 1 {
+            if b.degree_in(ATOM) < 1 {
                 break;
             }
-            let mut r = remainder(a, b, budget)?;
-            if r.is_empty() {
+            let (_, r) = a.divided_in(b, ATOM, budget)?;
+            if r.is_zero() {
                 break;
             }
             // -r scaled to a leading coefficient of -1: a positive factor keeps the signs.
-            let scale = r.last()?.abs().recip()?.neg();
-            for c in &mut r {
-                budget.spend(cost(c.bits() + scale.bits()))?;
-                *c = c.mul(&scale);
-                if c.bits() > MAX_BITS {
-                    return None;
-                }
+            let r = r.scale(&r.leading_coeff().abs().recip()?.neg());
+            if r.limb_weight() > MAX_WEIGHT {
+                return None;
             }
             sequence.push(r);
         }
         let changes = |at_minus_infinity: bool| {
             let signs: Vec<bool> = sequence
                 .iter()
-                .filter_map(|q| {
-                    let positive = q.last()?.is_positive();
-                    Some(positive != (at_minus_infinity && q.len() % 2 == 0))
+                .map(|q| {
+                    let odd = q.degree_in(ATOM) % 2 == 1;
+                    q.leading_coeff().is_positive() != (at_minus_infinity && odd)
                 })
                 .collect();
             signs.windows(2).filter(|w| w[0] != w[1]).count()
@@ -223,7 +196,7 @@ impl Sturm {
 
 /// The number of distinct real roots of `p` (not zero); `None` past the budget.
 #[cfg(test)]
-fn real_roots(p: &[Number], budget: &mut Budget) -> Option<usize> {
+fn real_roots(p: &Poly, budget: &mut Budget) -> Option<usize> {
     Some(Sturm::of(p, budget)?.roots)
 }
 
@@ -231,16 +204,16 @@ fn real_roots(p: &[Number], budget: &mut Budget) -> Option<usize> {
 /// where `p` changes sign. The roots of `g1 = gcd(p, p')` are those of `p` of multiplicity
 /// at least 2, those of `g2 = gcd(g1, g1')` of multiplicity at least 3, and so on, so the
 /// alternating sum of their counts counts each root of odd multiplicity once.
-fn sign_changes(p: &[Number], sturm: Sturm, budget: &mut Budget) -> Option<usize> {
+fn sign_changes(p: &Poly, sturm: Sturm, budget: &mut Budget) -> Option<usize> {
     let (mut count, mut sturm) = (sturm.roots as i64, sturm);
     let mut sign = -1;
-    let mut degree = p.len();
-    while sturm.last.len() > 1 {
+    let mut degree = p.degree_in(ATOM);
+    while sturm.last.degree_in(ATOM) > 0 {
         // The gcd has a lower degree each time, so this ends.
-        if sturm.last.len() >= degree {
+        if sturm.last.degree_in(ATOM) >= degree {
             return None;
         }
-        degree = sturm.last.len();
+        degree = sturm.last.degree_in(ATOM);
         sturm = Sturm::of(&sturm.last, budget)?;
         count += sign * sturm.roots as i64;
         sign = -sign;
@@ -248,60 +221,20 @@ fn sign_changes(p: &[Number], sturm: Sturm, budget: &mut Budget) -> Option<usize
     usize::try_from(count).ok()
 }
 
-/// What an operation on fractions of `bits` bits in all costs, in units of [`WORK`]: 1 for
-/// machine-word fractions, and for longer ones the square of their length in words (the
-/// gcd that reduces each result), times 100: a fraction past a machine word is allocated and
-/// reduced by a gcd, about a hundred times the work of one that fits.
-fn cost(bits: u64) -> u64 {
-    match bits {
-        0..64 => 1,
-        _ => 100 * (bits / 64 + 1).pow(2),
-    }
-}
-
-/// `p'`.
-fn derivative(p: &[Number]) -> Dense {
-    p.iter()
-        .enumerate()
-        .skip(1)
-        .map(|(k, c)| c.mul(&Number::int(k as i64)))
-        .collect()
-}
-
-/// The remainder of `a` divided by `b` (`b` not zero).
-fn remainder(a: &[Number], b: &[Number], budget: &mut Budget) -> Option<Dense> {
-    let mut r = a.to_vec();
-    let lead = b.last()?;
-    let b_bits = b.iter().map(Number::bits).max().unwrap_or(0);
-    while r.len() >= b.len() {
-        let q = r.last()?.div(lead)?;
-        // The step multiplies `b` by `q` and subtracts, each result a fraction reduced by a
-        // gcd, whose cost grows with the square of the numbers' length in words.
-        if q.bits() > MAX_BITS {
-            return None;
-        }
-        budget.spend(b.len() as u64 * cost(q.bits() + b_bits))?;
-        let shift = r.len() - b.len();
-        for (k, c) in b.iter().enumerate() {
-            r[shift + k] = r[shift + k].sub(&q.mul(c));
-            if r[shift + k].bits() > MAX_BITS {
-                return None;
-            }
-        }
-        // The top coefficient is now zero exactly.
-        r.pop();
-        trim(&mut r);
-    }
-    Some(r)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::parse;
 
-    fn ints(cs: &[i64]) -> Dense {
-        cs.iter().map(|&c| Number::int(c)).collect()
+    /// The polynomial with coefficients `cs`, lowest degree first.
+    fn poly(cs: &[Number]) -> Poly {
+        cs.iter().enumerate().fold(Poly::zero(1), |p, (k, c)| {
+            p.add(&Poly::atom_power(1, ATOM, k as i32).scale(c))
+        })
+    }
+
+    fn ints(cs: &[i64]) -> Poly {
+        poly(&cs.iter().map(|&c| Number::int(c)).collect::<Vec<_>>())
     }
 
     fn roots(cs: &[i64]) -> Option<usize> {
@@ -319,13 +252,13 @@ mod tests {
         assert_eq!(roots(&[1, 0, -2, 0, 1]), Some(2)); // (x^2 - 1)^2
         assert_eq!(roots(&[5]), Some(0));
         // (x - 1)(x - 1/2)(x^2 + 1), with fractions.
-        let p = vec![
+        let p = poly(&[
             Number::ratio(1, 2).expect("a fraction"),
             Number::ratio(-3, 2).expect("a fraction"),
             Number::ratio(3, 2).expect("a fraction"),
             Number::ratio(-3, 2).expect("a fraction"),
             Number::one(),
-        ];
+        ]);
         assert_eq!(real_roots(&p, &mut Budget::with_limit(WORK)), Some(2));
     }
 
@@ -336,12 +269,13 @@ mod tests {
         for roots_wanted in 0..5usize {
             for extra_quadratics in 0..3 {
                 // (x - 1)(x - 2)...(x - r) * (x^2 + 1)^q
+                let mut budget = Budget::new();
                 let mut p = ints(&[1]);
                 for r in 1..=roots_wanted as i64 {
-                    p = multiply(&p, &ints(&[-r, 1]));
+                    p = p.mul(&ints(&[-r, 1]), &mut budget).expect("small");
                 }
                 for _ in 0..extra_quadratics {
-                    p = multiply(&p, &ints(&[1, 0, 1]));
+                    p = p.mul(&ints(&[1, 0, 1]), &mut budget).expect("small");
                 }
                 assert_eq!(
                     real_roots(&p, &mut Budget::with_limit(WORK)),
@@ -349,16 +283,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    fn multiply(a: &[Number], b: &[Number]) -> Dense {
-        let mut out = vec![Number::zero(); a.len() + b.len() - 1];
-        for (i, x) in a.iter().enumerate() {
-            for (j, y) in b.iter().enumerate() {
-                out[i + j] = out[i + j].add(&x.mul(y));
-            }
-        }
-        out
     }
 
     fn compared(text: &str, t: i64) -> Option<Side> {
