@@ -347,19 +347,25 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
     };
     let outside_unit = outside_unit_of(argument);
     let r = known.get(&argument.id()).map_or(Range::ALL, |k| k.range);
-    let met: Vec<&Piece> = pieces_met(r, outside_unit).collect();
-    match real_on(met.iter().copied(), argument, outside_unit, domain, known) {
-        // Ranges lose what the parts of a rational argument share (`x/(x^2 + 1)` looks like
-        // all reals); where that is what kept the function real, count roots exactly.
-        Real::Somewhere if !domain.is_whole_line() => {
-            let Some(sides) = Sides::of(argument, known) else {
-                return Real::Somewhere;
-            };
-            let admitted = met.iter().copied().filter(|p| sides.admit(p));
-            real_on(admitted, argument, outside_unit, domain, known)
-        }
-        real => real,
+    let by_range = real_on(
+        pieces_met(r, outside_unit),
+        argument,
+        outside_unit,
+        domain,
+        known,
+    );
+    // Ranges lose what the parts of a rational argument share (`x/(x^2 + 1)` looks like all
+    // reals); where that is what kept the function real, or real at a domain's end the
+    // argument may never reach (`1/x^2 + 1` never is 1), count roots exactly.
+    let refinable = matches!(by_range, Real::Somewhere | Real::OnlyAt(..));
+    if !refinable || domain.is_whole_line() {
+        return by_range;
     }
+    let Some(sides) = Sides::of(argument, known) else {
+        return by_range;
+    };
+    let admitted = pieces_met(r, outside_unit).filter(|p| sides.admit(p));
+    real_on(admitted, argument, outside_unit, domain, known)
 }
 
 /// Where a function of `argument` (whose [`OutsideUnit`] form is `outside_unit`) with
@@ -839,6 +845,8 @@ mod tests {
             ("asin(x^4 - 2*x^2 + 3)", "asin(x^4 - 2*x^2 + 3)"),
             ("ln(-(x - 1)^2*(x^2 + 1))", "ln(-(x - 1)^2*(x^2 + 1))"),
             ("atanh(sin(x)^2 + 1)", "atanh(sin(x)^2 + 1)"),
+            // At a domain's end by its range (`[1, inf)`), but never at it.
+            ("asin(1 + 1/x^2)", "asin(1/x^2 + 1)"),
             // Arguments whose square is such a fraction: |u| > 1 or |u| < 1 everywhere.
             ("atanh(sqrt(x^2 + 1)/x)", "atanh(sqrt(x^2 + 1)/x)"),
             ("acosh(x/sqrt(x^2 + 1))", "acosh(x/sqrt(x^2 + 1))"),
