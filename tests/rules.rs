@@ -227,6 +227,14 @@ const TRIGGERS: &[&str] = &[
     "x*sqrt(x/y)/y",
     "(2/(x + 2))^y/(x + 2)^2",
     "abs(cos(2)*x*exp(y)) + sign(pi*(x - y))",
+    "sign(x - y)^5",
+    "sign(x)^(-2)",
+    "sign(x)^(-3)",
+    "abs((x - y)^(-3))",
+    "sign((x - y)^(-2))",
+    "abs(sqrt(x + 3))",
+    "sign((x + 3)^(-3/2))",
+    "sign((x + 3)^(2/3))",
     // Expanded, this loses 1.5e-9 to cancellation in f64 at x = 0.3: round-off, not a bug.
     "1/(x^3*(x - 1/3)^6)",
 ];

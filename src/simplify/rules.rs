@@ -81,6 +81,8 @@ pub const RULES: &[Rule] = &[
     Rule { name: "abs-even-power",         topic: Powers,     scope: Everywhere, apply: abs_even_power },
     Rule { name: "sign-times-abs",         topic: Powers,     scope: Everywhere, apply: sign_times_abs },
     Rule { name: "sign-power-off-zero",    topic: Powers,     scope: Everywhere, apply: sign_power_off_zero },
+    Rule { name: "sign-power-parity",      topic: Powers,     scope: Everywhere, apply: sign_power_parity },
+    Rule { name: "abs-sign-of-power",      topic: Powers,     scope: Everywhere, apply: abs_sign_of_power },
     Rule { name: "abs-times-power",        topic: Powers,     scope: Everywhere, apply: abs_times_power },
     Rule { name: "power-absorbs-base",     topic: Powers,     scope: Everywhere, apply: power_absorbs_base },
     Rule { name: "ln-split-positive",      topic: ExpLog,     scope: Everywhere, apply: ln_split_positive },
@@ -602,6 +604,50 @@ fn sign_power_off_zero(e: &Expr) -> Vec<Expr> {
         return vec![Expr::product(rest.map(|(_, g)| g.clone()).chain([kept]))];
     }
     Vec::new()
+}
+
+/// `sign(u)^k = sign(u)` for an odd integer `k` and `sign(u)^2` for an even one, since
+/// `sign(u)` is -1, 0 or 1 (a negative `k` is undefined where `u = 0`, so it only gains points
+/// where it is defined). The chain rule writes such powers (`d/dx cbrt(x)^3` is `sign(x)^4`,
+/// `cbrt(x)^3` is `|x|*sign(x)^3`), and `sign-times-abs` then meets `sign(u)` whole.
+fn sign_power_parity(e: &Expr) -> Vec<Expr> {
+    let Kind::Pow(sign, k) = e.kind() else {
+        return Vec::new();
+    };
+    let (Kind::Call(Func::Sign, _), Some(k)) = (sign.kind(), k.as_num().and_then(Number::to_i64))
+    else {
+        return Vec::new();
+    };
+    match k {
+        1 | 2 => Vec::new(),
+        _ if k % 2 != 0 => vec![sign.clone()],
+        _ => vec![sign.clone().pow(2)],
+    }
+}
+
+/// `|u^k| = |u|^k` and `sign(u^k) = sign(u)^k` for an integer `k`, for every real `u` (both
+/// sides undefined at `u = 0` when `k < 0`). They take the power out of the call, where it
+/// meets the other powers of `u`: `|x|*|1/x|` is `|x|/|x|`, which is 1 (`d/dx asec(sqrt(x^2 +
+/// 1)/x)` has it), and `sign(1/x)` meets `sign(x)`. For a number `r` that is not an integer,
+/// `u^r` is real only where `u >= 0`, so there `|u^r| = u^r`, and `sign(u^r)` is `sign(u)` for
+/// `r > 0` and 1 for `r < 0` (where `u > 0`).
+fn abs_sign_of_power(e: &Expr) -> Vec<Expr> {
+    let Kind::Call(f @ (Func::Abs | Func::Sign), power) = e.kind() else {
+        return Vec::new();
+    };
+    let Kind::Pow(u, r) = power.kind() else {
+        return Vec::new();
+    };
+    let Some(n) = r.as_num() else {
+        return Vec::new();
+    };
+    let out = match (f, n.is_integer()) {
+        (_, true) => Expr::call(*f, u.clone()).pow(r.clone()),
+        (Func::Abs, false) => power.clone(),
+        (_, false) if n.is_negative() => Expr::one(),
+        (_, false) => u.clone().sign(),
+    };
+    vec![out]
 }
 
 /// The product of `factors` with the two at `pair` replaced by `joined`.
