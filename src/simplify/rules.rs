@@ -1122,13 +1122,25 @@ fn quarter_turn_shift(e: &Expr) -> Vec<Expr> {
 
 /// `u` as `v + m*pi/2` with `m` in 0..4 (whole turns dropped) and a term that is a nonzero
 /// multiple of `pi/2` taken out, reading a number times a sum with the number distributed
-/// (`(pi - 2*x)/2` is `pi/2 - x`); `None` when `u` has no such term.
+/// (`(pi - 2*x)/2` is `pi/2 - x`), and `pi` times a sum with `pi` distributed
+/// (`2*pi*(x + 1)` is `2*pi*x + 2*pi`); `None` when `u` has no such term.
 fn quarter_turns(u: &Expr) -> Option<(i64, Expr)> {
+    let is_pi = |t: &Expr| matches!(t.kind(), Kind::Const(Constant::Pi));
     let (c, rest) = u.split_coeff();
+    if let Kind::Mul(factors) = rest.kind()
+        && let [pi, sum] = &factors[..]
+        && is_pi(pi)
+        && let Kind::Add(terms) = sum.kind()
+    {
+        let (last, others) = terms.split_last()?;
+        let halves = last.as_num()?.mul(&c).mul(&Number::int(2));
+        let m = halves.to_i64().filter(|_| halves.is_integer())?;
+        let v = Expr::num(c) * pi.clone() * Expr::sum(others.iter().cloned());
+        return Some((m.rem_euclid(4), v));
+    }
     let Kind::Add(terms) = rest.kind() else {
         return None;
     };
-    let is_pi = |t: &Expr| matches!(t.kind(), Kind::Const(Constant::Pi));
     let (at, multiple) = terms.iter().enumerate().find_map(|(i, t)| {
         let (k, p) = t.split_coeff();
         is_pi(&p).then_some((i, k))
