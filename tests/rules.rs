@@ -76,6 +76,8 @@ const TRIGGERS: &[&str] = &[
     "exp(2*y*ln(x))",
     "cos(pi/2 - x)",
     "sin(2*pi*(x + 1))",
+    "3*tan(x)^2 + 3*tan(x)^4 + cos(x)",
+    "x^2*sin(x) + x*y*sin(x) + cos(x) - y/(x + 1) + x/(x + 1)",
     "cos(pi*(2*x*y + 1)/2)",
     "tan(pi*(x - 1/2))*csc(3*pi*(x + 1/3))",
     "sec(3*pi*(x + 1/3))",

@@ -71,6 +71,7 @@ pub const FOURIER_FORM: &str = "fourier-form";
 pub const RULES: &[Rule] = &[
     Rule { name: "rational-normal-form",   topic: Algebra,    scope: PolynomialBoundaries, apply: rational_normal_forms },
     Rule { name: "sum-of-scaled-sums",     topic: Algebra,    scope: Everywhere, apply: sum_of_scaled_sums },
+    Rule { name: "part-normal-form",       topic: Algebra,    scope: PolynomialBoundaries, apply: part_normal_forms },
     Rule { name: "sqrt-of-square",         topic: Powers,     scope: Everywhere, apply: root_of_even_power },
     Rule { name: "power-of-positive",      topic: Powers,     scope: Everywhere, apply: power_of_positive_power },
     Rule { name: "number-base-power",      topic: Powers,     scope: Everywhere, apply: number_base_power },
@@ -131,6 +132,64 @@ fn rational_normal_forms(e: &Expr) -> Vec<Expr> {
         _ => return Vec::new(),
     }
     poly::normal_forms(e)
+}
+
+/// The most terms of a sum whose parts [`part_normal_forms`] reads.
+const MAX_PART_TERMS: usize = 8;
+
+/// The normal forms of a part of a sum, the terms over the same bases other than variables,
+/// beside the other terms: `3*tan(x)^2 + 3*tan(x)^4 + cos(x)` is `3*(tan(x)^2 + 1)*tan(x)^2 +
+/// cos(x)`, which the Pythagorean rule makes `3*tan(x)^2/cos(x)^2 + cos(x)`. The normal form
+/// of the whole sum factors less (`cos(x)` shares no factor with the rest). Variables do not
+/// tell parts apart, so that a polynomial stays whole (`24*x^2 + 10*x - 7` is not split into
+/// `2*x*(12*x + 5) - 7`). Equal by the sum's associativity; only sums of at most
+/// [`MAX_PART_TERMS`] terms and parts of at least two terms, so the e-graph grows by a few
+/// forms a sum.
+fn part_normal_forms(e: &Expr) -> Vec<Expr> {
+    let Kind::Add(terms) = e.kind() else {
+        return Vec::new();
+    };
+    if terms.len() < 3 || terms.len() > MAX_PART_TERMS {
+        return Vec::new();
+    }
+    let bases = |t: &Expr| -> Vec<Expr> {
+        let factors = match t.kind() {
+            Kind::Mul(fs) => fs.to_vec(),
+            _ => vec![t.clone()],
+        };
+        let mut bases: Vec<Expr> = factors
+            .into_iter()
+            .filter(|f| f.as_num().is_none())
+            .map(|f| match f.kind() {
+                Kind::Pow(b, _) => b.clone(),
+                _ => f,
+            })
+            .filter(|b| !matches!(b.kind(), Kind::Sym(_)))
+            .collect();
+        bases.sort();
+        bases.dedup();
+        bases
+    };
+    let keys: Vec<Vec<Expr>> = terms.iter().map(bases).collect();
+    let mut out = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        // Each part once, from its first term.
+        if key.is_empty() || keys[..i].contains(key) {
+            continue;
+        }
+        let (part, rest): (Vec<_>, Vec<_>) = terms.iter().zip(&keys).partition(|&(_, k)| k == key);
+        if part.len() < 2 || rest.is_empty() {
+            continue;
+        }
+        let part = Expr::sum(part.into_iter().map(|(t, _)| t.clone()));
+        let rest: Vec<Expr> = rest.into_iter().map(|(t, _)| t.clone()).collect();
+        out.extend(
+            poly::normal_forms(&part)
+                .into_iter()
+                .map(|form| Expr::sum(rest.iter().cloned().chain([form]))),
+        );
+    }
+    out
 }
 
 /// A term `c*(a + b)` of a sum (a number times a sum) joins the sum as `c*a + c*b`:
