@@ -238,8 +238,8 @@ fn undefined_values_are_named() {
         ("acosh(x/(x^2 + 1))", "`acosh(x/(x^2 + 1))` is undefined"),
         (
             "asin(x^4 - 2*x^2 + 2)",
-            "`asin(x^4 - 2*x^2 + 2)` is real only where `x^4 - 2*x^2 + 2` is 1, at isolated \
-             points, so it has no derivative",
+            "`asin(x^4 - 2*x^2 + 2)` is real at most at isolated points, where \
+             `x^4 - 2*x^2 + 2` is 1, so it has no derivative",
         ),
         // Of several: their sums are put over one denominator first.
         (
@@ -249,18 +249,18 @@ fn undefined_values_are_named() {
         ),
         (
             "sqrt(-x^2/(x^2 + 1))",
-            "`sqrt(-x^2/(x^2 + 1))` is real only where `-x^2/(x^2 + 1)` is 0, at isolated \
-             points, so it has no derivative",
+            "`sqrt(-x^2/(x^2 + 1))` is real at most at isolated points, where \
+             `-x^2/(x^2 + 1)` is 0, so it has no derivative",
         ),
         (
             "asin(x^2 + 1)",
-            "`asin(x^2 + 1)` is real only where `x^2 + 1` is 1, at isolated points, so it has \
-             no derivative",
+            "`asin(x^2 + 1)` is real at most at isolated points, where `x^2 + 1` is 1, so it \
+             has no derivative",
         ),
         (
             "x + acos(-sec(x))",
-            "`acos(-sec(x))` is real only where `-sec(x)` is -1 or 1, at isolated points, so it \
-             has no derivative",
+            "`acos(-sec(x))` is real at most at isolated points, where `-sec(x)` is -1 or 1, so \
+             it has no derivative",
         ),
         (
             "sqrt(x - 3) + ln(-x)",

@@ -59,7 +59,9 @@ pub enum Undefined {
     /// The subexpression, a function of `argument`, is real only where `argument` takes one
     /// of `values`: `asin(x^2 + 1)` where `x^2 + 1 = 1`, `acos(cosh(x))`, `sqrt(sin(x) - 1)`,
     /// `asin(sec(x))`. The argument is analytic and not constant, so that happens only at
-    /// isolated points, and a function real only at isolated points has no derivative.
+    /// isolated points, and a function real only at isolated points has no derivative. Whether
+    /// the argument takes those values at all is not decided (`sin(x)*cos(x) - 1` is at most
+    /// 0 by its range, and never 0), so the message says "at most at isolated points".
     Isolated {
         /// The subexpression.
         at: Expr,
@@ -136,8 +138,8 @@ impl std::fmt::Display for Undefined {
                 let values: Vec<String> = values.iter().map(i8::to_string).collect();
                 write!(
                     f,
-                    "`{at}` is real only where `{argument}` is {}, at isolated points, so it has \
-                     no derivative",
+                    "`{at}` is real at most at isolated points, where `{argument}` is {}, so it \
+                     has no derivative",
                     values.join(" or ")
                 )
             }
@@ -147,8 +149,8 @@ impl std::fmt::Display for Undefined {
                 base_reaches_zero,
             } => write!(
                 f,
-                "`{at}` is real only where `{exponent}` is an integer{}, at isolated points, so \
-                 it has no derivative",
+                "`{at}` is real at most at isolated points, where `{exponent}` is an \
+                 integer{}, so it has no derivative",
                 if *base_reaches_zero {
                     " or the base is 0"
                 } else {
@@ -180,8 +182,8 @@ impl std::fmt::Display for Undefined {
 /// assert_eq!(bad("asin(x) + acos(1/sqrt(2))"), None);
 /// assert_eq!(
 ///     bad("acos(cosh(x))"),
-///     Some("`acos(cosh(x))` is real only where `cosh(x)` is 1, at isolated points, so it has \
-///           no derivative".to_string())
+///     Some("`acos(cosh(x))` is real at most at isolated points, where `cosh(x)` is 1, so it \
+///           has no derivative".to_string())
 /// );
 /// ```
 pub fn undefined_subexpression(e: &Expr) -> Option<Undefined> {
