@@ -666,6 +666,9 @@ impl Job {
             (simplified.expr, simplified.steps)
         };
         stats.micros[2] = clock.elapsed().as_micros();
+        if self.task == Task::Differentiate {
+            refuse_unreal_derivative(&result)?;
+        }
         Ok(Answer {
             raw,
             result,
@@ -1468,5 +1471,20 @@ mod matrix {
             "\\begin{{pmatrix}} {} \\end{{pmatrix}}",
             body.join(" \\\\ ")
         )
+    }
+}
+
+/// Refuses a derivative that has no real value on any interval: the formula it came from then
+/// has none either (where the raw derivative is defined, the simplified one is too, and
+/// equal), though the checks on the formula could not tell. `asin(exp(x) + exp(-x))` passes
+/// them (its argument's parts are each positive, so it looks as if it could be below 1), but
+/// its derivative simplifies to `2*sinh(x)/sqrt(1 - 4*cosh(x)^2)`, in which the root is of
+/// what is at most -3.
+fn refuse_unreal_derivative(derivative: &Expr) -> Result<(), LineError> {
+    match crate::eval::undefined_subexpression(derivative) {
+        Some(bad) => Err(LineError::Other(format!(
+            "no derivative: it simplifies to `{derivative}`, real on no interval: {bad}"
+        ))),
+        None => Ok(()),
     }
 }

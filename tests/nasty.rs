@@ -386,6 +386,18 @@ fn undefined_values_are_named() {
     ] {
         check(text, &["--", text], Vec::new(), fails(message));
     }
+    // Real nowhere, though the checks on the formula cannot tell (`exp(x) + exp(-x)` looks
+    // as if it could be below 1); its simplified derivative can: this was answered
+    // `2*sinh(x)/sqrt(1 - 4*cosh(x)^2)`.
+    check(
+        "a derivative real on no interval",
+        &["--", "asin(exp(x) + exp(-x))"],
+        Vec::new(),
+        fails(
+            "no derivative: it simplifies to `2*sinh(x)/sqrt(1 - 4*cosh(x)^2)`, real on no \
+             interval: `1/sqrt(1 - 4*cosh(x)^2)` is undefined",
+        ),
+    );
     // Read at the point, not first with the variable: what cancels is undefined there.
     check(
         "eval at a pole",
