@@ -667,7 +667,7 @@ impl Job {
         };
         stats.micros[2] = clock.elapsed().as_micros();
         if self.task == Task::Differentiate {
-            refuse_unreal_derivative(&result)?;
+            refuse_unreal_derivative(&result).map_err(LineError::Other)?;
         }
         Ok(Answer {
             raw,
@@ -1409,10 +1409,15 @@ mod matrix {
             return Ok(raw);
         }
         let limits = Limits::default();
-        Ok(raw
+        let rows: Vec<Vec<Expr>> = raw
             .iter()
             .map(|row| row.iter().map(|e| simplify(e, &limits).expr).collect())
-            .collect())
+            .collect();
+        // A partial derivative real on no interval: the formula has none there either.
+        rows.iter()
+            .flatten()
+            .try_for_each(refuse_unreal_derivative)?;
+        Ok(rows)
     }
 
     fn answer(kind: Kind, args: &MatrixArgs) -> Result<String, String> {
@@ -1480,11 +1485,11 @@ mod matrix {
 /// them (its argument's parts are each positive, so it looks as if it could be below 1), but
 /// its derivative simplifies to `2*sinh(x)/sqrt(1 - 4*cosh(x)^2)`, in which the root is of
 /// what is at most -3.
-fn refuse_unreal_derivative(derivative: &Expr) -> Result<(), LineError> {
+fn refuse_unreal_derivative(derivative: &Expr) -> Result<(), String> {
     match crate::eval::undefined_subexpression(derivative) {
-        Some(bad) => Err(LineError::Other(format!(
+        Some(bad) => Err(format!(
             "no derivative: it simplifies to `{derivative}`, real on no interval: {bad}"
-        ))),
+        )),
         None => Ok(()),
     }
 }

@@ -300,6 +300,12 @@ fn grad_hessian_and_jacobian_subcommands() {
     );
     let out = deriv(&["grad", "x +", "--vars", "x"]);
     assert_eq!(out.status.code(), Some(1));
+    // A partial derivative real on no interval: the formula is real nowhere, though the
+    // checks on the formula could not tell.
+    let out = deriv(&["grad", "y*asin(exp(x) + exp(-x))", "--vars", "x,y"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("real on no interval"), "{said}");
 }
 
 #[test]
