@@ -1413,7 +1413,7 @@ mod matrix {
             .iter()
             .map(|row| row.iter().map(|e| simplify(e, &limits).expr).collect())
             .collect();
-        // A partial derivative real on no interval: the formula has none there either.
+        // A partial derivative real on no interval is refused, as a line's derivative is.
         rows.iter()
             .flatten()
             .try_for_each(refuse_unreal_derivative)?;
@@ -1479,16 +1479,18 @@ mod matrix {
     }
 }
 
-/// Refuses a derivative that has no real value on any interval: the formula it came from then
-/// has none either (where the raw derivative is defined, the simplified one is too, and
-/// equal), though the checks on the formula could not tell. `asin(exp(x) + exp(-x))` passes
-/// them (its argument's parts are each positive, so it looks as if it could be below 1), but
-/// its derivative simplifies to `2*sinh(x)/sqrt(1 - 4*cosh(x)^2)`, in which the root is of
-/// what is at most -3.
+/// Refuses a derivative that has no real value on any interval: where the raw derivative is
+/// defined, the simplified one is too, and equal, so the chain rule has no real value either.
+/// Mostly the formula then has none, though the checks on it could not tell:
+/// `asin(exp(x) + exp(-x))` passes them (its argument's parts are each positive, so it looks
+/// as if it could be below 1), but its derivative simplifies to `2*sinh(x)/sqrt(1 -
+/// 4*cosh(x)^2)`, the root of what is at most -3. Not always: a power of what is 0 on an
+/// interval (`(sign(x) - 1)^sqrt(x)`, 0 for `x > 0`) is flat there, where the chain rule writes
+/// `ln(0)`. So the message names the derivative, and does not say that there is none.
 fn refuse_unreal_derivative(derivative: &Expr) -> Result<(), String> {
     match crate::eval::undefined_subexpression(derivative) {
         Some(bad) => Err(format!(
-            "no derivative: it simplifies to `{derivative}`, real on no interval: {bad}"
+            "the derivative simplifies to `{derivative}`, real on no interval: {bad}"
         )),
         None => Ok(()),
     }

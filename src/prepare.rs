@@ -173,8 +173,9 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
         let at_points = values.of(u)?;
         // Without symbols, only a sum that is 0 in floating point is worth a proof (`e*exp(-1)
         // - 1`): the domain check reads the other constants.
-        let worth_a_proof = match with_symbols.contains(&u.id()) {
-            true => one_value(at_points),
+        let varying = with_symbols.contains(&u.id());
+        let worth_a_proof = match varying {
+            true => one_value(at_points) || signs_only(at_points),
             false => {
                 matches!(u.kind(), Kind::Add(_))
                     && at_points.iter().flatten().all(|v| v.abs() <= 1e-9)
@@ -185,7 +186,7 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
         }
         proofs_left -= 1;
         let c = simplify(u, &limits).expr;
-        let c = c.free_symbols().is_empty().then_some(c);
+        let c = piecewise_constant(&c).then_some(c);
         proved.insert(u.id(), c.clone());
         c
     };
@@ -229,6 +230,11 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
         };
         if crate::eval::undefined_subexpression(&at_constant).is_some() {
             let (operand, c) = &operands[0];
+            // A piecewise constant (`sign(x)`) may still be real on an interval: the check
+            // reads `sign` as varying, and refuses only what is undefined for all of it.
+            if !c.free_symbols().is_empty() {
+                return None;
+            }
             refused = Some(format!(
                 "`{node}` is undefined: `{operand}` is {c}{}",
                 everywhere(operand)
@@ -300,6 +306,27 @@ fn sample_points(e: &Expr) -> Vec<crate::eval::Env> {
 
 /// Whether the values at the sample points where an operand is defined (two at least) are
 /// one value, up to rounding.
+/// Whether every defined value is -1, 0 or 1 (at least two of them): an operand that may be
+/// a sign, as `x/abs(x)` is.
+fn signs_only(values: &[Option<f64>]) -> bool {
+    let mut defined = values.iter().flatten();
+    defined.clone().count() >= 2
+        && defined.all(|v| [-1.0, 0.0, 1.0].contains(&v.round()) && (v - v.round()).abs() <= 1e-9)
+}
+
+/// Whether `c` is constant on every interval where no sign changes: numbers and constants
+/// combined, with symbols only inside `sign` (`sign(x)`, `sign(x)^2`, `pi/2`). The chain rule
+/// writes 0 for the derivative of `sign`, so a function of it is differentiated as constant
+/// where the operand it replaces varies only through `0/0` (`acos(x/abs(x))`, whose chain
+/// rule divides by `sqrt(1 - x^2/abs(x)^2)`, which is 0).
+fn piecewise_constant(c: &Expr) -> bool {
+    match c.kind() {
+        Kind::Sym(_) | Kind::Undef { .. } => false,
+        Kind::Call(crate::expr::Func::Sign, _) => true,
+        _ => c.children().all(piecewise_constant),
+    }
+}
+
 fn one_value(values: &[Option<f64>]) -> bool {
     let mut defined = values.iter().flatten();
     let Some(&first) = defined.next() else {

@@ -335,15 +335,16 @@ fn undefined_values_are_named() {
              value of its symbols",
         ),
     );
-    // Undefined only once the constants below are written (`sign(0*x)` is `sign(0)`): the
-    // check of the whole formula names the first operand written (this was answered `1/0`).
+    // A sign of what is 0 for every value of its symbols: in f64 it is 1 or -1 (the sign of
+    // a rounding error), which may be a sign, so the simplifier is asked, and proves it 0
+    // (this was answered `1/0`).
     check(
         "a zero product under sign in a denominator",
         &["x/sign((cosh(1)^2 - sinh(1)^2 - 1)*x)"],
         Vec::new(),
         fails(
-            "`1/0` is undefined, once the operands that are constant where they are defined are \
-             written so (`sinh(1)^2 - cosh(1)^2 + 1` is 0)",
+            "`1/sign(x*(sinh(1)^2 - cosh(1)^2 + 1))` is undefined: `sign(x*(sinh(1)^2 - \
+             cosh(1)^2 + 1))` is 0 for every value of its symbols",
         ),
     );
     // A product with a zero sum among its factors is 0 (these were answered `x` and `1/x`),
@@ -394,7 +395,7 @@ fn undefined_values_are_named() {
         &["--", "asin(exp(x) + exp(-x))"],
         Vec::new(),
         fails(
-            "no derivative: it simplifies to `2*sinh(x)/sqrt(1 - 4*cosh(x)^2)`, real on no \
+            "the derivative simplifies to `2*sinh(x)/sqrt(1 - 4*cosh(x)^2)`, real on no \
              interval: `1/sqrt(1 - 4*cosh(x)^2)` is undefined",
         ),
     );
@@ -430,6 +431,15 @@ fn undefined_values_are_named() {
         ("sqrt(x*(exp(x)*exp(-x) - 1)) + x", "1"),
         // A constant radicand in the normal forms once divided forever (memory ran out).
         ("asin((x + 1)^2 - x^2 - 2*x - 1) + x^2", "2*x"),
+        // Constant on each side of 0, at an end of the function's domain, where the chain
+        // rule divides by 0: written as the sign they are (these were answered 0, and the
+        // last `1/0`).
+        ("x + acos(x/abs(x))", "1"),
+        ("sin(x) + acos(abs(x)/x)", "cos(x)"),
+        ("x*asin(x/abs(x))", "asin(sign(x))"),
+        ("x + asec(abs(x^2 - 1)/(x^2 - 1))", "1"),
+        ("x + acos(cbrt(x)^3/x)", "1"),
+        ("acosh(sqrt(x^2)/x)*x + x", "acosh(sign(x)) + 1"),
     ] {
         check(text, &["--", text], Vec::new(), ok(answer));
     }
