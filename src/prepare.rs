@@ -55,8 +55,8 @@ pub fn prepare(e: &Expr) -> Result<Expr, String> {
         && let Some(bad) = crate::eval::undefined_subexpression(&expr)
     {
         return Err(format!(
-            "{bad}, once the operands that are constant where they are defined are written so \
-             (`{operand}` is {c})"
+            "{bad}, once the operands that are constant (or a sign) where they are defined are \
+             written so (`{operand}` is {c})"
         ));
     }
     Ok(expr)
@@ -173,8 +173,7 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
         let at_points = values.of(u)?;
         // Without symbols, only a sum that is 0 in floating point is worth a proof (`e*exp(-1)
         // - 1`): the domain check reads the other constants.
-        let varying = with_symbols.contains(&u.id());
-        let worth_a_proof = match varying {
+        let worth_a_proof = match with_symbols.contains(&u.id()) {
             true => one_value(at_points) || signs_only(at_points),
             false => {
                 matches!(u.kind(), Kind::Add(_))
@@ -304,8 +303,6 @@ fn sample_points(e: &Expr) -> Vec<crate::eval::Env> {
         .collect()
 }
 
-/// Whether the values at the sample points where an operand is defined (two at least) are
-/// one value, up to rounding.
 /// Whether every defined value is -1, 0 or 1 (at least two of them): an operand that may be
 /// a sign, as `x/abs(x)` is.
 fn signs_only(values: &[Option<f64>]) -> bool {
@@ -321,12 +318,14 @@ fn signs_only(values: &[Option<f64>]) -> bool {
 /// rule divides by `sqrt(1 - x^2/abs(x)^2)`, which is 0).
 fn piecewise_constant(c: &Expr) -> bool {
     match c.kind() {
-        Kind::Sym(_) | Kind::Undef { .. } => false,
+        Kind::Sym(_) => false,
         Kind::Call(crate::expr::Func::Sign, _) => true,
         _ => c.children().all(piecewise_constant),
     }
 }
 
+/// Whether the values at the sample points where an operand is defined (two at least) are
+/// one value, up to rounding.
 fn one_value(values: &[Option<f64>]) -> bool {
     let mut defined = values.iter().flatten();
     let Some(&first) = defined.next() else {
