@@ -21,7 +21,7 @@ use crate::higher::differentiate_simplifying;
 use crate::parse::{
     ParseError, ParseOptions, ProgramRead, parse_program, parse_with, parse_with_cancelled,
 };
-use crate::prepare::{prepare_parsed, prepare_parsed_list};
+use crate::prepare::{check_derivative, prepare_parsed, prepare_parsed_list};
 use crate::print::{
     PrintLimits, TooLarge, program_to_latex, program_to_text, to_cse, to_latex, to_text,
 };
@@ -667,7 +667,7 @@ impl Job {
         };
         stats.micros[2] = clock.elapsed().as_micros();
         if self.task == Task::Differentiate {
-            refuse_unreal_derivative(&result).map_err(LineError::Other)?;
+            check_derivative(&result).map_err(LineError::Other)?;
         }
         Ok(Answer {
             raw,
@@ -1414,9 +1414,7 @@ mod matrix {
             .map(|row| row.iter().map(|e| simplify(e, &limits).expr).collect())
             .collect();
         // A partial derivative real on no interval is refused, as a line's derivative is.
-        rows.iter()
-            .flatten()
-            .try_for_each(refuse_unreal_derivative)?;
+        rows.iter().flatten().try_for_each(check_derivative)?;
         Ok(rows)
     }
 
@@ -1476,22 +1474,5 @@ mod matrix {
             "\\begin{{pmatrix}} {} \\end{{pmatrix}}",
             body.join(" \\\\ ")
         )
-    }
-}
-
-/// Refuses a derivative that has no real value on any interval: where the raw derivative is
-/// defined, the simplified one is too, and equal, so the chain rule has no real value either.
-/// Mostly the formula then has none, though the checks on it could not tell:
-/// `asin(exp(x) + exp(-x))` passes them (its argument's parts are each positive, so it looks
-/// as if it could be below 1), but its derivative simplifies to `2*sinh(x)/sqrt(1 -
-/// 4*cosh(x)^2)`, the root of what is at most -3. Not always: a power of what is 0 on an
-/// interval (`(sign(x) - 1)^sqrt(x)`, 0 for `x > 0`) is flat there, where the chain rule writes
-/// `ln(0)`. So the message names the derivative, and does not say that there is none.
-fn refuse_unreal_derivative(derivative: &Expr) -> Result<(), String> {
-    match crate::eval::undefined_subexpression(derivative) {
-        Some(bad) => Err(format!(
-            "the derivative simplifies to `{derivative}`, real on no interval: {bad}"
-        )),
-        None => Ok(()),
     }
 }

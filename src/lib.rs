@@ -69,7 +69,7 @@ pub use parse::{
 };
 pub use plot::{ERROR_FLOOR, error_plot_svg};
 pub use poly::{cancel, expand, factor, smallest_normal_form, together};
-pub use prepare::{prepare, prepare_parsed, prepare_parsed_list};
+pub use prepare::{check_derivative, prepare, prepare_parsed, prepare_parsed_list};
 pub use print::{
     Format, PrintLimits, TooLarge, program_to_latex, program_to_text, to_cse, to_latex, to_text,
 };

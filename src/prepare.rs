@@ -94,6 +94,33 @@ fn arguments_over_one_denominator(e: &Expr) -> Option<Expr> {
     changed.then_some(rewritten)
 }
 
+/// Refuses a derivative that has no real value on any interval: where the raw derivative is
+/// defined, the simplified one is too, and equal, so the chain rule has no real value either.
+/// Mostly the formula then has none, though the checks on it ([`prepare`]) could not tell:
+/// `asin(exp(x) + exp(-x))` passes them (its argument's parts are each positive, so it looks
+/// as if it could be below 1), but its derivative simplifies to `2*sinh(x)/sqrt(1 -
+/// 4*cosh(x)^2)`, the root of what is at most -3. Not always: a power of what is 0 on an
+/// interval (`(sign(x) - 1)^sqrt(x)`, 0 for `x > 0`) is flat there, where the chain rule writes
+/// `ln(0)`. So the message names the derivative, and does not say that there is none. The
+/// command line calls it on every derivative it prints.
+///
+/// ```
+/// use deriv::{Limits, check_derivative, diff, parse, prepare, simplify};
+///
+/// let f = prepare(&parse("asin(exp(x) + exp(-x))")?)?;
+/// let d = simplify(&diff(&f, "x", 1)?, &Limits::default()).expr;
+/// assert!(check_derivative(&d).unwrap_err().contains("real on no interval"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_derivative(derivative: &Expr) -> Result<(), String> {
+    match crate::eval::undefined_subexpression(derivative) {
+        Some(bad) => Err(format!(
+            "the derivative simplifies to `{derivative}`, real on no interval: {bad}"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// [`prepare`] for a formula as read, which also refuses it when an operand that its
 /// construction cancelled is infinite everywhere: `x*0*tan(pi/2)` reads as `0` and
 /// `x*cot(pi)/cot(pi)` as `x`, but neither has a value anywhere.
@@ -315,13 +342,21 @@ fn signs_only(values: &[Option<f64>]) -> bool {
 /// combined, with symbols only inside `sign` (`sign(x)`, `sign(x)^2`, `pi/2`). The chain rule
 /// writes 0 for the derivative of `sign`, so a function of it is differentiated as constant
 /// where the operand it replaces varies only through `0/0` (`acos(x/abs(x))`, whose chain
-/// rule divides by `sqrt(1 - x^2/abs(x)^2)`, which is 0).
+/// rule divides by `sqrt(1 - x^2/abs(x)^2)`, which is 0). One walk over the DAG, as
+/// [`nodes_with_symbols`] makes.
 fn piecewise_constant(c: &Expr) -> bool {
-    match c.kind() {
-        Kind::Sym(_) => false,
-        Kind::Call(crate::expr::Func::Sign, _) => true,
-        _ => c.children().all(piecewise_constant),
+    let mut varying = rustc_hash::FxHashSet::default();
+    for node in c.postorder() {
+        let varies = match node.kind() {
+            Kind::Sym(_) => true,
+            Kind::Call(crate::expr::Func::Sign, _) => false,
+            _ => node.children().any(|child| varying.contains(&child.id())),
+        };
+        if varies {
+            varying.insert(node.id());
+        }
     }
+    !varying.contains(&c.id())
 }
 
 /// Whether the values at the sample points where an operand is defined (two at least) are

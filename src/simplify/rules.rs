@@ -688,8 +688,8 @@ fn sign_power_parity(e: &Expr) -> Vec<Expr> {
 /// sides undefined at `u = 0` when `k < 0`). They take the power out of the call, where it
 /// meets the other powers of `u`: `|x|*|1/x|` is `|x|/|x|`, which is 1 (`d/dx asec(sqrt(x^2 +
 /// 1)/x)` has it), and `sign(1/x)` meets `sign(x)`. For a number `r` that is not an integer,
-/// `u^r` is real only where `u >= 0`, so there `|u^r| = u^r`, and `sign(u^r)` is `sign(u)` for
-/// `r > 0` and 1 for `r < 0` (where `u > 0`).
+/// `u^r` is real only where `u >= 0`, so there `sign(u^r)` is `sign(u)` for `r > 0` and 1 for
+/// `r < 0` (where `u > 0`); `|u^r| = u^r` is `abs-of-signed`'s, which proves `u^r >= 0`.
 fn abs_sign_of_power(e: &Expr) -> Vec<Expr> {
     let Kind::Call(f @ (Func::Abs | Func::Sign), power) = e.kind() else {
         return Vec::new();
@@ -702,7 +702,7 @@ fn abs_sign_of_power(e: &Expr) -> Vec<Expr> {
     };
     let out = match (f, n.is_integer()) {
         (_, true) => Expr::call(*f, u.clone()).pow(r.clone()),
-        (Func::Abs, false) => power.clone(),
+        (Func::Abs, false) => return Vec::new(),
         (_, false) if n.is_negative() => Expr::one(),
         (_, false) => u.clone().sign(),
     };
@@ -1186,14 +1186,18 @@ fn quarter_turn_shift(e: &Expr) -> Vec<Expr> {
 fn quarter_turns(u: &Expr) -> Option<(i64, Expr)> {
     let is_pi = |t: &Expr| matches!(t.kind(), Kind::Const(Constant::Pi));
     let (c, rest) = u.split_coeff();
+    // Quarter turns in `multiple*c*pi`, when whole.
+    let quarters = |multiple: &Number| {
+        let halves = multiple.mul(&c).mul(&Number::int(2));
+        halves.to_i64().filter(|_| halves.is_integer())
+    };
     if let Kind::Mul(factors) = rest.kind()
         && let [pi, sum] = &factors[..]
         && is_pi(pi)
         && let Kind::Add(terms) = sum.kind()
     {
         let (last, others) = terms.split_last()?;
-        let halves = last.as_num()?.mul(&c).mul(&Number::int(2));
-        let m = halves.to_i64().filter(|_| halves.is_integer())?;
+        let m = quarters(last.as_num()?)?;
         let v = Expr::num(c) * pi.clone() * Expr::sum(others.iter().cloned());
         return Some((m.rem_euclid(4), v));
     }
@@ -1204,8 +1208,7 @@ fn quarter_turns(u: &Expr) -> Option<(i64, Expr)> {
         let (k, p) = t.split_coeff();
         is_pi(&p).then_some((i, k))
     })?;
-    let halves = multiple.mul(&c).mul(&Number::int(2));
-    let m = halves.to_i64().filter(|_| halves.is_integer())?;
+    let m = quarters(&multiple)?;
     let v = Expr::sum(
         terms
             .iter()
