@@ -102,7 +102,8 @@ fn arguments_over_one_denominator(e: &Expr) -> Option<Expr> {
 /// 4*cosh(x)^2)`, the root of what is at most -3. Not always: a power of what is 0 on an
 /// interval (`(sign(x) - 1)^sqrt(x)`, 0 for `x > 0`) is flat there, where the chain rule writes
 /// `ln(0)`. So the message names the derivative, and does not say that there is none. The
-/// command line calls it on every derivative it prints.
+/// command line calls it on every derivative it prints (the raw one with `--no-simplify`,
+/// where the same holds), so the message does not say "simplified".
 ///
 /// ```
 /// use deriv::{Limits, check_derivative, diff, parse, prepare, simplify};
@@ -115,7 +116,7 @@ fn arguments_over_one_denominator(e: &Expr) -> Option<Expr> {
 pub fn check_derivative(derivative: &Expr) -> Result<(), String> {
     match crate::eval::undefined_subexpression(derivative) {
         Some(bad) => Err(format!(
-            "the derivative simplifies to `{derivative}`, real on no interval: {bad}"
+            "the derivative `{derivative}` is real on no interval: {bad}"
         )),
         None => Ok(()),
     }

@@ -624,10 +624,11 @@ fn sign_times_abs(e: &Expr) -> Vec<Expr> {
     Vec::new()
 }
 
-/// `sign(u)^k*|u|^r = |u|^r` for an even `k` and a negative `r` (`sign(u)` for an odd `k`),
-/// and so with `u^r`: where `u != 0`, `sign(u)^2 = 1`, and where `u = 0` both sides are
-/// undefined. The chain rule writes it for the real cube root: `d/dx cbrt(x)`, from
-/// `sign(x)*|x|^(1/3)`, is `sign(x)^2/(3*|x|^(2/3))`, which is `1/(3*|x|^(2/3))`.
+/// `sign(u)^k*|u|^r = |u|^r` for an even `k` and a negative `r`, and so with `u^r`: where
+/// `u != 0`, `sign(u)^2 = 1`, and where `u = 0` both sides are undefined. The chain rule
+/// writes it for the real cube root: `d/dx cbrt(x)`, from `sign(x)*|x|^(1/3)`, is
+/// `sign(x)^2/(3*|x|^(2/3))`, which is `1/(3*|x|^(2/3))`. (An odd `k` is
+/// `sign-power-parity`'s: `sign(u)^k = sign(u)` everywhere.)
 fn sign_power_off_zero(e: &Expr) -> Vec<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return Vec::new();
@@ -641,7 +642,7 @@ fn sign_power_off_zero(e: &Expr) -> Vec<Expr> {
         else {
             continue;
         };
-        if k < 2 {
+        if k < 2 || k % 2 != 0 {
             continue;
         }
         let undefined_at_zero = |g: &Expr| match g.kind() {
@@ -655,12 +656,7 @@ fn sign_power_off_zero(e: &Expr) -> Vec<Expr> {
             continue;
         }
         let rest = factors.iter().enumerate().filter(|&(j, _)| j != i);
-        let kept = if k % 2 == 0 {
-            Expr::one()
-        } else {
-            sign.clone()
-        };
-        return vec![Expr::product(rest.map(|(_, g)| g.clone()).chain([kept]))];
+        return vec![Expr::product(rest.map(|(_, g)| g.clone()))];
     }
     Vec::new()
 }
