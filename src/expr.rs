@@ -190,6 +190,7 @@ functions! {
     Ln "ln" Neither,
     Abs "abs" Even,
     Sign "sign" Odd,
+    Erf "erf" Odd,
 }
 
 impl Func {
@@ -199,7 +200,7 @@ impl Func {
         use Func::*;
         matches!(
             self,
-            Exp | Sin | Cos | Sinh | Cosh | Tanh | Sech | Atan | Asinh
+            Exp | Sin | Cos | Sinh | Cosh | Tanh | Sech | Atan | Asinh | Erf
         )
     }
 
@@ -210,7 +211,7 @@ impl Func {
         use Func::*;
         matches!(
             self,
-            Sinh | Tanh | Asinh | Atan | Csch | Coth | Acsch | Sign
+            Sinh | Tanh | Asinh | Atan | Csch | Coth | Acsch | Sign | Erf
         )
     }
 }
@@ -1638,7 +1639,7 @@ fn exact_value(f: Func, arg: &Expr) -> Option<Expr> {
         Abs => Expr::num(n.abs()),
         Sign => Expr::num(n.signum()),
         _ if n.is_zero() => match f {
-            Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh => Expr::zero(),
+            Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf => Expr::zero(),
             Cos | Sec | Cosh | Sech | Exp => Expr::one(),
             _ => return None,
         },

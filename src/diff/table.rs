@@ -62,6 +62,8 @@ pub fn derivative_of(f: Func, u: &Expr) -> Expr {
         Ln    =>   recip(u.clone()),
         Abs   =>   call(Sign),
         Sign  =>   Expr::zero(),
+        // 2/sqrt(pi)*exp(-u^2), the Gaussian the error function integrates.
+        Erf   =>   Expr::int(2) / Expr::pi().sqrt() * (-square()).exp(),
     }
 }
 

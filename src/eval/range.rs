@@ -538,6 +538,7 @@ fn call_range(f: Func, r: Range) -> Range {
         Tanh => r.increasing(f64::tanh),
         Atan => r.increasing(f64::atan),
         Asinh => r.increasing(f64::asinh),
+        Erf => r.increasing(libm::erf).clamp(-1.0, 1.0),
         Ln => r.clamp(0.0, f64::INFINITY).increasing(f64::ln),
         Asin => r.clamp(-1.0, 1.0).increasing(f64::asin),
         Acos => {

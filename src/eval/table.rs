@@ -5,7 +5,7 @@
 //! `acot(x) = atan(1/x)` with `acot(0) = pi/2`, `asec(x) = acos(1/x)`, `sign(0) = 0`, and
 //! the slope of `abs` at `0` is `sign(0) = 0`.
 
-use std::f64::consts::FRAC_PI_2;
+use std::f64::consts::{FRAC_2_SQRT_PI, FRAC_PI_2};
 
 use super::EvalReason;
 use crate::expr::Func;
@@ -43,6 +43,7 @@ pub(crate) fn apply(f: Func, x: f64) -> Option<f64> {
         Ln    => only(x, x > 0.0)?.ln(),
         Abs   => x.abs(),
         Sign  => if x == 0.0 { 0.0 } else { x.signum() },
+        Erf   => libm::erf(x),
     };
     Some(value)
 }
@@ -85,6 +86,7 @@ pub(crate) fn slope(f: Func, x: f64) -> Option<f64> {
         Ln    =>   x.recip(),
         Abs   =>   value(Sign)?,
         Sign  =>   0.0,
+        Erf   =>   FRAC_2_SQRT_PI * (-x * x).exp(),
     };
     Some(slope)
 }

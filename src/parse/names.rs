@@ -60,6 +60,16 @@ pub(super) enum Known {
     Root,
     /// `pow(u, v)` is `u^v`, as C, Python and JavaScript write it.
     Pow,
+    /// `max(u, v)` is `(u + v + abs(u - v))/2` and `min(u, v)` is `(u + v - abs(u - v))/2`:
+    /// equal to the larger and the smaller of the two at every real point, so their
+    /// derivatives are those of `abs` (`d/dx max(x, 0) = (1 + sign(x))/2`).
+    Max,
+    /// See [`Known::Max`].
+    Min,
+    /// `hypot(u, v)` is `sqrt(u^2 + v^2)`, C's and NumPy's name for it.
+    Hypot,
+    /// `erfc(u)` is `1 - erf(u)`, the complementary error function.
+    Erfc,
 }
 
 impl Known {
@@ -73,6 +83,10 @@ impl Known {
             "cbrt" => Some(Known::Cbrt),
             "root" => Some(Known::Root),
             "pow" => Some(Known::Pow),
+            "max" => Some(Known::Max),
+            "min" => Some(Known::Min),
+            "hypot" => Some(Known::Hypot),
+            "erfc" => Some(Known::Erfc),
             _ => Func::from_name(name)
                 .or_else(|| alias(name))
                 .map(Known::Func),
@@ -83,8 +97,8 @@ impl Known {
     pub(super) fn arity(self) -> (usize, usize) {
         match self {
             Known::Log => (1, 2),
-            Known::Root | Known::Pow => (2, 2),
-            Known::Func(_) | Known::Sqrt | Known::Cbrt | Known::LogTo(_) => (1, 1),
+            Known::Root | Known::Pow | Known::Max | Known::Min | Known::Hypot => (2, 2),
+            Known::Func(_) | Known::Sqrt | Known::Cbrt | Known::LogTo(_) | Known::Erfc => (1, 1),
         }
     }
 
@@ -97,6 +111,11 @@ impl Known {
             // The arity is checked before: both take two arguments.
             (Known::Root, n) => arg.pow(Expr::one() / n.unwrap_or_else(Expr::one)),
             (Known::Pow, v) => arg.pow(v.unwrap_or_else(Expr::one)),
+            (Known::Max, Some(v)) => half_sum_and_distance(arg, v, 1),
+            (Known::Min, Some(v)) => half_sum_and_distance(arg, v, -1),
+            (Known::Max | Known::Min, None) => arg,
+            (Known::Erfc, _) => Expr::one() - Expr::call(Func::Erf, arg),
+            (Known::Hypot, v) => (arg.pow(2) + v.unwrap_or_else(Expr::zero).pow(2)).sqrt(),
             (Known::Log, None) => arg.ln(),
             (Known::Log, Some(base)) => logarithm(arg, base),
             (Known::LogTo(base), _) => logarithm(arg, Expr::int(i64::from(base))),
@@ -111,7 +130,15 @@ pub(super) fn inverse(name: &str) -> Option<&'static str> {
     let f = match Known::from_name(name)? {
         Known::Func(f) => f,
         Known::Log => Func::Ln,
-        Known::Sqrt | Known::LogTo(_) | Known::Cbrt | Known::Root | Known::Pow => return None,
+        Known::Sqrt
+        | Known::LogTo(_)
+        | Known::Cbrt
+        | Known::Root
+        | Known::Pow
+        | Known::Max
+        | Known::Min
+        | Known::Hypot
+        | Known::Erfc => return None,
     };
     let inverse = match f {
         Func::Ln => Func::Exp,
@@ -126,6 +153,13 @@ pub(super) fn inverse(name: &str) -> Option<&'static str> {
         }
     };
     Some(inverse.name())
+}
+
+/// `(u + v + sign*abs(u - v))/2`: the larger of `u` and `v` for `sign = 1`, the smaller for
+/// `sign = -1`, at every point where both are defined.
+fn half_sum_and_distance(u: Expr, v: Expr, sign: i64) -> Expr {
+    let distance = (u.clone() - v.clone()).abs();
+    (u + v + Expr::int(sign) * distance) / Expr::int(2)
 }
 
 /// The logarithm of `arg` to `base`, `ln(arg)/ln(base)`; a number when both are positive
@@ -166,7 +200,9 @@ pub(super) fn suggest<'n>(name: &str, declared: impl Iterator<Item = &'n str>) -
     let known = Func::ALL
         .iter()
         .map(|f| f.name())
-        .chain(["log", "log10", "log2", "sqrt", "cbrt", "root", "pow"])
+        .chain([
+            "log", "log10", "log2", "sqrt", "cbrt", "root", "pow", "max", "min", "hypot", "erfc",
+        ])
         .chain(ALIASES.iter().map(|(a, _)| *a));
     let mut best: Option<(usize, &str)> = None;
     for candidate in known.chain(declared) {
@@ -254,6 +290,8 @@ mod tests {
         assert_eq!(Known::from_name("cbrt"), Some(Known::Cbrt));
         assert_eq!(Known::from_name("root").map(Known::arity), Some((2, 2)));
         assert_eq!(Known::from_name("pow").map(Known::arity), Some((2, 2)));
+        assert_eq!(Known::from_name("max").map(Known::arity), Some((2, 2)));
+        assert_eq!(Known::from_name("hypot").map(Known::arity), Some((2, 2)));
         assert_eq!(Known::from_name("x"), None);
     }
 }

@@ -162,6 +162,8 @@ fn call_sign(f: Func, arg: &Expr) -> Sign {
             }
         }
         Func::Acos | Func::Acosh | Func::Asec | Func::Asech => Sign::NONNEGATIVE,
+        // Increasing through 0 at 0 and defined everywhere: the sign of the argument.
+        Func::Sinh | Func::Tanh | Func::Asinh | Func::Atan | Func::Erf | Func::Sign => sign(arg),
         _ => Sign::UNKNOWN,
     }
 }
@@ -220,6 +222,20 @@ mod tests {
         assert!(!positive("x + sqrt(x^2 - 1)"));
         assert!(!positive("x - sqrt(x^2 + 1)"));
         assert!(!positive("2*x + sqrt(x^2 + 1)"));
+    }
+
+    #[test]
+    fn odd_increasing_functions_defined_everywhere_keep_the_sign() {
+        let sign_of = |text: &str| {
+            let e = crate::parse::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            sign(&e)
+        };
+        for f in ["sinh", "tanh", "asinh", "atan", "erf", "sign"] {
+            assert_eq!(sign_of(&format!("{f}(x^2 + 1)")), Sign::POSITIVE, "{f}");
+            let square = sign_of(&format!("{f}(x^2)"));
+            assert!(square.nonnegative && !square.nonzero, "{f}");
+            assert_eq!(sign_of(&format!("{f}(x)")), Sign::UNKNOWN, "{f}");
+        }
     }
 
     #[test]
