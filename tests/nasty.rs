@@ -399,6 +399,24 @@ fn undefined_values_are_named() {
              `1/sqrt(1 - 4*cosh(x)^2)` is undefined",
         ),
     );
+    // Real nowhere, seen piece by piece: `max(x, 2) >= 2`. It was answered.
+    check(
+        "a function of max real nowhere",
+        &["--", "asin(max(x, 2))"],
+        Vec::new(),
+        fails("`asin((x + abs(x - 2) + 2)/2)` is undefined"),
+    );
+    // 0 where real (x >= 0), so flat there; the chain rule's answer divides by that 0 and
+    // has no value anywhere: refused, where it was answered.
+    check(
+        "a root of what is 0 where real",
+        &["--", "sqrt(x - abs(x))"],
+        Vec::new(),
+        fails(
+            "the derivative `-(sign(x) - 1)/(2*sqrt(x - abs(x)))` is real on no interval: \
+             `1/sqrt(x - abs(x))` is undefined",
+        ),
+    );
     // Read at the point, not first with the variable: what cancels is undefined there.
     check(
         "eval at a pole",

@@ -28,6 +28,7 @@
 //!   arguments linear in it (`bounds.rs`): `x^x*ln(-x)` ([`Undefined::Apart`]).
 
 use super::bounds::{Bounds, Conflict};
+use super::cells;
 use super::range::{OutsideUnit, Range, constant_sign, node_range, outside_unit_of};
 use super::table::{apply, power};
 use super::{Env, REFERENCE_BITS, Values, eval_precise, node_value};
@@ -363,11 +364,23 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
     if !refinable || domain.is_whole_line() {
         return by_range;
     }
-    let Some(sides) = Sides::of(argument, known) else {
-        return by_range;
+    let by_sides = match Sides::of(argument, known) {
+        Some(sides) => {
+            let admitted = pieces_met(r, outside_unit).filter(|p| sides.admit(p));
+            real_on(admitted, argument, outside_unit, domain, known)
+        }
+        None => by_range,
     };
-    let admitted = pieces_met(r, outside_unit).filter(|p| sides.admit(p));
-    real_on(admitted, argument, outside_unit, domain, known)
+    // Ranges also lose what the parts share across an `abs` or a `sign` (`x - abs(x) - 1`
+    // looks like all reals): where that kept the function real, bound it cell by cell.
+    let misses = |r: Range| pieces_met(r, None).all(|p| !domain.contains(p.point));
+    let undefined_at = |constant: &Expr| undefined_subexpression(constant).is_some();
+    match by_sides {
+        Real::Somewhere if cells::nowhere_real(node, argument, misses, undefined_at) => {
+            Real::Nowhere
+        }
+        other => other,
+    }
 }
 
 /// Where a function of `argument` (whose [`OutsideUnit`] form is `outside_unit`) with
@@ -840,6 +853,18 @@ mod tests {
             ),
             // Rational arguments of one atom whose parts move together: `x/(x^2 + 1)` lies
             // in [-1/2, 1/2], `(x^2 + 3)/(x^2 + 1)` in (1, 3] (roots counted exactly).
+            // An `abs` or `sign` of a linear argument: bounded cell by cell, the cut points
+            // checked as constants (`max(x, 2)` is `(x + abs(x - 2) + 2)/2`).
+            ("asin(max(x, 2))", "asin((x + abs(x - 2) + 2)/2)"),
+            ("ln(min(x, -1))*x", "ln((x - abs(x + 1) - 1)/2)"),
+            ("sqrt(x - abs(x) - 1)", "sqrt(x - abs(x) - 1)"),
+            ("ln(x - abs(x))", "ln(x - abs(x))"),
+            ("acosh(min(x, 1/3))", "acosh((x - abs(x - 1/3) + 1/3)/2)"),
+            (
+                "ln(abs(x - 1) - abs(x + 1) - 2)",
+                "ln(abs(x - 1) - abs(x + 1) - 2)",
+            ),
+            ("ln(sign(x) - abs(x) - 1)", "ln(-abs(x) + sign(x) - 1)"),
             ("acosh(x/(x^2 + 1))", "acosh(x/(x^2 + 1))"),
             ("asec(x/(x^2 + 1)) + x", "asec(x/(x^2 + 1))"),
             ("acoth(2*x/(x^2 + 1))", "acoth(2*x/(x^2 + 1))"),
@@ -1246,6 +1271,16 @@ mod tests {
     fn defined_inputs_and_domain_ends_pass() {
         for text in [
             "x",
+            // Real on an interval, though only after a cut: `max(x, 1)` is 1 for `x <= 1`.
+            "asin(max(x, 1))",
+            "sqrt(abs(x) - x)",
+            "sqrt(min(x, 0))",
+            "sqrt(x - abs(x - 1))",
+            "acosh(max(x, 1))",
+            "asin(min(max(x, -1), 1))",
+            "ln(abs(x - 1) - abs(x + 1) + 2)",
+            "ln(abs(x^2 - 1) - 2)",
+            "ln(abs(x) - y)",
             "asin(x) + acos(2)*0",
             "asin(1) + acos(-1) + x",
             "asin(sqrt(2)*cos(pi/4))*x",

@@ -12,6 +12,7 @@
 //! never a NaN or an infinity in the result.
 
 mod bounds;
+mod cells;
 mod domain;
 mod dual;
 mod exact;
