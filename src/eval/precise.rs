@@ -525,8 +525,9 @@ fn erf(x: &BigFloat, p: usize, cc: &mut Consts) -> BigFloat {
 /// fractional bits, as integers, where each term is the last one times `2s` and divided by a
 /// machine word. `2s` is an integer times a power of two, so for an argument of few
 /// significant bits (an `f64`) each term costs a pass over the digits, not a multiplication
-/// at full precision: 65,536 bits take milliseconds, not the minute of a term-by-term series
-/// in `BigFloat`s. The terms grow from 1 to their peak near `n = s` and then fall; every
+/// at full precision: at 65,536 bits `erf(2)` takes 36 ms and `erf(213)` 2 s, where a series
+/// of `BigFloat`s took 4 s and 73 s. An argument of full precision (`erf(60*pi)`) still
+/// multiplies at full precision per term: a minute at 65,536 bits. The terms grow from 1 to their peak near `n = s` and then fall; every
 /// truncation is relative error `2^-(q + 32)` of a term at least 1 or after the peak, so
 /// the 32 guard bits cover the at most `2.4p` terms.
 fn gaussian_series(square: &BigFloat, q: usize) -> Option<BigFloat> {

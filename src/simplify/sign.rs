@@ -162,8 +162,9 @@ fn call_sign(f: Func, arg: &Expr) -> Sign {
             }
         }
         Func::Acos | Func::Acosh | Func::Asec | Func::Asech => Sign::NONNEGATIVE,
-        // Increasing through 0 at 0 and defined everywhere: the sign of the argument.
-        Func::Sinh | Func::Tanh | Func::Asinh | Func::Atan | Func::Erf | Func::Sign => sign(arg),
+        // `sign(f(u)) = sign(u)`, for those of them defined at 0 too (not `csch`, `coth`,
+        // `acsch`), so that `f(u)` is 0 exactly where `u` is.
+        f if f.keeps_sign() && !matches!(f, Func::Csch | Func::Coth | Func::Acsch) => sign(arg),
         _ => Sign::UNKNOWN,
     }
 }
