@@ -6,15 +6,18 @@
 //! `asin((x + abs(x - 2) + 2)/2)`) look as if they could be real somewhere. Here the line
 //! is cut where an `abs` or `sign` of an argument linear in the one symbol changes form, each
 //! is written as what it is on each open cell (`abs(v)` as `v` or `-v`, `sign(v)` as `1` or
-//! `-1`), and the argument so written is bounded with the symbol confined to the cell. The
-//! cut points are checked one by one, exactly, as constants.
+//! `-1`), and the function of the argument so written is checked over the cell as the whole
+//! walk checks a formula over all reals, the cell's values of the symbol written as a
+//! function of a new one over all reals (`a + t^2` for `x >= a`, `(a + b*t^2)/(1 + t^2)`
+//! for `a <= x < b`), so that what cancels cancels exactly: left of `1/3`, `min(x, 1/3) -
+//! 1/3` is `x - 1/3`, which is `-t^2`. The cut points are checked one by one, as constants.
 //!
 //! Everything here only ever answers "nowhere" when that is proved: a cell whose bound meets
 //! the domain, an argument of another shape, or too many cells, and the answer is no.
 
-use super::range::{Range, node_range};
 use crate::expr::{Expr, Func, Kind, Symbol};
 use crate::num::Number;
+use crate::poly::expand;
 
 /// The most cells looked at for one argument.
 const MAX_CELLS: usize = 32;
@@ -23,14 +26,13 @@ const MAX_CELLS: usize = 32;
 const LINEAR_DEPTH: usize = 8;
 
 /// Whether `node`, a function of `argument` (which has one symbol and an `abs` or `sign` in
-/// it), is real at no point: on every open cell the argument's bound is a range that
-/// `misses` (the function has no value for any argument in it), and at every cut point
-/// `undefined_at_point` says the constant `node` becomes is surely undefined.
+/// it), is real at no point: `undefined_everywhere` says so of the function of the argument
+/// as written on every open cell, parametrized over all reals, and of the constant it is at
+/// every cut point.
 pub(super) fn nowhere_real(
     node: &Expr,
     argument: &Expr,
-    misses: impl Fn(Range) -> bool,
-    undefined_at_point: impl Fn(&Expr) -> bool,
+    undefined_everywhere: impl Fn(&Expr) -> bool,
 ) -> bool {
     let symbols = argument.free_symbols();
     let [x] = &symbols[..] else {
@@ -61,19 +63,29 @@ pub(super) fn nowhere_real(
                 });
                 cuts.push(at);
             }
-            Written::As(e) => {
-                if !misses(range_on(&e, x, &cell)) {
+            Written::As(written) => {
+                let on_cell = node.map_children(|c| match c == argument {
+                    true => written.clone(),
+                    false => c.clone(),
+                });
+                let on_values = |values: &Expr| substituted(&on_cell, x, values);
+                if !cell
+                    .parametrized(x)
+                    .iter()
+                    .any(|v| undefined_everywhere(&on_values(v)))
+                {
                     return false;
                 }
             }
         }
     }
-    cuts.iter().all(|at| {
-        let value = Expr::num(at.clone());
-        undefined_at_point(
-            &node.rewrite_bottom_up(|old, _| (old.as_sym() == Some(x)).then(|| value.clone())),
-        )
-    })
+    cuts.iter()
+        .all(|at| undefined_everywhere(&substituted(node, x, &Expr::num(at.clone()))))
+}
+
+/// `e` with the symbol `x` replaced by `value`.
+fn substituted(e: &Expr, x: &Symbol, value: &Expr) -> Expr {
+    e.rewrite_bottom_up(|old, _| (old.as_sym() == Some(x)).then(|| value.clone()))
 }
 
 /// An open interval of the symbol's values; `None` is an infinite end.
@@ -98,9 +110,25 @@ impl Cell {
         }
     }
 
-    /// The cell as a [`Range`] (closed, so a superset), ends widened past any rounding.
-    fn range(&self) -> Range {
-        Range::between(self.lo.as_ref(), self.hi.as_ref())
+    /// The cell's values (and its finite ends: the closure, a superset) as functions of
+    /// the symbol `t` over all reals: `a + t^2` for `[a, inf)`, `b - t^2` for `(-inf, b]`;
+    /// for `[a, b]` both `a + (b - a)*sin(t)^2`, which ranges bound exactly, and
+    /// `(a + b*t^2)/(1 + t^2)`, a fraction of polynomials, whose roots are counted exactly.
+    fn parametrized(&self, t: &Symbol) -> Vec<Expr> {
+        let t = Expr::symbol(t.clone());
+        let square = || t.clone().pow(2);
+        match (&self.lo, &self.hi) {
+            (None, None) => vec![t],
+            (Some(a), None) => vec![Expr::num(a.clone()) + square()],
+            (None, Some(b)) => vec![Expr::num(b.clone()) - square()],
+            (Some(a), Some(b)) => {
+                let (a, b) = (Expr::num(a.clone()), Expr::num(b.clone()));
+                vec![
+                    a.clone() + (b.clone() - a.clone()) * t.clone().sin().pow(2),
+                    (a + b * square()) / (Expr::one() + square()),
+                ]
+            }
+        }
     }
 }
 
@@ -125,6 +153,11 @@ fn written_on(argument: &Expr, x: &Symbol, cell: &Cell) -> Written {
         };
         if cut.is_some() || unknown || !v.contains_sym(x) {
             return None;
+        }
+        // Expanded, so that what the cells wrote out inside it collects: `x - (x + 2)` is -2.
+        let v = &expand(v).unwrap_or_else(|| v.clone());
+        if !v.contains_sym(x) {
+            return Some(Expr::call(*f, v.clone()));
         }
         let Some((slope, intercept)) = linear(v, x, LINEAR_DEPTH) else {
             unknown = true;
@@ -181,21 +214,6 @@ fn linear(v: &Expr, x: &Symbol, depth: usize) -> Option<(Number, Number)> {
     parts(v, x, depth).filter(|(slope, _)| !slope.is_zero())
 }
 
-/// Bounds on `e` for `x` in `cell` (and any other value of anything else in it).
-fn range_on(e: &Expr, x: &Symbol, cell: &Cell) -> Range {
-    let mut ranges: rustc_hash::FxHashMap<usize, Range> = Default::default();
-    for node in e.postorder() {
-        let r = match node.as_sym() {
-            Some(s) if s == x => cell.range(),
-            _ => node_range(&node, |c| {
-                ranges.get(&c.id()).copied().unwrap_or(Range::ALL)
-            }),
-        };
-        ranges.insert(node.id(), r);
-    }
-    ranges.get(&e.id()).copied().unwrap_or(Range::ALL)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +248,11 @@ mod tests {
         assert_eq!(written("abs(abs(x) - 1)", &cell(Some(0), None)), "cut at 1");
         assert_eq!(written("abs(abs(x) - 1)", &cell(Some(1), None)), "x - 1");
         assert_eq!(written("abs(x^2 - 1)", &cell(None, None)), "unknown");
+        // An inner one written out makes the outer one's argument constant: `min(min(x, -2), 1)`.
+        assert_eq!(
+            written("abs(x - abs(x + 2) - 4)", &cell(Some(-2), None)),
+            "6"
+        );
         // Not linear in `x`, but free of it: left as it is.
         assert_eq!(written("abs(y) + x", &cell(None, None)), "x + abs(y)");
     }
@@ -286,19 +309,34 @@ mod tests {
     }
 
     #[test]
-    fn ranges_confine_the_symbol_to_the_cell() {
-        let e = parse("2*x - 2").unwrap_or_else(|e| panic!("{e}"));
-        let r = range_on(&e, &Symbol::from("x"), &cell(Some(2), None));
-        assert_eq!((r.lo, r.hi), (2.0, f64::INFINITY));
-        let third = Cell {
-            lo: Number::ratio(1, 3),
-            hi: None,
+    fn cells_are_parametrized_over_all_reals() {
+        let t = Symbol::from("x");
+        let param = |lo: Option<Number>, hi: Option<Number>| {
+            let values = Cell { lo, hi }.parametrized(&t);
+            values
+                .iter()
+                .map(Expr::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         };
-        let r = range_on(&e, &Symbol::from("x"), &third);
-        assert!(r.lo < -4.0 / 3.0 && r.lo > -1.3334, "{r:?}");
-        // A sum negated as a whole: its terms' ranges are distributed (`x - (2 - x)`).
-        let e = parse("x - (2 - x)").unwrap_or_else(|e| panic!("{e}"));
-        let r = range_on(&e, &Symbol::from("x"), &cell(None, Some(2)));
-        assert_eq!((r.lo, r.hi), (f64::NEG_INFINITY, 2.0));
+        assert_eq!(param(None, None), "x");
+        assert_eq!(param(Number::ratio(1, 3), None), "x^2 + 1/3");
+        assert_eq!(param(None, Some(Number::int(2))), "2 - x^2");
+        assert_eq!(
+            param(Some(Number::int(-1)), Some(Number::int(2))),
+            "3*sin(x)^2 - 1, (2*x^2 - 1)/(x^2 + 1)"
+        );
+        // What cancels on the cell cancels exactly: left of 1/3, min(x, 1/3) - 1/3 is -x^2.
+        let e = parse("x - 1/3").unwrap_or_else(|e| panic!("{e}"));
+        let on_cell = substituted(
+            &e,
+            &t,
+            &Cell {
+                lo: None,
+                hi: Number::ratio(1, 3),
+            }
+            .parametrized(&t)[0],
+        );
+        assert_eq!(on_cell.to_string(), "-x^2");
     }
 }

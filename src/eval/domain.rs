@@ -373,10 +373,10 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
     };
     // Ranges also lose what the parts share across an `abs` or a `sign` (`x - abs(x) - 1`
     // looks like all reals): where that kept the function real, bound it cell by cell.
-    let misses = |r: Range| pieces_met(r, None).all(|p| !domain.contains(p.point));
-    let undefined_at = |constant: &Expr| undefined_subexpression(constant).is_some();
+    let undefined_everywhere =
+        |e: &Expr| matches!(undefined_subexpression(e), Some(Undefined::Everywhere(_)));
     match by_sides {
-        Real::Somewhere if cells::nowhere_real(node, argument, misses, undefined_at) => {
+        Real::Somewhere if cells::nowhere_real(node, argument, undefined_everywhere) => {
             Real::Nowhere
         }
         other => other,
@@ -865,6 +865,20 @@ mod tests {
                 "ln(abs(x - 1) - abs(x + 1) - 2)",
             ),
             ("ln(sign(x) - abs(x) - 1)", "ln(-abs(x) + sign(x) - 1)"),
+            // Cut at a point that is no `f64`: what cancels there cancels exactly.
+            (
+                "ln(min(x, 1/3) - 1/3)",
+                "ln((x - abs(x - 1/3) + 1/3)/2 - 1/3)",
+            ),
+            (
+                "ln(min(-3*x, 1) - 1)",
+                "ln((-3*x - abs(3*x + 1) + 1)/2 - 1)",
+            ),
+            // An `abs` inside another, written out first.
+            (
+                "ln(min(min(x, -2), 1))",
+                "ln(((x - abs(x + 2) - 2)/2 - abs((x - abs(x + 2) - 2)/2 - 1) + 1)/2)",
+            ),
             ("acosh(x/(x^2 + 1))", "acosh(x/(x^2 + 1))"),
             ("asec(x/(x^2 + 1)) + x", "asec(x/(x^2 + 1))"),
             ("acoth(2*x/(x^2 + 1))", "acoth(2*x/(x^2 + 1))"),
@@ -1273,6 +1287,8 @@ mod tests {
             "x",
             // Real on an interval, though only after a cut: `max(x, 1)` is 1 for `x <= 1`.
             "asin(max(x, 1))",
+            "asin(max(x, 1/3))",
+            "ln(min(max(x, 1), 2))",
             "sqrt(abs(x) - x)",
             "sqrt(min(x, 0))",
             "sqrt(x - abs(x - 1))",

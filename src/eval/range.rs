@@ -41,15 +41,6 @@ impl Range {
         Range::exact(widened(lo, Side::Lo), widened(hi, Side::Hi))
     }
 
-    /// `[lo, hi]` between exact numbers (`None` an infinite end): an end that is an `f64`
-    /// exactly stays exact, any other is widened outward past its rounding.
-    pub(crate) fn between(lo: Option<&Number>, hi: Option<&Number>) -> Range {
-        Range::exact(
-            lo.map_or(f64::NEG_INFINITY, |n| number_end(n, Side::Lo)),
-            hi.map_or(f64::INFINITY, |n| number_end(n, Side::Hi)),
-        )
-    }
-
     /// `[lo, hi]` from ends that were computed without rounding (or rounded outward already);
     /// `ALL` when an end is not a number.
     fn exact(lo: f64, hi: f64) -> Range {
