@@ -38,7 +38,10 @@ pub(super) fn nowhere_real(
     let [x] = &symbols[..] else {
         return false;
     };
-    let breaks_form = |n: &Expr| matches!(n.kind(), Kind::Call(Func::Abs | Func::Sign, _));
+    let breaks_form = |n: &Expr| match n.kind() {
+        Kind::Call(Func::Abs | Func::Sign, v) => v.contains_sym(x),
+        _ => false,
+    };
     if !argument.postorder().iter().any(breaks_form) {
         return false;
     }
@@ -63,6 +66,9 @@ pub(super) fn nowhere_real(
                 });
                 cuts.push(at);
             }
+            // Nothing cut: the whole line, the question the caller asked, not to be asked again
+            // (an `abs` whose argument is a constant written with `x` is all that changed).
+            Written::As(_) if cell.lo.is_none() && cell.hi.is_none() => return false,
             Written::As(written) => {
                 let on_cell = node.map_children(|c| match c == argument {
                     true => written.clone(),

@@ -188,6 +188,19 @@ impl std::fmt::Display for Undefined {
 /// );
 /// ```
 pub fn undefined_subexpression(e: &Expr) -> Option<Undefined> {
+    first_undefined(e, Cells::Cut)
+}
+
+/// Whether the walk may cut the line into cells ([`cells`]). The cells' own checks do not:
+/// they ask of what has no `abs` or `sign` of the symbol left, and never ask again.
+#[derive(Clone, Copy, PartialEq)]
+enum Cells {
+    Cut,
+    Uncut,
+}
+
+/// [`undefined_subexpression`], cutting into cells or not.
+fn first_undefined(e: &Expr, cells: Cells) -> Option<Undefined> {
     let nodes = e.postorder();
     let mut known: Values<Known> = Values::default();
     known.reserve(nodes.len());
@@ -196,7 +209,7 @@ pub fn undefined_subexpression(e: &Expr) -> Option<Undefined> {
         if undefined_as_written(&node) {
             return Some(Undefined::Everywhere(node));
         }
-        match where_real(&node, &known) {
+        match where_real(&node, &known, cells) {
             Real::Nowhere => return Some(Undefined::Everywhere(node)),
             Real::OnlyAt(argument, values) => {
                 return Some(Undefined::Isolated {
@@ -334,7 +347,7 @@ enum Real {
 /// When the argument meets the domain only at some of `-1`, `0`, `1` (`asin(x^2 + 1)`:
 /// `x^2 + 1 >= 1`), the function is real only at isolated points if the argument is analytic
 /// and not constant (for `sec(u)`, if `u` is).
-fn where_real(node: &Expr, known: &Values<Known>) -> Real {
+fn where_real(node: &Expr, known: &Values<Known>, cells: Cells) -> Real {
     if let Kind::Pow(b, x) = node.kind()
         && x.as_num().is_none()
         && let Some(reaches_zero) = never_positive(b, known)
@@ -373,10 +386,16 @@ fn where_real(node: &Expr, known: &Values<Known>) -> Real {
     };
     // Ranges also lose what the parts share across an `abs` or a `sign` (`x - abs(x) - 1`
     // looks like all reals): where that kept the function real, bound it cell by cell.
-    let undefined_everywhere =
-        |e: &Expr| matches!(undefined_subexpression(e), Some(Undefined::Everywhere(_)));
+    let undefined_everywhere = |e: &Expr| {
+        matches!(
+            first_undefined(e, Cells::Uncut),
+            Some(Undefined::Everywhere(_))
+        )
+    };
     match by_sides {
-        Real::Somewhere if cells::nowhere_real(node, argument, undefined_everywhere) => {
+        Real::Somewhere
+            if cells == Cells::Cut && cells::nowhere_real(node, argument, undefined_everywhere) =>
+        {
             Real::Nowhere
         }
         other => other,
@@ -1288,6 +1307,10 @@ mod tests {
             // Real on an interval, though only after a cut: `max(x, 1)` is 1 for `x <= 1`.
             "asin(max(x, 1))",
             "asin(max(x, 1/3))",
+            // An `abs` of a constant: no cut, and no asking the same question again (this
+            // recursed until the stack overflowed).
+            "hypot(max(3, exp(e)), x)",
+            "sqrt(abs(exp(e) - 3)*x - 1)",
             "ln(min(max(x, 1), 2))",
             "sqrt(abs(x) - x)",
             "sqrt(min(x, 0))",
