@@ -8,12 +8,13 @@
 //! is written as what it is on each open cell (`abs(v)` as `v` or `-v`, `sign(v)` as `1` or
 //! `-1`), and the function of the argument so written is checked over the cell as the whole
 //! walk checks a formula over all reals, the cell's values of the symbol written as a
-//! function of a new one over all reals (`a + t^2` for `x >= a`, `(a + b*t^2)/(1 + t^2)`
-//! for `a <= x < b`), so that what cancels cancels exactly: left of `1/3`, `min(x, 1/3) -
-//! 1/3` is `x - 1/3`, which is `-t^2`. The cut points are checked one by one, as constants.
+//! function of a new one over all reals ([`Cell::parametrized`]: `a + t^2` for `x >= a`), so
+//! that what cancels cancels exactly: left of `1/3`, `min(x, 1/3) - 1/3` is `x - 1/3`, which
+//! is `-t^2`. The cut points are checked one by one, as constants.
 //!
-//! Everything here only ever answers "nowhere" when that is proved: a cell whose bound meets
-//! the domain, an argument of another shape, or too many cells, and the answer is no.
+//! Everything here answers "nowhere" only when that is proved: a cell the walk does not
+//! refuse, an argument of another shape, or too many cells, and the answer is no. The walk
+//! it calls does not cut again, so it recurses one level.
 
 use crate::expr::{Expr, Func, Kind, Symbol};
 use crate::num::Number;

@@ -16,7 +16,9 @@
 //!   it. Poles (`cot(pi - pi)`-like values that are zero only mathematically) cannot be told
 //!   from small numbers by evaluating, so only their exact forms are refused;
 //! - functions whose argument's [`Range`] misses their domain: `ln(-x^2 - 1)`, `ln(-x^2)`,
-//!   `0^(-x^2 - 1)` (zero to a power is real where the exponent is `>= 0`);
+//!   `0^(-x^2 - 1)` (zero to a power is real where the exponent is `>= 0`), or misses it on
+//!   each piece of the line between the points where an `abs` or `sign` of a linear
+//!   argument in it changes form (`cells.rs`): `asin(max(x, 2))`;
 //! - functions whose argument's range meets their domain only at an end, the argument being
 //!   constant on no interval, so that they are real only at isolated points:
 //!   `asin(x^2 + 1)`, `acos(cosh(x))`, `sqrt(-abs(x))`, `sqrt(ln(1 - x^4))`
@@ -347,6 +349,9 @@ enum Real {
 /// When the argument meets the domain only at some of `-1`, `0`, `1` (`asin(x^2 + 1)`:
 /// `x^2 + 1 >= 1`), the function is real only at isolated points if the argument is analytic
 /// and not constant (for `sec(u)`, if `u` is).
+///
+/// With [`Cells::Cut`], a function left real somewhere whose argument has an `abs` or `sign`
+/// of the symbol in it is also checked cell by cell ([`cells`]).
 fn where_real(node: &Expr, known: &Values<Known>, cells: Cells) -> Real {
     if let Kind::Pow(b, x) = node.kind()
         && x.as_num().is_none()
@@ -385,7 +390,7 @@ fn where_real(node: &Expr, known: &Values<Known>, cells: Cells) -> Real {
         None => by_range,
     };
     // Ranges also lose what the parts share across an `abs` or a `sign` (`x - abs(x) - 1`
-    // looks like all reals): where that kept the function real, bound it cell by cell.
+    // looks like all reals): where that kept the function real, check it cell by cell.
     let undefined_everywhere = |e: &Expr| {
         matches!(
             first_undefined(e, Cells::Uncut),
@@ -870,9 +875,7 @@ mod tests {
                 "((-y^2 - 1)/(x^2 + y^2 + 1))^(1/4)",
                 "((-y^2 - 1)/(x^2 + y^2 + 1))^(1/4)",
             ),
-            // Rational arguments of one atom whose parts move together: `x/(x^2 + 1)` lies
-            // in [-1/2, 1/2], `(x^2 + 3)/(x^2 + 1)` in (1, 3] (roots counted exactly).
-            // An `abs` or `sign` of a linear argument: bounded cell by cell, the cut points
+            // An `abs` or `sign` of a linear argument: checked cell by cell, the cut points
             // checked as constants (`max(x, 2)` is `(x + abs(x - 2) + 2)/2`).
             ("asin(max(x, 2))", "asin((x + abs(x - 2) + 2)/2)"),
             ("ln(min(x, -1))*x", "ln((x - abs(x + 1) - 1)/2)"),
@@ -898,6 +901,8 @@ mod tests {
                 "ln(min(min(x, -2), 1))",
                 "ln(((x - abs(x + 2) - 2)/2 - abs((x - abs(x + 2) - 2)/2 - 1) + 1)/2)",
             ),
+            // Rational arguments of one atom whose parts move together: `x/(x^2 + 1)` lies
+            // in [-1/2, 1/2], `(x^2 + 3)/(x^2 + 1)` in (1, 3] (roots counted exactly).
             ("acosh(x/(x^2 + 1))", "acosh(x/(x^2 + 1))"),
             ("asec(x/(x^2 + 1)) + x", "asec(x/(x^2 + 1))"),
             ("acoth(2*x/(x^2 + 1))", "acoth(2*x/(x^2 + 1))"),
