@@ -473,6 +473,19 @@ impl Expr {
         syms
     }
 
+    /// The expression with each symbol that `values` has replaced by its value (rebuilt
+    /// through the constructors, so canonical); itself when it has none of them.
+    pub(crate) fn substitute(&self, values: &rustc_hash::FxHashMap<Symbol, Expr>) -> Expr {
+        let mut used = false;
+        if !values.is_empty() {
+            self.for_each_symbol(|s| used |= values.contains_key(s));
+        }
+        if !used {
+            return self.clone();
+        }
+        self.rewrite_bottom_up(|old, _| old.as_sym().and_then(|s| values.get(s)).cloned())
+    }
+
     /// Calls `f` on each occurrence of a symbol, reaching each shared inner node once
     /// (a leaf may be met more than once). Cheaper than [`Expr::postorder`]: no node is
     /// cloned, and only shared inner nodes are remembered.

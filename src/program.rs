@@ -109,10 +109,10 @@ impl Program {
     pub fn inline(&self) -> Expr {
         let mut values: FxHashMap<Symbol, Expr> = FxHashMap::default();
         for binding in &self.bindings {
-            let value = substitute(&binding.value, &values);
+            let value = binding.value.substitute(&values);
             values.insert(binding.name.clone(), value);
         }
-        substitute(&self.result, &values)
+        self.result.substitute(&values)
     }
 
     /// Whether substituting the bindings folds away a symbol that a part of a value uses
@@ -226,7 +226,7 @@ impl Program {
         let written = |e: Expr, atoms: &FxHashMap<Symbol, Expr>| {
             let symbols = e.free_symbols();
             if symbols.iter().any(|s| atoms.contains_key(s)) {
-                let e = substitute(&e, atoms);
+                let e = e.substitute(atoms);
                 let symbols = e.free_symbols();
                 return (e, symbols);
             }
@@ -329,18 +329,6 @@ impl SymbolsOf {
 /// A number, a constant or a symbol: a value no shorter as a name.
 pub(crate) fn is_atom(e: &Expr) -> bool {
     matches!(e.kind(), Kind::Num(_) | Kind::Const(_) | Kind::Sym(_))
-}
-
-/// `e` with each symbol that `values` has replaced by its value.
-pub(crate) fn substitute(e: &Expr, values: &FxHashMap<Symbol, Expr>) -> Expr {
-    let mut used = false;
-    if !values.is_empty() {
-        e.for_each_symbol(|s| used |= values.contains_key(s));
-    }
-    if !used {
-        return e.clone();
-    }
-    e.rewrite_bottom_up(|old, _| old.as_sym().and_then(|s| values.get(s)).cloned())
 }
 
 /// A name built from `base` that is not `taken`: `base` itself, else `base_2`, `base_3`...

@@ -20,11 +20,10 @@ use crate::expr::{Expr, Func, Kind, Symbol};
 use crate::num::Number;
 use crate::poly::expand;
 
+use super::range::quadratic_coefficients;
+
 /// The most cells looked at for one argument.
 const MAX_CELLS: usize = 32;
-
-/// The deepest nesting of sums and products [`linear`] reads.
-const LINEAR_DEPTH: usize = 8;
 
 /// Whether `node`, a function of `argument` (which has one symbol and an `abs` or `sign` in
 /// it), is real at no point: `undefined_everywhere` says so of the function of the argument
@@ -92,7 +91,7 @@ pub(super) fn nowhere_real(
 
 /// `e` with the symbol `x` replaced by `value`.
 fn substituted(e: &Expr, x: &Symbol, value: &Expr) -> Expr {
-    e.rewrite_bottom_up(|old, _| (old.as_sym() == Some(x)).then(|| value.clone()))
+    e.substitute(&[(x.clone(), value.clone())].into_iter().collect())
 }
 
 /// An open interval of the symbol's values; `None` is an infinite end.
@@ -166,7 +165,10 @@ fn written_on(argument: &Expr, x: &Symbol, cell: &Cell) -> Written {
         if !v.contains_sym(x) {
             return Some(Expr::call(*f, v.clone()));
         }
-        let Some((slope, intercept)) = linear(v, x, LINEAR_DEPTH) else {
+        // Linear in `x` (the argument's one symbol), as a polynomial of degree at most 2.
+        let Some((_, [intercept, slope, _])) = quadratic_coefficients(v)
+            .filter(|(_, [_, slope, square])| square.is_zero() && !slope.is_zero())
+        else {
             unknown = true;
             return None;
         };
@@ -190,35 +192,6 @@ fn written_on(argument: &Expr, x: &Symbol, cell: &Cell) -> Written {
         (None, true) => Written::Unknown,
         (None, false) => Written::As(written),
     }
-}
-
-/// `(slope, intercept)` when `v` is `slope*x + intercept` with numbers and a nonzero slope, as
-/// a sum of such terms or a number times one, nested at most `depth` deep.
-fn linear(v: &Expr, x: &Symbol, depth: usize) -> Option<(Number, Number)> {
-    fn parts(v: &Expr, x: &Symbol, depth: usize) -> Option<(Number, Number)> {
-        let depth = depth.checked_sub(1)?;
-        match v.kind() {
-            Kind::Num(n) => Some((Number::zero(), n.clone())),
-            Kind::Sym(s) if s == x => Some((Number::one(), Number::zero())),
-            Kind::Mul(factors) => {
-                let [c, rest] = &factors[..] else {
-                    return None;
-                };
-                let c = c.as_num()?;
-                let (slope, intercept) = parts(rest, x, depth)?;
-                Some((slope.mul(c), intercept.mul(c)))
-            }
-            Kind::Add(terms) => terms.iter().try_fold(
-                (Number::zero(), Number::zero()),
-                |(slope, intercept), term| {
-                    let (s, i) = parts(term, x, depth)?;
-                    Some((slope.add(&s), intercept.add(&i)))
-                },
-            ),
-            _ => None,
-        }
-    }
-    parts(v, x, depth).filter(|(slope, _)| !slope.is_zero())
 }
 
 #[cfg(test)]

@@ -51,6 +51,9 @@ struct Known {
     analytic: bool,
     /// Its `f64` value, when it is a constant that has one.
     value: Option<f64>,
+    /// Whether an `abs` or `sign` of something not constant is in it, where its range may
+    /// miss what [`cells`] sees.
+    breaks: bool,
 }
 
 /// Why a formula has no derivative anywhere: found by [`undefined_subexpression`].
@@ -246,12 +249,19 @@ fn first_undefined(e: &Expr, cells: Cells) -> Option<Undefined> {
         }
         // A constant with a value is analytic, whatever it is made of (`sec(3)`).
         let analytic = value.is_some() || is_analytic(&node, &known);
+        let breaks = match node.kind() {
+            Kind::Call(Func::Abs | Func::Sign, a) => known_value(a, &known).is_none(),
+            _ => false,
+        } || node
+            .children()
+            .any(|c| known.get(&c.id()).is_some_and(|k| k.breaks));
         known.insert(
             node.id(),
             Known {
                 range,
                 analytic,
                 value,
+                breaks,
             },
         );
     }
@@ -399,7 +409,9 @@ fn where_real(node: &Expr, known: &Values<Known>, cells: Cells) -> Real {
     };
     match by_sides {
         Real::Somewhere
-            if cells == Cells::Cut && cells::nowhere_real(node, argument, undefined_everywhere) =>
+            if cells == Cells::Cut
+                && known.get(&argument.id()).is_some_and(|k| k.breaks)
+                && cells::nowhere_real(node, argument, undefined_everywhere) =>
         {
             Real::Nowhere
         }
