@@ -197,7 +197,8 @@ pub fn undefined_subexpression(e: &Expr) -> Option<Undefined> {
 }
 
 /// Whether the walk may cut the line into cells ([`cells`]). The cells' own checks do not:
-/// they ask of what has no `abs` or `sign` of the symbol left, and never ask again.
+/// they ask about a function already written out for one cell, and cutting it again would
+/// ask them again, without end (an `abs` a constructor rebuilt may still be in it).
 #[derive(Clone, Copy, PartialEq)]
 enum Cells {
     Cut,
