@@ -191,6 +191,7 @@ functions! {
     Abs "abs" Even,
     Sign "sign" Odd,
     Erf "erf" Odd,
+    Erfc "erfc" Neither,
 }
 
 impl Func {
@@ -200,7 +201,7 @@ impl Func {
         use Func::*;
         matches!(
             self,
-            Exp | Sin | Cos | Sinh | Cosh | Tanh | Sech | Atan | Asinh | Erf
+            Exp | Sin | Cos | Sinh | Cosh | Tanh | Sech | Atan | Asinh | Erf | Erfc
         )
     }
 
@@ -1653,7 +1654,7 @@ fn exact_value(f: Func, arg: &Expr) -> Option<Expr> {
         Sign => Expr::num(n.signum()),
         _ if n.is_zero() => match f {
             Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf => Expr::zero(),
-            Cos | Sec | Cosh | Sech | Exp => Expr::one(),
+            Cos | Sec | Cosh | Sech | Exp | Erfc => Expr::one(),
             _ => return None,
         },
         _ if n.is_one() => match f {

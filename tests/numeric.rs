@@ -34,7 +34,7 @@ fn domain_points(f: Func) -> &'static [f64] {
         Asech => &[0.2, 0.5, 0.9],
         Ln => &[0.3, 1.0, 2.5],
         Atan | Acot | Sinh | Cosh | Tanh | Sech | Csch | Coth | Asinh | Acsch | Exp | Abs
-        | Sign | Erf => &[-2.0, -0.7, 0.4, 1.5],
+        | Sign | Erf | Erfc => &[-2.0, -0.7, 0.4, 1.5],
     }
 }
 

@@ -222,6 +222,59 @@ fn known_values_to_sixty_digits_and_more_with_more_bits() {
     }
 }
 
+/// The complementary error function to 100 digits (mpmath at 130 digits), where `1 - erf(x)`
+/// cancels: `erfc(15)` is `7.2e-100`, which `1 - erf(15)` at 256 bits rounds to 0. 14 is
+/// read as `1 - erf` with more bits, 15 and past by the asymptotic series (at 256 bits); the
+/// relative error is taken below `2^1024`, as every intermediate value is.
+const ERFC: &[(f64, &str)] = &[
+    (
+        0.5,
+        "4.79500122186953462317253346108035471263548424242036299941194274352806478283146429085211781265212243e-1",
+    ),
+    (
+        3.0,
+        "2.209049699858544137277612958232037984770708739924965723895484294245668362013226781625465081531628714e-5",
+    ),
+    (
+        14.0,
+        "3.037229847750311665115172806783328447911896669343422595150070601995958059719163205975101393653711563e-87",
+    ),
+    (
+        15.0,
+        "7.212994172451206666565066558692927109934090929825383240467341996599971144880466360372322023830654908e-100",
+    ),
+    (
+        20.0,
+        "5.39586561160790092893499916790534560408827267092360528347010378491301876315666993333543074240234371e-176",
+    ),
+    (
+        26.0,
+        "5.663192408856142846475727896926092580328777560925807368646253847912917371237803861456591320001227226e-296",
+    ),
+    (
+        -2.0,
+        "1.99532226501895273416206925636725292861089179704006007673835232620043728071999517736762900801968068",
+    ),
+];
+
+#[test]
+fn erfc_keeps_its_digits_where_one_minus_erf_loses_them() {
+    let erfc = Expr::call(Func::Erfc, Expr::sym("x"));
+    for (x, digits) in ERFC {
+        let known = Number::from_decimal(digits, 1000).unwrap_or_else(|| panic!("{digits}"));
+        let relative = erfc.clone() / Expr::num(known) - Expr::one();
+        for (bits, bound) in [(256, 1e-70), (512, 1e-98)] {
+            let error = eval_precise(&relative, &Env::new().with("x", *x), bits)
+                .unwrap_or_else(|e| panic!("erfc({x}): {e}"))
+                .abs_error(0.0);
+            assert!(
+                error < bound,
+                "erfc({x}) at {bits} bits: relative error {error}"
+            );
+        }
+    }
+}
+
 #[test]
 fn exact_powers_of_two_and_irrational_roots() {
     let env = Env::new().with("x", 2.0);

@@ -64,6 +64,7 @@ pub fn derivative_of(f: Func, u: &Expr) -> Expr {
         Sign  =>   Expr::zero(),
         // 2/sqrt(pi)*exp(-u^2), the Gaussian the error function integrates.
         Erf   =>   Expr::int(2) / Expr::pi().sqrt() * (-square()).exp(),
+        Erfc  =>   Expr::int(-2) / Expr::pi().sqrt() * (-square()).exp(),
     }
 }
 

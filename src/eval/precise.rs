@@ -436,6 +436,7 @@ impl Context {
             Abs   => x.abs(),
             Sign  => sign(x, p),
             Erf   => erf(x, p, cc),
+            Erfc  => erfc(x, p, cc),
         };
         Ok(value)
     }
@@ -519,6 +520,73 @@ fn erf(x: &BigFloat, p: usize, cc: &mut Consts) -> BigFloat {
             .div(&root_pi, p, ROUNDING)
     };
     if x.is_negative() { value.neg() } else { value }
+}
+
+/// The complementary error function, `1 - erf(x)`, without losing its digits to that
+/// difference: `erfc(15)` is `7.2e-100`, which `1 - erf(15)` at 256 bits rounds to 0.
+/// Where `x^2 > (p + 40)*ln 2 + 8` its asymptotic series ([`erfc_asymptotic`]) reaches the
+/// precision; below that, `1 - erf(x)` is taken with `erf` to as many more bits as the
+/// difference cancels, `-log2(erfc(x)) < x^2/ln 2 + log2(x + 2)` (at most about `p` more).
+/// For `x <= 0` nothing cancels: `erfc(x) = 1 + erf(|x|)`, between 1 and 2.
+fn erfc(x: &BigFloat, p: usize, cc: &mut Consts) -> BigFloat {
+    let q = p + 32;
+    let square = x.mul(x, q, ROUNDING);
+    let positive = !x.is_negative() && !x.is_zero();
+    let asymptotic = BigFloat::from_f64((p + 40) as f64 * std::f64::consts::LN_2 + 8.0, q);
+    if positive && square.cmp(&asymptotic).unwrap_or(-1) > 0 {
+        return erfc_asymptotic(x, &square, p, cc);
+    }
+    let cancelled = match positive {
+        // Below the threshold `x^2` is at most about `0.7p + 36`: this is a small `f64`.
+        true => {
+            let s = magnitude_f64(&square);
+            (s / std::f64::consts::LN_2 + (s.sqrt() + 2.0).log2()).ceil() as usize
+        }
+        false => 0,
+    };
+    let r = q + 8 + cancelled;
+    BigFloat::from_word(1, r).sub(&erf(x, r, cc), p, ROUNDING)
+}
+
+/// `|x|` to about `f64` precision, read off its leading word (no decimal detour: that would
+/// need the constants cache the walk holds).
+fn magnitude_f64(x: &BigFloat) -> f64 {
+    match x.as_raw_parts() {
+        Some((words, _, _, exponent, _)) => {
+            let leading = words.last().copied().unwrap_or(0) as f64 / 2f64.powi(64);
+            leading * 2f64.powi(exponent)
+        }
+        None => 0.0,
+    }
+}
+
+/// `erfc(x) = exp(-x^2)/(x*sqrt(pi)) * sum (-1)^n (1*3*...*(2n-1))/(2x^2)^n` for `x > 0`
+/// with `x^2 = square` above [`erfc`]'s threshold. The series diverges, but it envelops the
+/// value: truncated at any term, the error is at most the first term left out. Its terms
+/// fall while `n < x^2`, and the smallest, near `n = x^2`, is about `exp(-x^2)`, below
+/// `2^-(p + 40)` past the threshold, so the sum stops at that size after fewer than `x^2`
+/// terms.
+fn erfc_asymptotic(x: &BigFloat, square: &BigFloat, p: usize, cc: &mut Consts) -> BigFloat {
+    let q = p + 32;
+    let twice_square = square.mul(&two(q), q, ROUNDING);
+    let small = -i32::try_from(p + 40).unwrap_or(i32::MAX);
+    let mut term = BigFloat::from_word(1, q);
+    let mut sum = term.clone();
+    let mut n: u64 = 1;
+    while term.exponent().is_some_and(|e| e >= small) && n <= 4 * p as u64 + 64 {
+        term = term
+            .mul(&BigFloat::from_u64(2 * n - 1, q), q, ROUNDING)
+            .div(&twice_square, q, ROUNDING)
+            .neg();
+        sum = sum.add(&term, q, ROUNDING);
+        n += 1;
+    }
+    let root_pi = cc.pi(q, ROUNDING).sqrt(q, ROUNDING);
+    square
+        .neg()
+        .exp(q, ROUNDING, cc)
+        .mul(&sum, q, ROUNDING)
+        .div(&x.mul(&root_pi, q, ROUNDING), p, ROUNDING)
 }
 
 /// `sum (2s)^n / (1*3*...*(2n+1))` for `s = x^2 >= 0`, to `q` bits: in fixed point with `q + 32`

@@ -539,6 +539,11 @@ fn call_range(f: Func, r: Range) -> Range {
         Atan => r.increasing(f64::atan),
         Asinh => r.increasing(f64::asinh),
         Erf => r.increasing(libm::erf).clamp(-1.0, 1.0),
+        Erfc => Range::exact(
+            value_end(r.hi, libm::erfc(r.hi), Side::Lo),
+            value_end(r.lo, libm::erfc(r.lo), Side::Hi),
+        )
+        .clamp(0.0, 2.0),
         Ln => r.clamp(0.0, f64::INFINITY).increasing(f64::ln),
         Asin => r.clamp(-1.0, 1.0).increasing(f64::asin),
         Acos => {

@@ -44,6 +44,7 @@ pub(crate) fn apply(f: Func, x: f64) -> Option<f64> {
         Abs   => x.abs(),
         Sign  => if x == 0.0 { 0.0 } else { x.signum() },
         Erf   => libm::erf(x),
+        Erfc  => libm::erfc(x),
     };
     Some(value)
 }
@@ -87,6 +88,7 @@ pub(crate) fn slope(f: Func, x: f64) -> Option<f64> {
         Abs   =>   value(Sign)?,
         Sign  =>   0.0,
         Erf   =>   FRAC_2_SQRT_PI * (-x * x).exp(),
+        Erfc  =>  -FRAC_2_SQRT_PI * (-x * x).exp(),
     };
     Some(slope)
 }

@@ -68,8 +68,6 @@ pub(super) enum Known {
     Min,
     /// `hypot(u, v)` is `sqrt(u^2 + v^2)`, C's and NumPy's name for it.
     Hypot,
-    /// `erfc(u)` is `1 - erf(u)`, the complementary error function.
-    Erfc,
 }
 
 impl Known {
@@ -86,7 +84,6 @@ impl Known {
             "max" => Some(Known::Max),
             "min" => Some(Known::Min),
             "hypot" => Some(Known::Hypot),
-            "erfc" => Some(Known::Erfc),
             _ => Func::from_name(name)
                 .or_else(|| alias(name))
                 .map(Known::Func),
@@ -98,7 +95,7 @@ impl Known {
         match self {
             Known::Log => (1, 2),
             Known::Root | Known::Pow | Known::Max | Known::Min | Known::Hypot => (2, 2),
-            Known::Func(_) | Known::Sqrt | Known::Cbrt | Known::LogTo(_) | Known::Erfc => (1, 1),
+            Known::Func(_) | Known::Sqrt | Known::Cbrt | Known::LogTo(_) => (1, 1),
         }
     }
 
@@ -114,7 +111,6 @@ impl Known {
             (Known::Max, Some(v)) => half_sum_and_distance(arg, v, 1),
             (Known::Min, Some(v)) => half_sum_and_distance(arg, v, -1),
             (Known::Max | Known::Min, None) => arg,
-            (Known::Erfc, _) => Expr::one() - Expr::call(Func::Erf, arg),
             (Known::Hypot, v) => (arg.pow(2) + v.unwrap_or_else(Expr::zero).pow(2)).sqrt(),
             (Known::Log, None) => arg.ln(),
             (Known::Log, Some(base)) => logarithm(arg, base),
@@ -137,8 +133,7 @@ pub(super) fn inverse(name: &str) -> Option<&'static str> {
         | Known::Pow
         | Known::Max
         | Known::Min
-        | Known::Hypot
-        | Known::Erfc => return None,
+        | Known::Hypot => return None,
     };
     let inverse = match f {
         Func::Ln => Func::Exp,
@@ -201,7 +196,7 @@ pub(super) fn suggest<'n>(name: &str, declared: impl Iterator<Item = &'n str>) -
         .iter()
         .map(|f| f.name())
         .chain([
-            "log", "log10", "log2", "sqrt", "cbrt", "root", "pow", "max", "min", "hypot", "erfc",
+            "log", "log10", "log2", "sqrt", "cbrt", "root", "pow", "max", "min", "hypot",
         ])
         .chain(ALIASES.iter().map(|(a, _)| *a));
     let mut best: Option<(usize, &str)> = None;

@@ -29,6 +29,8 @@ pub enum Topic {
     Trig,
     /// Hyperbolic functions.
     Hyperbolic,
+    /// Special functions: the error function.
+    Special,
 }
 
 /// A named rewrite: `apply` returns expressions equal to its argument (possibly none).
@@ -121,6 +123,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "sinh-cosh-monomial",     topic: Hyperbolic, scope: Everywhere, apply: sinh_cosh_monomials },
     Rule { name: "exp-to-hyperbolic",      topic: Hyperbolic, scope: Everywhere, apply: exp_to_hyperbolic },
     Rule { name: "hyperbolic-to-exp",      topic: Hyperbolic, scope: Everywhere, apply: hyperbolic_to_exp },
+    Rule { name: "erf-complement",         topic: Special,    scope: Everywhere, apply: erf_complements },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1630,6 +1633,26 @@ fn complementary_inverses(e: &Expr) -> Vec<Expr> {
             );
             (complementary && u == v && a == b).then(|| a * &(Expr::pi() / 2))
         },
+    )
+}
+
+/// `erf(u) + erfc(u) = 1`, and with `erfc(-u) = 1 + erf(u)`, `erfc(-u) - erf(u) = 1` and
+/// `erfc(u) + erfc(-u) = 2`, for terms with one cofactor: all are defined everywhere.
+/// (`erfc(-u)` is kept as written, not made `2 - erfc(u)` as SymPy makes it: a negated
+/// `2 - erfc(u)` is a number times a sum, which a sum around it does not absorb, and
+/// `2 - (2 - erfc(u))` loses the digits of a small `erfc(u)` in floating point.)
+fn erf_complements(e: &Expr) -> Vec<Expr> {
+    use Func::*;
+    let pair = |(f, u, a): &CallTerm, (g, v, b): &CallTerm| match (f, g) {
+        (Erf, Erfc) if u == v && a == b => Some(a.clone()),
+        (Erf, Erfc) if is_negation(v, u) && *b == -a => Some(b.clone()),
+        (Erfc, Erfc) if is_negation(v, u) && a == b => Some(a * &Expr::int(2)),
+        _ => None,
+    };
+    combine_pairs(
+        e,
+        |f| matches!(f, Erf | Erfc),
+        |first, second| pair(first, second).or_else(|| pair(second, first)),
     )
 }
 

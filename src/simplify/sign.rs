@@ -151,7 +151,8 @@ fn power_sign(base: Sign, exp: &Expr) -> Sign {
 
 fn call_sign(f: Func, arg: &Expr) -> Sign {
     match f {
-        Func::Exp | Func::Cosh => Sign::POSITIVE,
+        // `erfc(u) = 1 - erf(u)`, and `erf(u) < 1`.
+        Func::Exp | Func::Cosh | Func::Erfc => Sign::POSITIVE,
         Func::Sech => Sign::POSITIVE,
         Func::Abs => {
             let inner = sign(arg);
