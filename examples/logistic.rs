@@ -15,9 +15,7 @@
 
 use std::error::Error;
 
-use deriv::{
-    Env, Expr, Limits, PrintLimits, REFERENCE_BITS, compare, diff, expand, simplify, to_cse,
-};
+use deriv::{Env, Expr, Limits, PrintLimits, compare, diff, expand, simplify, to_cse};
 
 /// Above this `n`, the swell table leaves the simplified derivative out: its polynomial
 /// normal form passes the simplifier's bounds from `n = 8` on (degree 128 and more).
@@ -59,7 +57,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let derivative = simplify(&diff(&l4, "x", 1)?, &limits).expr;
     println!("d/dx l(4) = {derivative}");
     println!();
-    println!("errors against the symbolic derivative at {REFERENCE_BITS} bits");
+    println!("errors against the symbolic derivative evaluated to well past f64 accuracy");
     for x in [0.1, 0.3, 0.7] {
         print_comparison(&l4, x, &limits)?;
     }

@@ -1123,7 +1123,7 @@ mod numbers {
 
     use super::*;
     use crate::compare::{Comparison, compare};
-    use crate::eval::{Env, REFERENCE_BITS, eval, eval_exact, eval_precise};
+    use crate::eval::{Env, eval, eval_exact, eval_settled};
     use crate::plot::error_plot_svg;
 
     /// A point read from `NAME=VALUE` assignments.
@@ -1191,7 +1191,7 @@ mod numbers {
             .map_err(|e| e.to_string())
             .and_then(|parsed| prepare_parsed(&parsed).map_err(|m| format!("at {at}: {m}")));
         let value = formula.clone().and_then(|e| {
-            eval_precise(&e, &Env::new(), REFERENCE_BITS)
+            eval_settled(&e, &Env::new())
                 .map(|v| v.to_f64())
                 .map_err(|e| e.to_string())
         });

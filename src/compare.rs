@@ -2,8 +2,8 @@
 //! reverse-mode automatic differentiation, and forward and central finite differences, at
 //! one point, with errors and times.
 //!
-//! The reference is the simplified symbolic derivative evaluated with [`REFERENCE_BITS`]
-//! bits ([`eval_precise`]), not in `f64`: every row, the symbolic one included, gets its
+//! The reference is the simplified symbolic derivative evaluated with as many bits as its
+//! `f64` accuracy takes, 512 or more ([`eval_settled`]), not in `f64`: every row, the symbolic one included, gets its
 //! error against it, so the `f64` rounding of each method shows. Finite
 //! differences are swept over the step `h` from `1e-1` to `1e-16` (four steps per decade):
 //! their error first falls with `h` (truncation, `O(h)` forward, `O(h^2)` central) and then
@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use crate::diff::{DiffError, diff};
 use crate::eval::{
-    Env, EvalError, Precise, REFERENCE_BITS, central_difference, eval, eval_dual, eval_precise,
-    forward_difference, reverse_gradient,
+    Env, EvalError, Precise, central_difference, eval, eval_dual, eval_settled, forward_difference,
+    reverse_gradient,
 };
 use crate::expr::Expr;
 use crate::simplify::{Limits, simplify};
@@ -57,7 +57,8 @@ pub struct Comparison {
     pub var: String,
     /// The simplified symbolic derivative.
     pub derivative: Expr,
-    /// Its value at the point with [`REFERENCE_BITS`] bits: the reference for every error.
+    /// Its value at the point to well past `f64` accuracy ([`eval_settled`]): the reference
+    /// for every error.
     pub reference: Precise,
     /// One row per method, in the order of the module documentation.
     pub methods: Vec<MethodResult>,
@@ -106,7 +107,7 @@ pub fn difference_sweep(e: &Expr, env: &Env, var: &str, reference: &Precise) -> 
 }
 
 /// Differentiates `e` in `var` at the point `env` in every way, with errors against the
-/// simplified symbolic derivative evaluated with [`REFERENCE_BITS`] bits, and the median
+/// simplified symbolic derivative evaluated to well past `f64` accuracy, and the median
 /// time of one evaluation of each.
 ///
 /// ```
@@ -124,7 +125,7 @@ pub fn compare(
     limits: &Limits,
 ) -> Result<Comparison, CompareError> {
     let derivative = simplify(&diff(e, var, 1)?, limits).expr;
-    let reference = eval_precise(&derivative, env, REFERENCE_BITS)?;
+    let reference = eval_settled(&derivative, env)?;
     let symbolic = eval(&derivative, env)?;
     let forward_ad = eval_dual(e, env, var)?.eps;
     let reverse_ad = reverse_gradient(e, env, &[var])?

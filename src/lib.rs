@@ -5,7 +5,8 @@
 //! [`simplify`] shortens the result by equality saturation with polynomial normal forms, and
 //! [`to_text`] / [`to_latex`] print it. [`eval`], [`eval_dual`] and [`reverse_gradient`]
 //! give numbers, for checking and for automatic differentiation; [`eval_precise`] gives
-//! them with hundreds of bits, as a reference. [`parse_program`] keeps a formula's bindings
+//! them with hundreds of bits, as a reference, and [`eval_settled`] with as many as an
+//! `f64`'s accuracy takes. [`parse_program`] keeps a formula's bindings
 //! as names, and [`Program::diff`] differentiates them one by one (forward mode), linear in
 //! their number.
 //!
@@ -54,8 +55,8 @@ pub use diff::{
 };
 pub use eval::{
     Conflict, Dual, Env, EvalError, EvalReason, Interval, MAX_PRECISION_BITS, Need, Precise,
-    REFERENCE_BITS, Undefined, central_difference, eval, eval_dual, eval_exact, eval_precise,
-    forward_difference, reverse_gradient, undefined_subexpression,
+    REFERENCE_BITS, SETTLE_TO_BITS, Undefined, central_difference, eval, eval_dual, eval_exact,
+    eval_precise, eval_settled, forward_difference, reverse_gradient, undefined_subexpression,
 };
 pub use expr::{
     Constant, Expr, Func, Kind, MAX_CANCELLED, Symbol, recording_cancelled, term_order,

@@ -233,7 +233,7 @@ fn eval_subcommand() {
     assert_eq!(json(&out)["exact"], "1");
     let out = deriv(&["eval", "sin(x)", "x=1", "--format", "json"]);
     assert!(json(&out).get("exact").is_none(), "sin(1) is irrational");
-    // Numbers fold exactly and the rest is computed with 256 bits: no cancellation.
+    // Numbers fold exactly and the rest is computed with as many bits as it takes.
     let out = deriv(&[
         "eval",
         "(x + 1)^2 - x^2 - 2*x",
@@ -246,6 +246,17 @@ fn eval_subcommand() {
         stdout(&deriv(&["eval", "(1 + 1/x)^x", "x=1e20"])),
         "2.718281828459045\n"
     );
+    // Where 256 bits are wrong: `min` as `abs` cancels 260 bits, `(1 + 10^-100)` rounds to 1.
+    assert_eq!(stdout(&deriv(&["eval", "min(1, exp(y))", "y=180"])), "1\n");
+    assert_eq!(
+        stdout(&deriv(&["eval", "(1 + 1/x)^x", "x=1e100"])),
+        "2.718281828459045\n"
+    );
+    // What cancels at every precision is refused, not printed as noise.
+    let out = deriv(&["eval", "sin(x)^2 + cos(x)^2 - 1", "x=2"]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(message.contains("does not settle"), "{message}");
     // A value where only the formula as written is defined.
     assert_eq!(stdout(&deriv(&["eval", "(-2)^x", "x=2"])), "4\n");
     // Names that are not variables, and a name given twice, are refused.

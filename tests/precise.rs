@@ -4,8 +4,8 @@
 //! the same subexpression.
 
 use deriv::{
-    Env, EvalError, EvalReason, Expr, Func, Number, PrintLimits, diff, eval, eval_precise, parse,
-    to_text,
+    Env, EvalError, EvalReason, Expr, Func, Number, PrintLimits, SETTLE_TO_BITS, diff, eval,
+    eval_precise, eval_settled, parse, to_text,
 };
 
 const TEXTBOOK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/diff/textbook.txt");
@@ -387,4 +387,59 @@ fn deep_expressions_do_not_recurse() {
         panic!("no value");
     };
     assert!(close(value, expected, 1e-10), "{value} {expected}");
+}
+
+/// [`eval_settled`] against mpmath at 500 digits, where 256 bits alone are wrong: sums that
+/// cancel, functions of arguments that 256 bits round (`10^120` needs 399), powers of a base
+/// that rounds to 1.
+#[test]
+fn settled_values_are_right_where_256_bits_are_not() {
+    let cases = [
+        ("min(1, exp(180))", 1.0),
+        ("exp(10^-200) - 1", 1e-200),
+        ("(1 + 10^-100)^(10^100)", std::f64::consts::E),
+        ("ln(1 + 10^-40) - 10^-40", -5e-81),
+        ("sqrt(10^80 + 1) - 10^40", 5e-41),
+        ("sin(10^120)", -0.623_221_041_186_642_6),
+        ("sin(10^300)", -0.985_750_425_160_377),
+        ("tan(pi/2 + 10^-70)", -1e70),
+        ("1/(cos(10^-20) - 1 + 10^-40/2)", 2.4e81),
+        ("exp(sin(3/10))", 1.343_825_243_731_653_4),
+    ];
+    for (text, expected) in cases {
+        let e = parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
+        let value = eval_settled(&e, &Env::new())
+            .unwrap_or_else(|err| panic!("{text}: {err}"))
+            .to_f64();
+        let error = ((value - expected) / expected).abs();
+        assert!(error < 1e-15, "{text}: {value}, not {expected}");
+    }
+    // 256 bits alone: wrong, or no value.
+    let cancelled = parse("min(1, exp(180))").unwrap_or_else(|e| panic!("{e}"));
+    let rough = eval_precise(&cancelled, &Env::new(), 256).map(|v| v.to_f64());
+    assert_ne!(rough, Ok(1.0));
+}
+
+/// What cancels at every precision is refused, naming what cancels, not answered with the
+/// noise of the last precision (or its sign).
+#[test]
+fn values_that_never_settle_are_refused() {
+    for (text, culprit) in [
+        ("sin(2)^2 + cos(2)^2 - 1", "sin(2)^2 + cos(2)^2 - 1"),
+        ("sign(sin(10^18*pi))", "sin(1000000000000000000*pi)"),
+        // 1 exactly, rounded below 1: a domain error at every precision, but at the end.
+        (
+            "acosh(cosh(1/2)^2 - sinh(1/2)^2) + 1",
+            "acosh(cosh(1/2)^2 - sinh(1/2)^2)",
+        ),
+    ] {
+        let e = parse(text).unwrap_or_else(|err| panic!("{text}: {err}"));
+        let err = eval_settled(&e, &Env::new()).map(|v| v.to_f64());
+        let Err(err) = err else {
+            panic!("{text}: {err:?}");
+        };
+        assert_eq!(err.reason, EvalReason::Unsettled(SETTLE_TO_BITS), "{text}");
+        let named = err.expr.to_string();
+        assert_eq!(named, culprit, "{text}");
+    }
 }

@@ -31,7 +31,9 @@ pub use bounds::{Conflict, Interval, Need};
 pub use domain::{Undefined, undefined_subexpression};
 pub use dual::{Dual, eval_dual};
 pub use exact::eval_exact;
-pub use precise::{MAX_PRECISION_BITS, Precise, REFERENCE_BITS, eval_precise};
+pub use precise::{
+    MAX_PRECISION_BITS, Precise, REFERENCE_BITS, SETTLE_TO_BITS, eval_precise, eval_settled,
+};
 pub use reverse::reverse_gradient;
 
 /// Values for the free symbols of an expression.
@@ -100,6 +102,12 @@ pub enum EvalReason {
     /// An overflow (`exp(1000)`) or another result that is not a finite number.
     #[error("the result is not a finite number")]
     NonFinite,
+    /// The value did not settle to `f64` accuracy at any precision up to this many bits
+    /// ([`eval_settled`]), as when a sum cancels at every precision, which may be exactly 0.
+    #[error(
+        "the value does not settle to f64 accuracy with up to {0} bits: it cancels at every precision, and may be exactly 0"
+    )]
+    Unsettled(usize),
     /// An undefined function `f(u)` has no value.
     #[error("the undefined function `{0}` has no value")]
     UndefinedFunction(Symbol),

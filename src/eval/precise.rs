@@ -25,7 +25,7 @@ use std::fmt;
 
 use astro_float_num::{BigFloat, Consts, Radix, RoundingMode};
 
-use super::{Env, EvalError, EvalReason};
+use super::{Env, EvalError, EvalReason, table};
 use crate::expr::{Constant, Expr, Func, Kind};
 use crate::num::Number;
 
@@ -61,6 +61,22 @@ pub struct Precise {
 }
 
 impl Precise {
+    /// Whether this value and `other` agree to 62 bits (or are both 0): what
+    /// [`eval_settled`] asks of two successive precisions.
+    fn agrees_with(&self, other: &Precise) -> bool {
+        let (a, b) = (&self.value, &other.value);
+        if a.is_zero() || b.is_zero() {
+            return a.is_zero() && b.is_zero();
+        }
+        let p = self.bits.min(other.bits);
+        let difference = a.sub(b, p, ROUNDING);
+        match (difference.exponent(), a.exponent()) {
+            _ if difference.is_zero() => true,
+            (Some(d), Some(m)) => i64::from(m) - i64::from(d) >= 62,
+            _ => false,
+        }
+    }
+
     /// The working precision it was computed at, in bits (a multiple of 64).
     pub fn bits(&self) -> usize {
         self.bits
@@ -223,6 +239,77 @@ pub fn eval_precise(e: &Expr, env: &Env, bits: usize) -> Result<Precise, EvalErr
     })
 }
 
+/// The first precision [`eval_settled`] tries, in bits.
+const SETTLE_FROM_BITS: usize = 256;
+
+/// The largest precision [`eval_settled`] tries, in bits (2,466 digits): enough for the
+/// sine of any `f64`-sized argument (`sin(10^300)` needs about 1,300 bits) and for sums that
+/// cancel thousands of bits; a value that has not settled by then is refused.
+pub const SETTLE_TO_BITS: usize = 8192;
+
+/// Bits a sum (or a function of an argument near a zero or pole) must keep of the working
+/// precision for [`eval_settled`] to trust it: a sum whose terms cancel more than `p -
+/// SUM_KEEPS_BITS` bits is evaluated again with more. 128 bits, so that the 30 digits
+/// `compare` prints of its reference are right.
+const SUM_KEEPS_BITS: i64 = 128;
+
+/// The value of `e` at `env` to the accuracy of an `f64`, at whatever precision that takes
+/// (Ziv's strategy): [`eval_precise`] with 256 bits, then twice as many each time, until two
+/// successive values agree to 62 bits and no sum in the later one lost all but
+/// [`SUM_KEEPS_BITS`] of its bits to cancellation, or until both fail the same way. So
+/// `exp(x) - 1` at `x = 10^-80` is `10^-80` (256 bits round `exp(10^-80)` to 1),
+/// `min(1, exp(180))` is 1 (its `abs` form cancels 260 bits), and `sin(x)` at `x = 10^120`
+/// is right (256 bits round `10^120`, and its sine with it).
+///
+/// Past [`SETTLE_TO_BITS`] it fails with [`EvalReason::Unsettled`], naming the sum that
+/// still cancels when one does: `sin(2)^2 + cos(2)^2 - 1` is 0, which no precision shows.
+/// A domain error that a sum's rounding causes at every precision (`asin(cosh(2)^2 -
+/// sinh(2)^2)`, whose argument is 1 exactly) is still a domain error.
+pub fn eval_settled(e: &Expr, env: &Env) -> Result<Precise, EvalError> {
+    let mut bits = SETTLE_FROM_BITS;
+    let mut last: Option<Result<Precise, EvalError>> = None;
+    loop {
+        let (now, cancelled) = eval_tracked(e, env, bits);
+        let settled = match (&last, &now) {
+            (Some(Ok(before)), Ok(value)) => cancelled.is_none() && value.agrees_with(before),
+            (Some(Err(before)), Err(error)) => cancelled.is_none() && before == error,
+            _ => false,
+        };
+        if settled {
+            return now;
+        }
+        if bits >= SETTLE_TO_BITS {
+            return Err(EvalError {
+                expr: cancelled.unwrap_or_else(|| e.clone()),
+                reason: EvalReason::Unsettled(bits),
+            });
+        }
+        last = Some(now);
+        bits *= 2;
+    }
+}
+
+/// [`eval_precise`], and the first sum (in post-order) whose terms cancelled all but
+/// [`SUM_KEEPS_BITS`] of the working precision.
+fn eval_tracked(e: &Expr, env: &Env, bits: usize) -> (Result<Precise, EvalError>, Option<Expr>) {
+    let bits = bits.clamp(64, MAX_PRECISION_BITS).next_multiple_of(64);
+    let mut ctx = match Context::new(bits) {
+        Ok(ctx) => ctx,
+        Err(reason) => {
+            let error = EvalError {
+                expr: e.clone(),
+                reason,
+            };
+            return (Err(error), None);
+        }
+    };
+    ctx.track_cancellation = true;
+    let value = ctx.value(e, env);
+    let cancelled = ctx.cancelled.take();
+    CONSTS.set(Some(ctx.cc));
+    (value.map(|value| Precise { value, bits }), cancelled)
+}
+
 /// `x` if it is a finite number below `2^1024` in magnitude.
 fn in_range(x: BigFloat) -> Result<BigFloat, EvalReason> {
     match x.exponent() {
@@ -236,6 +323,10 @@ fn in_range(x: BigFloat) -> Result<BigFloat, EvalReason> {
 struct Context {
     p: usize,
     cc: Consts,
+    /// Whether to look for sums that cancel ([`eval_settled`]).
+    track_cancellation: bool,
+    /// The first sum whose terms cancelled all but [`SUM_KEEPS_BITS`] bits.
+    cancelled: Option<Expr>,
 }
 
 impl Context {
@@ -244,6 +335,8 @@ impl Context {
         Ok(Context {
             p,
             cc: borrow_consts()?,
+            track_cancellation: false,
+            cancelled: None,
         })
     }
 
@@ -254,16 +347,104 @@ impl Context {
             let value = self
                 .node_value(&node, &values, env)
                 .and_then(in_range)
-                .map_err(|reason| EvalError {
-                    expr: node.clone(),
-                    reason,
+                .map_err(|reason| {
+                    if self.track_cancellation
+                        && self.cancelled.is_none()
+                        && reason == EvalReason::Domain
+                        && self.at_domain_end(&node, &values)
+                    {
+                        self.cancelled = Some(node.clone());
+                    }
+                    EvalError {
+                        expr: node.clone(),
+                        reason,
+                    }
                 })?;
+            if self.track_cancellation && self.cancelled.is_none() {
+                let lost = match node.kind() {
+                    Kind::Add(terms) => self.cancels(&value, terms, &values),
+                    Kind::Call(f, u) => values
+                        .get(&u.id())
+                        .is_some_and(|u| self.ill_conditioned(*f, u, &value)),
+                    _ => false,
+                };
+                if lost {
+                    self.cancelled = Some(node.clone());
+                }
+            }
             values.insert(node.id(), value);
         }
         values.remove(&e.id()).ok_or_else(|| EvalError {
             expr: e.clone(),
             reason: EvalReason::NonFinite,
         })
+    }
+
+    /// Whether `sum`, the value of a sum of `terms`, lost all but [`SUM_KEEPS_BITS`] of the
+    /// working precision to cancellation: it is 0, or that many bits below its largest term.
+    fn cancels(&self, sum: &BigFloat, terms: &[Expr], values: &HashMap<usize, BigFloat>) -> bool {
+        let largest = terms
+            .iter()
+            .filter_map(|t| values.get(&t.id()))
+            .filter(|v| !v.is_zero())
+            .filter_map(BigFloat::exponent)
+            .max();
+        let Some(largest) = largest else {
+            return false;
+        };
+        let kept = i64::try_from(self.p).unwrap_or(i64::MAX) - SUM_KEEPS_BITS;
+        match sum.exponent() {
+            _ if sum.is_zero() => true,
+            Some(e) => i64::from(largest) - i64::from(e) > kept,
+            None => false,
+        }
+    }
+
+    /// Whether `node` is a function of an argument within rounding of -1, 0 or 1, where
+    /// every domain of the table ends: a domain error there may be the rounding's
+    /// (`acosh(cosh(3)^2 - sinh(3)^2)`, whose argument is 1 exactly, rounds below 1).
+    fn at_domain_end(&self, node: &Expr, values: &HashMap<usize, BigFloat>) -> bool {
+        let Kind::Call(_, u) = node.kind() else {
+            return false;
+        };
+        let Some(u) = values.get(&u.id()) else {
+            return false;
+        };
+        let p = self.p;
+        let near =
+            -i32::try_from(self.p).unwrap_or(i32::MAX) + i32::try_from(SUM_KEEPS_BITS).unwrap_or(0);
+        [-1, 0, 1].into_iter().any(|end: i64| {
+            let end = BigFloat::from_i64(end, p);
+            let distance = u.sub(&end, p, ROUNDING);
+            distance.is_zero() || distance.exponent().is_some_and(|d| d < near)
+        })
+    }
+
+    /// Whether `f(u) = value` lost all but [`SUM_KEEPS_BITS`] of the working precision to
+    /// its condition number `|u*f'(u)/f(u)|`, the factor by which it multiplies the
+    /// relative error of `u`: near a zero of `f` away from 0 (`sin(10^18*pi)`, `ln(1 +
+    /// 10^-100)` once the sum rounds to 1) or a pole. `f'` is the `f64` table's, at `u`
+    /// rounded to `f64`: its size is all that counts.
+    fn ill_conditioned(&self, f: Func, u: &BigFloat, value: &BigFloat) -> bool {
+        if u.is_zero() {
+            return false;
+        }
+        let u_f64 = match u.is_negative() {
+            true => -magnitude_f64(u),
+            false => magnitude_f64(u),
+        };
+        let slope = table::slope(f, u_f64).map_or(0.0, f64::abs);
+        if slope == 0.0 || !slope.is_finite() {
+            return false;
+        }
+        if value.is_zero() {
+            return true;
+        }
+        let (Some(u_exponent), Some(value_exponent)) = (u.exponent(), value.exponent()) else {
+            return false;
+        };
+        let condition = f64::from(u_exponent) + slope.log2() - f64::from(value_exponent);
+        condition > self.p as f64 - SUM_KEEPS_BITS as f64
     }
 
     /// The value of one node from its children's `values` (post-order: they are there).
