@@ -21,7 +21,7 @@ use crate::higher::differentiate_simplifying;
 use crate::parse::{
     ParseError, ParseOptions, ProgramRead, parse_program, parse_with, parse_with_cancelled,
 };
-use crate::prepare::{check_derivative, prepare_parsed, prepare_parsed_list};
+use crate::prepare::{check_derivative, prepare_at_point, prepare_parsed, prepare_parsed_list};
 use crate::print::{
     PrintLimits, TooLarge, program_to_latex, program_to_text, to_cse, to_latex, to_text,
 };
@@ -1189,7 +1189,7 @@ mod numbers {
         };
         let formula = parse_with_cancelled(text, &options)
             .map_err(|e| e.to_string())
-            .and_then(|parsed| prepare_parsed(&parsed).map_err(|m| format!("at {at}: {m}")));
+            .and_then(|parsed| prepare_at_point(&parsed).map_err(|m| format!("at {at}: {m}")));
         let value = formula.clone().and_then(|e| {
             eval_settled(&e, &Env::new())
                 .map(|v| v.to_f64())

@@ -1047,9 +1047,21 @@ impl Expr {
                 continue;
             }
             let mut exps = Vec::with_capacity(4);
-            exps.push(exponent_of(&first));
+            // `sqrt(u)*sqrt(u) = u`, `u^2/u = u`: a merged root or reciprocal may be
+            // undefined where the merged power is not, so it is recorded.
+            let record = |factor: &Expr| {
+                let exp = exponent_of(factor);
+                if !exp
+                    .as_num()
+                    .is_some_and(|n| n.is_integer() && !n.is_negative())
+                {
+                    cancelled(factor);
+                }
+                exp
+            };
+            exps.push(record(&first));
             while let Some(next) = items.next_if(|next| base_of(next) == base) {
-                exps.push(exponent_of(&next));
+                exps.push(record(&next));
             }
             let factor = base.clone().pow(Expr::sum(exps));
             match factor.kind() {
@@ -1126,6 +1138,14 @@ impl Expr {
                         && b.as_num().is_some_and(Number::is_positive)
                         && e.as_num().is_some()) =>
             {
+                // `sqrt(u)^2 = u`, `(1/u)^-1 = u`: the inner power may be undefined where
+                // the result is not, so the fold is recorded (a whole power is not).
+                if !e
+                    .as_num()
+                    .is_some_and(|n| n.is_integer() && !n.is_negative())
+                {
+                    cancelled(&self);
+                }
                 return b.clone().pow(Expr::product([e.clone(), exp]));
             }
             Kind::Mul(xs) if exp_is_integer => {

@@ -144,6 +144,23 @@ pub fn prepare_parsed(parsed: &Parsed) -> Result<Expr, String> {
     Ok(prepared)
 }
 
+/// [`prepare_parsed`] for a formula read with a point's values in place of its variables
+/// (`deriv eval`), which refuses it when any operand its construction cancelled has no real
+/// value, not only an infinite one: each is a constant there, and the formula as written
+/// has no value at the point (`sqrt(x)^2` at `x = -2` reads as `-2`, `(1 - x)/sqrt(y)` at
+/// `x = 1, y = -1` as `0`, `exp(ln(x))` at `x = -1` as `-1`).
+pub(crate) fn prepare_at_point(parsed: &Parsed) -> Result<Expr, String> {
+    let prepared = prepare(&parsed.value)?;
+    match parsed
+        .cancelled
+        .iter()
+        .find_map(crate::eval::undefined_subexpression)
+    {
+        Some(bad) => Err(bad.to_string()),
+        None => Ok(prepared),
+    }
+}
+
 /// [`prepare_parsed`] for a list of formulas: each is prepared, and what any of them
 /// cancelled is checked.
 pub fn prepare_parsed_list(parsed: &Parsed<Vec<Expr>>) -> Result<Vec<Expr>, String> {

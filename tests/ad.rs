@@ -257,6 +257,11 @@ fn eval_subcommand() {
     assert_eq!(out.status.code(), Some(1));
     let message = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(message.contains("does not settle"), "{message}");
+    // No value where the formula as written has none, though its reading cancels it.
+    for (formula, point) in [("sqrt(x)^2", "x=-2"), ("(x - 1)/sqrt(x - 2)", "x=1")] {
+        let out = deriv(&["eval", formula, point]);
+        assert_eq!(out.status.code(), Some(1), "{formula}");
+    }
     // A value where only the formula as written is defined.
     assert_eq!(stdout(&deriv(&["eval", "(-2)^x", "x=2"])), "4\n");
     // Names that are not variables, and a name given twice, are refused.

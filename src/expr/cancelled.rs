@@ -1,7 +1,8 @@
 //! Operands that canonical construction drops (`0*u = 0`, `u - u = 0`, `u/u = 1`, `1^u = 1`,
 //! `sign(exp(u)) = 1`, and `ln(u)` from `exp(ln(u)) = u`, infinite where `u` is 0), recorded
-//! while a formula is read. Folds that keep `u` (`sqrt(u)^2 = u`) record nothing: `u` is
-//! checked where it stands.
+//! while a formula is read; so are the roots and reciprocals that merging powers drops
+//! (`sqrt(u)` from `sqrt(u)^2 = u` and `sqrt(u)*sqrt(u) = u`, `1/u` from `u^2/u = u`), which
+//! may be undefined where `u` is not: `deriv eval` refuses `sqrt(x)^2` at `x = -2`.
 //!
 //! Folding keeps every value where the input is defined, but forgets what it dropped:
 //! `x*0*tan(pi/2)` is `0` and `x*cot(pi)/cot(pi)` is `x`, though neither has a value
@@ -102,13 +103,19 @@ mod tests {
     }
 
     #[test]
-    fn folds_that_keep_the_operand_record_nothing_but_exp_of_ln_records_the_ln() {
+    fn folds_that_keep_the_operand_record_the_root_or_reciprocal_they_drop() {
         let u = Expr::int(-1) - Expr::sym("x").pow(2);
         let root = u.clone().sqrt();
         let (square, cancelled) = recording_cancelled(|| root.clone().pow(2));
-        assert_eq!((square, cancelled), (u.clone(), vec![]));
+        assert_eq!((square, cancelled), (u.clone(), vec![root.clone()]));
         let (product, cancelled) = recording_cancelled(|| root.clone() * root.clone());
-        assert_eq!((product, cancelled), (u.clone(), vec![]));
+        assert_eq!((product, cancelled), (u.clone(), vec![root.clone()]));
+        let x = Expr::sym("x");
+        let (quotient, cancelled) = recording_cancelled(|| x.clone().pow(2) / x.clone());
+        assert_eq!((quotient, cancelled), (x.clone(), vec![x.clone().recip()]));
+        // A whole power drops nothing: `(u^2)^3 = u^6` is defined where `u` is.
+        let (power, cancelled) = recording_cancelled(|| u.clone().pow(2).pow(3));
+        assert_eq!((power, cancelled), (u.clone().pow(6), vec![]));
         let log = u.clone().ln();
         let (back, cancelled) = recording_cancelled(|| log.clone().exp());
         assert_eq!(back, u);
