@@ -277,15 +277,45 @@ impl Number {
         {
             return n / d;
         }
-        // Huge numerator or denominator: scale both down by the same power of two.
-        let shift = value
-            .numer()
-            .bits()
-            .max(value.denom().bits())
-            .saturating_sub(1000);
-        let n = (value.numer() >> shift).to_f64().unwrap_or(f64::NAN);
-        let d = (value.denom() >> shift).to_f64().unwrap_or(f64::NAN);
-        n / d
+        // A huge numerator or denominator: the integer quotient with 64 bits or more, times
+        // the power of two it was scaled by. (Scaling both by one power of two lost a small
+        // numerator over a huge denominator: `1/2^1049` was 0.)
+        let k = value.denom().bits() as i64 - value.numer().bits() as i64 + 64;
+        let quotient = match k >= 0 {
+            true => (value.numer() << k as u64) / value.denom(),
+            false => value.numer() / (value.denom() << k.unsigned_abs()),
+        };
+        let mut x = quotient.to_f64().unwrap_or(f64::NAN);
+        let mut k = k;
+        // `x * 2^-k` in steps that neither overflow nor underflow early.
+        while k != 0 && x.is_finite() && x != 0.0 {
+            let step = k.clamp(-1000, 1000);
+            x *= 2f64.powi(-step as i32);
+            k -= step;
+        }
+        x
+    }
+
+    /// The exact value of a finite `f64` (each is a fraction over a power of two); `None`
+    /// for infinities and NaN.
+    pub fn from_f64(x: f64) -> Option<Number> {
+        if !x.is_finite() {
+            return None;
+        }
+        let bits = x.to_bits();
+        let biased = ((bits >> 52) & 0x7ff) as i64;
+        let fraction = (bits & ((1 << 52) - 1)) as i64;
+        let (mantissa, exponent) = match biased {
+            0 => (fraction, -1074),
+            _ => (fraction | (1 << 52), biased - 1075),
+        };
+        let signed = if x.is_sign_negative() {
+            -mantissa
+        } else {
+            mantissa
+        };
+        let scale = Number::int(2).pow(&Number::int(exponent))?;
+        Some(Number::int(signed).mul(&scale))
     }
 
     /// The numerator, as a number.
@@ -856,6 +886,34 @@ mod tests {
         assert_eq!(n(".5"), Number::ratio(1, 2).unwrap());
         assert_eq!(Number::from_decimal("1e1000000", 10_000), None);
         assert_eq!(Number::from_decimal("1.2.3", 10_000), None);
+    }
+
+    #[test]
+    fn every_finite_f64_is_read_exactly() {
+        assert_eq!(Number::from_f64(0.5), Number::ratio(1, 2));
+        assert_eq!(Number::from_f64(-3.0), Some(Number::int(-3)));
+        assert_eq!(Number::from_f64(0.0), Some(Number::zero()));
+        assert_eq!(Number::from_f64(f64::NAN), None);
+        assert_eq!(Number::from_f64(f64::INFINITY), None);
+        // 0.1 is not one tenth, but the dyadic fraction nearest to it.
+        let tenth = Number::from_f64(0.1).expect("finite");
+        assert_ne!(tenth, n("0.1"));
+        assert_eq!(
+            tenth.denom(),
+            Number::int(2).pow(&Number::int(55)).expect("small")
+        );
+        for x in [
+            0.1,
+            -1e300,
+            1e-300,
+            5e-324,
+            f64::MAX,
+            1.0 / 3.0,
+            f64::MIN_POSITIVE,
+        ] {
+            let exact = Number::from_f64(x).expect("finite");
+            assert_eq!(exact.to_f64(), x, "{x}");
+        }
     }
 
     #[test]

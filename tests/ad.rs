@@ -252,6 +252,14 @@ fn eval_subcommand() {
         stdout(&deriv(&["eval", "(1 + 1/x)^x", "x=1e100"])),
         "2.718281828459045\n"
     );
+    // A rational value is computed exactly, so an exact 0 is 0 (no precision shows it).
+    let out = deriv(&["compare", "x^2 - 2*x", "--at", "x=1"]);
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("at 512 bits = 0.0"),
+        "{}",
+        stdout(&out)
+    );
     // What cancels at every precision is refused, not printed as noise.
     let out = deriv(&["eval", "sin(x)^2 + cos(x)^2 - 1", "x=2"]);
     assert_eq!(out.status.code(), Some(1));

@@ -70,6 +70,13 @@ impl Env {
     pub fn get(&self, name: &str) -> Option<f64> {
         self.values.get(name).copied()
     }
+
+    /// Each name with its value, in no particular order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.values
+            .iter()
+            .map(|(name, value)| (name.as_str(), *value))
+    }
 }
 
 /// An expression that has no real value (or derivative) at the given point.

@@ -25,7 +25,7 @@ use std::fmt;
 
 use astro_float_num::{BigFloat, Consts, Radix, RoundingMode};
 
-use super::{Env, EvalError, EvalReason, table};
+use super::{Env, EvalError, EvalReason};
 use crate::expr::{Constant, Expr, Func, Kind};
 use crate::num::Number;
 
@@ -247,40 +247,49 @@ const SETTLE_FROM_BITS: usize = 256;
 /// cancel thousands of bits; a value that has not settled by then is refused.
 pub const SETTLE_TO_BITS: usize = 8192;
 
-/// Bits a sum (or a function of an argument near a zero or pole) must keep of the working
-/// precision for [`eval_settled`] to trust it: a sum whose terms cancel more than `p -
-/// SUM_KEEPS_BITS` bits is evaluated again with more. 128 bits, so that the 30 digits
-/// `compare` prints of its reference are right.
-const SUM_KEEPS_BITS: i64 = 128;
+/// Bits of relative accuracy [`eval_settled`] asks of a value, by its error bound, before it
+/// trusts it: 128, so that the 30 digits `compare` prints of its reference are right.
+const TRUSTED_BITS: f64 = 128.0;
 
 /// The value of `e` at `env` to the accuracy of an `f64`, at whatever precision that takes
 /// (Ziv's strategy): [`eval_precise`] with 256 bits, then twice as many each time, until two
-/// successive values agree to 62 bits and no sum in the later one lost all but
-/// [`SUM_KEEPS_BITS`] of its bits to cancellation, or until both fail the same way. So
-/// `exp(x) - 1` at `x = 10^-80` is `10^-80` (256 bits round `exp(10^-80)` to 1),
-/// `min(1, exp(180))` is 1 (its `abs` form cancels 260 bits), and `sin(x)` at `x = 10^120`
-/// is right (256 bits round `10^120`, and its sine with it).
+/// successive values agree to 62 bits and the later one is within `2^-128` of the true value
+/// by a first-order bound on its rounding error ([`Context::error_bound`]: each node's
+/// error from its children's, times how much the operation magnifies them), or until two
+/// precisions fail the same way where the failure cannot be rounding's. The bound matters
+/// where two precisions agree on a wrong value: `exp(x) - 1` at `x = 10^-200` is 0 with 256
+/// and with 512 bits. So `exp(x) - 1` at `10^-80` is `10^-80`, `min(1, exp(180))` is 1 (its
+/// `abs` form cancels 260 bits), `sin(x)` at `10^120` is right (256 bits round `10^120`),
+/// and `exp(acosh(2) - ln(2 + sqrt(3)))` is 1 (its exponent is 0, noise at every precision,
+/// but `exp` does not magnify it).
 ///
-/// Past [`SETTLE_TO_BITS`] it fails with [`EvalReason::Unsettled`], naming the sum that
-/// still cancels when one does: `sin(2)^2 + cos(2)^2 - 1` is 0, which no precision shows.
-/// A domain error that a sum's rounding causes at every precision (`asin(cosh(2)^2 -
-/// sinh(2)^2)`, whose argument is 1 exactly) is still a domain error.
+/// Past [`SETTLE_TO_BITS`] it fails with [`EvalReason::Unsettled`], naming the first node
+/// whose operation lost the accuracy: `sin(2)^2 + cos(2)^2 - 1` is 0, which no precision
+/// shows, and `sign(sin(10^18*pi))` is `sign(0)`. A failure is final only when its cause is
+/// not rounding: a domain error where the argument is farther from the domain's end (-1, 0
+/// or 1) than its error (`acosh(cosh(3)^2 - sinh(3)^2)`, whose argument is 1 exactly, rounds
+/// below 1), a division by an exact 0, and no pole of `tan`, `sec`, `csc` or `cot`, which
+/// are told by a cosine or sine below the precision (`tan(pi/2 - 10^-150)` is `10^150`).
 pub fn eval_settled(e: &Expr, env: &Env) -> Result<Precise, EvalError> {
+    if let Some(exact) = exact_value(e, env) {
+        return eval_precise(&Expr::num(exact), &Env::new(), 2 * SETTLE_FROM_BITS);
+    }
     let mut bits = SETTLE_FROM_BITS;
     let mut last: Option<Result<Precise, EvalError>> = None;
     loop {
-        let (now, cancelled) = eval_tracked(e, env, bits);
-        let settled = match (&last, &now) {
-            (Some(Ok(before)), Ok(value)) => cancelled.is_none() && value.agrees_with(before),
-            (Some(Err(before)), Err(error)) => cancelled.is_none() && before == error,
-            _ => false,
-        };
+        let (now, accuracy) = eval_tracked(e, env, bits);
+        let settled = accuracy.trusted
+            && match (&last, &now) {
+                (Some(Ok(before)), Ok(value)) => value.agrees_with(before),
+                (Some(Err(before)), Err(error)) => before == error,
+                _ => false,
+            };
         if settled {
             return now;
         }
         if bits >= SETTLE_TO_BITS {
             return Err(EvalError {
-                expr: cancelled.unwrap_or_else(|| e.clone()),
+                expr: accuracy.lost.unwrap_or_else(|| e.clone()),
                 reason: EvalReason::Unsettled(bits),
             });
         }
@@ -289,9 +298,18 @@ pub fn eval_settled(e: &Expr, env: &Env) -> Result<Precise, EvalError> {
     }
 }
 
-/// [`eval_precise`], and the first sum (in post-order) whose terms cancelled all but
-/// [`SUM_KEEPS_BITS`] of the working precision.
-fn eval_tracked(e: &Expr, env: &Env, bits: usize) -> (Result<Precise, EvalError>, Option<Expr>) {
+/// The value of `e` at `env` in rationals, where it is rational ([`eval_exact`]): what no
+/// precision can show, a value that is exactly 0 (`x^2 - 2*x` at `x = 2`), is known so.
+fn exact_value(e: &Expr, env: &Env) -> Option<Number> {
+    let point: Vec<(&str, Number)> = env
+        .iter()
+        .map(|(name, value)| Some((name, Number::from_f64(value)?)))
+        .collect::<Option<_>>()?;
+    super::eval_exact(e, &point)
+}
+
+/// [`eval_precise`] with the bounds of [`Accuracy`].
+fn eval_tracked(e: &Expr, env: &Env, bits: usize) -> (Result<Precise, EvalError>, Accuracy) {
     let bits = bits.clamp(64, MAX_PRECISION_BITS).next_multiple_of(64);
     let mut ctx = match Context::new(bits) {
         Ok(ctx) => ctx,
@@ -300,14 +318,62 @@ fn eval_tracked(e: &Expr, env: &Env, bits: usize) -> (Result<Precise, EvalError>
                 expr: e.clone(),
                 reason,
             };
-            return (Err(error), None);
+            return (Err(error), Accuracy::default());
         }
     };
-    ctx.track_cancellation = true;
+    ctx.accuracy = Some(Accuracy::default());
     let value = ctx.value(e, env);
-    let cancelled = ctx.cancelled.take();
+    let mut accuracy = ctx.accuracy.take().unwrap_or_default();
+    if let Ok(value) = &value {
+        let error = accuracy
+            .errors
+            .get(&e.id())
+            .copied()
+            .unwrap_or(f64::INFINITY);
+        accuracy.trusted = relative_error(error, value) <= -TRUSTED_BITS;
+    }
     CONSTS.set(Some(ctx.cc));
-    (value.map(|value| Precise { value, bits }), cancelled)
+    (value.map(|value| Precise { value, bits }), accuracy)
+}
+
+/// What [`eval_settled`] knows of the rounding of one evaluation.
+#[derive(Default)]
+struct Accuracy {
+    /// `log2` of a bound on each node's absolute error, by node id (`-inf`: exact).
+    errors: HashMap<usize, f64>,
+    /// The first node whose own operation lost the accuracy: its children were within
+    /// `2^-128` of their values, it is not.
+    lost: Option<Expr>,
+    /// Whether the result (its value, or its failure) can be trusted.
+    trusted: bool,
+}
+
+/// `log2 |x|`, rounded up to a whole number (`-inf` for 0).
+fn log2_magnitude(x: &BigFloat) -> f64 {
+    match x.exponent() {
+        _ if x.is_zero() => f64::NEG_INFINITY,
+        Some(e) => f64::from(e),
+        None => f64::INFINITY,
+    }
+}
+
+/// `log2` of a bound on the relative error of `value`, from `log2` of one on its absolute
+/// error: `-inf` for an exact value, `+inf` for an inexact 0.
+fn relative_error(error: f64, value: &BigFloat) -> f64 {
+    if error == f64::NEG_INFINITY {
+        return f64::NEG_INFINITY;
+    }
+    error - log2_magnitude(value)
+}
+
+/// `a + b` for logarithms of factors: a product with a zero factor (`-inf`) is 0 exactly,
+/// whatever the other.
+fn times(a: f64, b: f64) -> f64 {
+    if a == f64::NEG_INFINITY || b == f64::NEG_INFINITY {
+        f64::NEG_INFINITY
+    } else {
+        a + b
+    }
 }
 
 /// `x` if it is a finite number below `2^1024` in magnitude.
@@ -323,10 +389,8 @@ fn in_range(x: BigFloat) -> Result<BigFloat, EvalReason> {
 struct Context {
     p: usize,
     cc: Consts,
-    /// Whether to look for sums that cancel ([`eval_settled`]).
-    track_cancellation: bool,
-    /// The first sum whose terms cancelled all but [`SUM_KEEPS_BITS`] bits.
-    cancelled: Option<Expr>,
+    /// Error bounds, when [`eval_settled`] asks for them.
+    accuracy: Option<Accuracy>,
 }
 
 impl Context {
@@ -335,8 +399,7 @@ impl Context {
         Ok(Context {
             p,
             cc: borrow_consts()?,
-            track_cancellation: false,
-            cancelled: None,
+            accuracy: None,
         })
     }
 
@@ -348,30 +411,13 @@ impl Context {
                 .node_value(&node, &values, env)
                 .and_then(in_range)
                 .map_err(|reason| {
-                    if self.track_cancellation
-                        && self.cancelled.is_none()
-                        && reason == EvalReason::Domain
-                        && self.at_domain_end(&node, &values)
-                    {
-                        self.cancelled = Some(node.clone());
-                    }
+                    self.note_failure(&node, &reason, &values);
                     EvalError {
                         expr: node.clone(),
                         reason,
                     }
                 })?;
-            if self.track_cancellation && self.cancelled.is_none() {
-                let lost = match node.kind() {
-                    Kind::Add(terms) => self.cancels(&value, terms, &values),
-                    Kind::Call(f, u) => values
-                        .get(&u.id())
-                        .is_some_and(|u| self.ill_conditioned(*f, u, &value)),
-                    _ => false,
-                };
-                if lost {
-                    self.cancelled = Some(node.clone());
-                }
-            }
+            self.note_error(&node, &value, &values);
             values.insert(node.id(), value);
         }
         values.remove(&e.id()).ok_or_else(|| EvalError {
@@ -380,71 +426,220 @@ impl Context {
         })
     }
 
-    /// Whether `sum`, the value of a sum of `terms`, lost all but [`SUM_KEEPS_BITS`] of the
-    /// working precision to cancellation: it is 0, or that many bits below its largest term.
-    fn cancels(&self, sum: &BigFloat, terms: &[Expr], values: &HashMap<usize, BigFloat>) -> bool {
-        let largest = terms
-            .iter()
-            .filter_map(|t| values.get(&t.id()))
-            .filter(|v| !v.is_zero())
-            .filter_map(BigFloat::exponent)
-            .max();
-        let Some(largest) = largest else {
-            return false;
+    /// Records the bound on the error of `node`'s `value` ([`Context::error_bound`]), and
+    /// `node` as where the accuracy was lost when it is the first to lose it.
+    fn note_error(&mut self, node: &Expr, value: &BigFloat, values: &HashMap<usize, BigFloat>) {
+        let Some(accuracy) = &self.accuracy else {
+            return;
         };
-        let kept = i64::try_from(self.p).unwrap_or(i64::MAX) - SUM_KEEPS_BITS;
-        match sum.exponent() {
-            _ if sum.is_zero() => true,
-            Some(e) => i64::from(largest) - i64::from(e) > kept,
-            None => false,
+        let error = self.error_bound(node, value, values, &accuracy.errors);
+        let children_trusted = self.children_trusted(node, values);
+        if let Some(accuracy) = &mut self.accuracy {
+            if accuracy.lost.is_none()
+                && children_trusted
+                && relative_error(error, value) > -TRUSTED_BITS
+            {
+                accuracy.lost = Some(node.clone());
+            }
+            accuracy.errors.insert(node.id(), error);
         }
     }
 
-    /// Whether `node` is a function of an argument within rounding of -1, 0 or 1, where
-    /// every domain of the table ends: a domain error there may be the rounding's
-    /// (`acosh(cosh(3)^2 - sinh(3)^2)`, whose argument is 1 exactly, rounds below 1).
-    fn at_domain_end(&self, node: &Expr, values: &HashMap<usize, BigFloat>) -> bool {
-        let Kind::Call(_, u) = node.kind() else {
-            return false;
+    /// Whether each child of `node` is within `2^-128` of its value.
+    fn children_trusted(&self, node: &Expr, values: &HashMap<usize, BigFloat>) -> bool {
+        let Some(accuracy) = &self.accuracy else {
+            return true;
         };
-        let Some(u) = values.get(&u.id()) else {
-            return false;
-        };
-        let p = self.p;
-        let near =
-            -i32::try_from(self.p).unwrap_or(i32::MAX) + i32::try_from(SUM_KEEPS_BITS).unwrap_or(0);
-        [-1, 0, 1].into_iter().any(|end: i64| {
-            let end = BigFloat::from_i64(end, p);
-            let distance = u.sub(&end, p, ROUNDING);
-            distance.is_zero() || distance.exponent().is_some_and(|d| d < near)
+        node.children().all(|c| {
+            let error = accuracy.errors.get(&c.id()).copied();
+            match (error, values.get(&c.id())) {
+                (Some(error), Some(value)) => relative_error(error, value) <= -TRUSTED_BITS,
+                _ => false,
+            }
         })
     }
 
-    /// Whether `f(u) = value` lost all but [`SUM_KEEPS_BITS`] of the working precision to
-    /// its condition number `|u*f'(u)/f(u)|`, the factor by which it multiplies the
-    /// relative error of `u`: near a zero of `f` away from 0 (`sin(10^18*pi)`, `ln(1 +
-    /// 10^-100)` once the sum rounds to 1) or a pole. `f'` is the `f64` table's, at `u`
-    /// rounded to `f64`: its size is all that counts.
-    fn ill_conditioned(&self, f: Func, u: &BigFloat, value: &BigFloat) -> bool {
-        if u.is_zero() {
-            return false;
+    /// Whether `node`'s failure can be trusted, that is, is not rounding's; when not, the
+    /// node is where the accuracy was lost (if nothing was before).
+    fn note_failure(
+        &mut self,
+        node: &Expr,
+        reason: &EvalReason,
+        values: &HashMap<usize, BigFloat>,
+    ) {
+        if self.accuracy.is_none() {
+            return;
         }
-        let u_f64 = match u.is_negative() {
-            true => -magnitude_f64(u),
-            false => magnitude_f64(u),
+        let trusted =
+            self.children_trusted(node, values) && self.failure_is_exact(node, reason, values);
+        if let Some(accuracy) = &mut self.accuracy {
+            accuracy.trusted = trusted;
+            if !trusted && accuracy.lost.is_none() {
+                accuracy.lost = Some(node.clone());
+            }
+        }
+    }
+
+    /// Whether a failure of `node` whose children are accurate is no rounding's: a domain
+    /// error farther from the domain's end than the argument's error, a division by an
+    /// exact 0; not a pole of `tan`, `sec`, `csc` or `cot` (told by a cosine or sine below
+    /// the precision, [`off_pole`]).
+    fn failure_is_exact(
+        &self,
+        node: &Expr,
+        reason: &EvalReason,
+        values: &HashMap<usize, BigFloat>,
+    ) -> bool {
+        let errors = self.accuracy.as_ref().map(|a| &a.errors);
+        let error = |c: &Expr| {
+            errors
+                .and_then(|e| e.get(&c.id()))
+                .copied()
+                .unwrap_or(f64::INFINITY)
         };
-        let slope = table::slope(f, u_f64).map_or(0.0, f64::abs);
-        if slope == 0.0 || !slope.is_finite() {
-            return false;
+        match (node.kind(), reason) {
+            (Kind::Call(Func::Tan | Func::Sec | Func::Csc | Func::Cot, _), _) => false,
+            (Kind::Call(_, u), EvalReason::Domain) => {
+                let Some(value) = values.get(&u.id()) else {
+                    return false;
+                };
+                let p = self.p;
+                [-1, 0, 1].into_iter().all(|end: i64| {
+                    let distance = value.sub(&BigFloat::from_i64(end, p), p, ROUNDING);
+                    log2_magnitude(&distance) > error(u) + 4.0
+                })
+            }
+            (Kind::Pow(base, _), EvalReason::DivisionByZero) => error(base) == f64::NEG_INFINITY,
+            _ => true,
         }
-        if value.is_zero() {
-            return true;
+    }
+
+    /// `log2` of a first-order bound on the absolute error of `value`, the value of `node`
+    /// with this precision, from the bounds on its children's `errors`: the children's
+    /// errors times how much the operation magnifies them (its partial derivatives), plus
+    /// its own rounding. A sum's error is its terms' (so one that cancels keeps the error
+    /// of its largest term); a function's is its argument's times a bound on its slope.
+    fn error_bound(
+        &self,
+        node: &Expr,
+        value: &BigFloat,
+        values: &HashMap<usize, BigFloat>,
+        errors: &HashMap<usize, f64>,
+    ) -> f64 {
+        let p = self.p as f64;
+        let magnitude = log2_magnitude(value);
+        let rounding = magnitude - p;
+        let error = |c: &Expr| errors.get(&c.id()).copied().unwrap_or(f64::INFINITY);
+        let size = |c: &Expr| values.get(&c.id()).map_or(f64::INFINITY, log2_magnitude);
+        let count = |n: usize| (n as f64).log2().ceil() + 1.0;
+        match node.kind() {
+            Kind::Num(n) if n.is_integer() && magnitude < p => f64::NEG_INFINITY,
+            Kind::Num(_) | Kind::Const(_) => rounding,
+            // An `f64`, exact with 64 bits or more.
+            Kind::Sym(_) => f64::NEG_INFINITY,
+            Kind::Add(terms) => {
+                let worst = terms.iter().map(error).fold(f64::NEG_INFINITY, f64::max);
+                let largest = terms.iter().map(size).fold(f64::NEG_INFINITY, f64::max);
+                worst.max(largest - p) + count(terms.len())
+            }
+            Kind::Mul(factors) => {
+                let sizes: Vec<f64> = factors.iter().map(size).collect();
+                let worst = factors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let others = sizes
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| *j != i)
+                            .fold(0.0, |acc, (_, s)| times(acc, *s));
+                        times(error(f), others)
+                    })
+                    .fold(f64::NEG_INFINITY, f64::max);
+                worst.max(rounding) + count(factors.len())
+            }
+            Kind::Pow(base, exp) => {
+                let Some(b) = values.get(&base.id()) else {
+                    return f64::INFINITY;
+                };
+                if b.is_zero() {
+                    // `|b^e| <= |error|^e` for `e > 0`: `(acosh(2) - ln(2 + sqrt(3)))^2`.
+                    let e = values.get(&exp.id()).map_or(f64::NAN, |e| {
+                        let m = magnitude_f64(e);
+                        if e.is_negative() { -m } else { m }
+                    });
+                    return match error(base) {
+                        f64::NEG_INFINITY => f64::NEG_INFINITY,
+                        error if e > 0.0 => e * error,
+                        _ => f64::INFINITY,
+                    };
+                }
+                // d/db b^e = e*v/b, d/de b^e = v*ln(b).
+                let through_base = times(error(base), size(exp) + magnitude - size(base));
+                let through_exponent = times(error(exp), magnitude + self.log2_abs_ln(b));
+                through_base.max(through_exponent).max(rounding) + 2.0
+            }
+            Kind::Call(Func::Sign, u) => {
+                // Exact, unless the argument's error reaches across 0.
+                let exact = error(u) == f64::NEG_INFINITY || size(u) > error(u) + 1.0;
+                if exact {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                }
+            }
+            Kind::Call(f, u) => match values.get(&u.id()) {
+                Some(argument) => {
+                    let slope = self.slope_bound(*f, argument, value);
+                    times(error(u), slope).max(rounding) + 2.0
+                }
+                None => f64::INFINITY,
+            },
+            Kind::Undef { .. } => f64::INFINITY,
         }
-        let (Some(u_exponent), Some(value_exponent)) = (u.exponent(), value.exponent()) else {
-            return false;
+    }
+
+    /// `log2` of a bound on `|ln |b||`, within a bit: `|b| - 1` doubled near 1 (where
+    /// `|ln |b|| <= 2*| |b| - 1 |`), the binary exponent times `ln 2` elsewhere.
+    fn log2_abs_ln(&self, b: &BigFloat) -> f64 {
+        let e = log2_magnitude(b);
+        if (0.0..=2.0).contains(&e) {
+            let p = self.p;
+            log2_magnitude(&b.abs().sub(&BigFloat::from_word(1, p), p, ROUNDING)) + 1.0
+        } else {
+            (e.abs().max((e - 1.0).abs()) * std::f64::consts::LN_2).log2()
+        }
+    }
+
+    /// `log2` of a bound on `|f'(u)|` at the argument `u` where `f(u)` is `value`, within a
+    /// few bits (each function's table: the circular functions' slopes are bounded by their
+    /// values, since the `f64` argument of a huge `u` would say nothing).
+    fn slope_bound(&self, f: Func, u: &BigFloat, value: &BigFloat) -> f64 {
+        use Func::*;
+        let p = self.p;
+        let (size, v) = (log2_magnitude(u), log2_magnitude(value));
+        // `log2 | |u| - 1 |`: how near the argument is to the ends at -1 and 1.
+        let from_one = || log2_magnitude(&u.abs().sub(&BigFloat::from_word(1, p), p, ROUNDING));
+        let bound = match f {
+            Sin | Cos | Tanh | Abs => 0.0,
+            Tan | Cot => (2.0 * v).max(0.0),
+            Sec | Csc | Coth => 2.0 * v,
+            Csch => (2.0 * v).max(v),
+            Sinh | Cosh => v.max(0.0),
+            Sech | Exp => v,
+            Asin | Acos | Acosh => -0.5 * from_one(),
+            Atanh | Acoth => -from_one(),
+            Asec | Acsc => -size - 0.5 * from_one(),
+            Asech => -size - 0.5 * from_one(),
+            Atan | Acot => -(2.0 * size).max(0.0),
+            Asinh => -size.max(0.0),
+            Acsch => -size - size.max(0.0),
+            Ln => -size,
+            Erf | Erfc => 1.0,
+            // Handled where its error is bounded: a step, not a slope.
+            Sign => f64::INFINITY,
         };
-        let condition = f64::from(u_exponent) + slope.log2() - f64::from(value_exponent);
-        condition > self.p as f64 - SUM_KEEPS_BITS as f64
+        bound + 2.0
     }
 
     /// The value of one node from its children's `values` (post-order: they are there).
@@ -726,7 +921,9 @@ fn erfc(x: &BigFloat, p: usize, cc: &mut Consts) -> BigFloat {
         false => 0,
     };
     let r = q + 8 + cancelled;
-    BigFloat::from_word(1, r).sub(&erf(x, r, cc), p, ROUNDING)
+    BigFloat::from_word(1, r)
+        .sub(&erf(x, r, cc), p, ROUNDING)
+        .abs()
 }
 
 /// `|x|` to about `f64` precision, read off its leading word (no decimal detour: that would
@@ -763,11 +960,13 @@ fn erfc_asymptotic(x: &BigFloat, square: &BigFloat, p: usize, cc: &mut Consts) -
         n += 1;
     }
     let root_pi = cc.pi(q, ROUNDING).sqrt(q, ROUNDING);
+    // Positive: `exp(-x^2)` may underflow to a zero with a sign.
     square
         .neg()
         .exp(q, ROUNDING, cc)
         .mul(&sum, q, ROUNDING)
         .div(&x.mul(&root_pi, q, ROUNDING), p, ROUNDING)
+        .abs()
 }
 
 /// `sum (2s)^n / (1*3*...*(2n+1))` for `s = x^2 >= 0`, to `q` bits: in fixed point with `q + 32`
