@@ -1123,7 +1123,7 @@ mod numbers {
 
     use super::*;
     use crate::compare::{Comparison, compare};
-    use crate::eval::{Env, eval, eval_exact, eval_settled};
+    use crate::eval::{Env, EvalReason, eval, eval_exact, eval_settled};
     use crate::plot::error_plot_svg;
 
     /// A point read from `NAME=VALUE` assignments.
@@ -1168,6 +1168,30 @@ mod numbers {
         })
     }
 
+    /// The formula read with the point's `values` in place of its variables, refused where
+    /// it is undefined there (what its reading cancelled included), as `deriv eval` reads it.
+    fn read_at_point(text: &str, values: Vec<(Symbol, Expr)>) -> Result<Expr, String> {
+        let at: Vec<String> = values.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+        let at = at.join(", ");
+        let options = ParseOptions {
+            values,
+            ..ParseOptions::default()
+        };
+        parse_with_cancelled(text, &options)
+            .map_err(|e| e.to_string())
+            .and_then(|parsed| prepare_at_point(&parsed).map_err(|m| format!("at {at}: {m}")))
+    }
+
+    /// Whether the formula has a value at the point, as written ([`read_at_point`]); a value
+    /// that does not settle (`sin(x)^2 + cos(x)^2 - 1`, exactly 0) is one.
+    fn defined_at(text: &str, values: Vec<(Symbol, Expr)>) -> Result<(), String> {
+        let formula = read_at_point(text, values)?;
+        match eval_settled(&formula, &Env::new()) {
+            Err(e) if !matches!(e.reason, EvalReason::Unsettled(_)) => Err(e.to_string()),
+            _ => Ok(()),
+        }
+    }
+
     /// `deriv eval EXPR x=0.3 y=2`: the formula is read with the point's values in place of
     /// its variables, so that what is undefined there is refused (`(x - 1)/(x - 1)` at
     /// `x = 1`, `tan(x)` at `x = pi/2`) and numbers fold exactly (`(x + 1)^2 - x^2 - 2*x`
@@ -1177,19 +1201,7 @@ mod numbers {
             Ok(p) => p,
             Err(m) => return fail(format, text, &m, 2),
         };
-        let at: Vec<String> = point
-            .values
-            .iter()
-            .map(|(n, v)| format!("{n} = {v}"))
-            .collect();
-        let at = at.join(", ");
-        let options = ParseOptions {
-            values: point.values,
-            ..ParseOptions::default()
-        };
-        let formula = parse_with_cancelled(text, &options)
-            .map_err(|e| e.to_string())
-            .and_then(|parsed| prepare_at_point(&parsed).map_err(|m| format!("at {at}: {m}")));
+        let formula = read_at_point(text, point.values);
         let value = formula.clone().and_then(|e| {
             eval_settled(&e, &Env::new())
                 .map(|v| v.to_f64())
@@ -1217,11 +1229,18 @@ mod numbers {
         plot: Option<&Path>,
     ) -> ExitCode {
         let Point {
-            env, listed: point, ..
+            env,
+            listed: point,
+            values,
         } = match read_point(at) {
             Ok(p) => p,
             Err(m) => return fail(format, text, &m, 2),
         };
+        // Defined at the point as written, as `eval` asks: `sqrt(x)^2` reads as `x`, whose
+        // derivative at -2 is 1, but it has no value there.
+        if let Err(m) = defined_at(text, values) {
+            return fail(format, text, &m, 1);
+        }
         let options = match wrt {
             Some(v) => ParseOptions::default().with_variable(v),
             None => ParseOptions::default(),

@@ -252,6 +252,11 @@ fn eval_subcommand() {
         stdout(&deriv(&["eval", "(1 + 1/x)^x", "x=1e100"])),
         "2.718281828459045\n"
     );
+    // A tiny value settles when its slope is as tiny: `erfc(85.2)` is `2^-10473`.
+    assert_eq!(stdout(&deriv(&["eval", "erfc(x)", "x=85.2"])), "0\n");
+    // `compare` asks the formula as written to be defined at the point, as `eval` does.
+    let out = deriv(&["compare", "sqrt(x)^2", "--at", "x=-2"]);
+    assert_eq!(out.status.code(), Some(1));
     // A rational value is computed exactly, so an exact 0 is 0 (no precision shows it).
     let out = deriv(&["compare", "x^2 - 2*x", "--at", "x=1"]);
     assert!(out.status.success());

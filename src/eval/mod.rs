@@ -112,7 +112,7 @@ pub enum EvalReason {
     /// The value did not settle to `f64` accuracy at any precision up to this many bits
     /// ([`eval_settled`]), as when a sum cancels at every precision, which may be exactly 0.
     #[error(
-        "the value does not settle to f64 accuracy with up to {0} bits: it cancels at every precision, and may be exactly 0"
+        "the value does not settle to f64 accuracy with up to {0} bits: it may be exactly 0, or too sensitive to rounding"
     )]
     Unsettled(usize),
     /// An undefined function `f(u)` has no value.

@@ -574,6 +574,11 @@ impl Context {
                         _ => f64::INFINITY,
                     };
                 }
+                // A negative base has a value only at an integer exponent, which a rounded
+                // one may have become (`(-2)^(x + pi)` at `x = -10^200`).
+                if b.is_negative() && error(exp) != f64::NEG_INFINITY {
+                    return f64::INFINITY;
+                }
                 // d/db b^e = e*v/b, d/de b^e = v*ln(b).
                 let through_base = times(error(base), size(exp) + magnitude - size(base));
                 let through_exponent = times(error(exp), magnitude + self.log2_abs_ln(b));
@@ -635,7 +640,8 @@ impl Context {
             Asinh => -size.max(0.0),
             Acsch => -size - size.max(0.0),
             Ln => -size,
-            Erf | Erfc => 1.0,
+            // `2/sqrt(pi)*exp(-u^2)`: `erfc(85.2)` is `2^-10473`, and so is its slope.
+            Erf | Erfc => 0.2 - magnitude_f64(u).powi(2) * std::f64::consts::LOG2_E,
             // Handled where its error is bounded: a step, not a slope.
             Sign => f64::INFINITY,
         };
