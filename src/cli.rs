@@ -1195,7 +1195,7 @@ mod numbers {
     /// `deriv eval EXPR x=0.3 y=2`: the formula is read with the point's values in place of
     /// its variables, so that what is undefined there is refused (`(x - 1)/(x - 1)` at
     /// `x = 1`, `tan(x)` at `x = pi/2`) and numbers fold exactly (`(x + 1)^2 - x^2 - 2*x`
-    /// at `x = 10^20` is 1); the value is computed with [`REFERENCE_BITS`] and rounded once.
+    /// at `x = 10^20` is 1); the value is computed until it settles ([`eval_settled`]) and rounded once.
     pub(super) fn eval_command(text: &str, point: &[String], format: Format) -> ExitCode {
         let point = match read_point(point) {
             Ok(p) => p,
@@ -1319,7 +1319,7 @@ mod numbers {
     /// Significant digits of the reference shown in the table (the JSON has them all).
     const REFERENCE_DIGITS: usize = 30;
 
-    /// What the errors are measured against: `symbolic derivative at 256 bits`.
+    /// What the errors are measured against: `symbolic derivative at 512 bits`.
     fn reference_name(c: &Comparison) -> String {
         format!("symbolic derivative at {} bits", c.reference.bits())
     }

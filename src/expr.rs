@@ -1051,10 +1051,7 @@ impl Expr {
             // undefined where the merged power is not, so it is recorded.
             let record = |factor: &Expr| {
                 let exp = exponent_of(factor);
-                if !exp
-                    .as_num()
-                    .is_some_and(|n| n.is_integer() && !n.is_negative())
-                {
+                if !is_whole_number(&exp) {
                     cancelled(factor);
                 }
                 exp
@@ -1140,10 +1137,7 @@ impl Expr {
             {
                 // `sqrt(u)^2 = u`, `(1/u)^-1 = u`: the inner power may be undefined where
                 // the result is not, so the fold is recorded (a whole power is not).
-                if !e
-                    .as_num()
-                    .is_some_and(|n| n.is_integer() && !n.is_negative())
-                {
+                if !is_whole_number(e) {
                     cancelled(&self);
                 }
                 return b.clone().pow(Expr::product([e.clone(), exp]));
@@ -1655,6 +1649,13 @@ fn surely_positive(e: &Expr, depth: u32) -> bool {
         Kind::Mul(xs) => xs.iter().all(|x| surely_positive(x, depth - 1)),
         _ => false,
     }
+}
+
+/// Whether `e` is a whole number (`0, 1, 2, ...`): a power to it is defined wherever its base
+/// is.
+fn is_whole_number(e: &Expr) -> bool {
+    e.as_num()
+        .is_some_and(|n| n.is_integer() && !n.is_negative())
 }
 
 /// Values that every CAS writes exactly: functions at `0` and `1`, `ln(e)`, `abs` and `sign`
