@@ -226,17 +226,31 @@ fn decimal_to_f64(text: &str) -> f64 {
 /// assert_eq!(failed.reason, EvalReason::Domain);
 /// ```
 pub fn eval_precise(e: &Expr, env: &Env, bits: usize) -> Result<Precise, EvalError> {
+    evaluate(e, env, bits, None).0
+}
+
+/// The walk of [`eval_precise`], keeping the error bounds of `accuracy` when it is given.
+fn evaluate(
+    e: &Expr,
+    env: &Env,
+    bits: usize,
+    accuracy: Option<Accuracy>,
+) -> (Result<Precise, EvalError>, Option<Accuracy>) {
     let bits = bits.clamp(64, MAX_PRECISION_BITS).next_multiple_of(64);
-    let mut ctx = Context::new(bits).map_err(|reason| EvalError {
-        expr: e.clone(),
-        reason,
-    })?;
+    let mut ctx = match Context::new(bits) {
+        Ok(ctx) => ctx,
+        Err(reason) => {
+            let error = EvalError {
+                expr: e.clone(),
+                reason,
+            };
+            return (Err(error), accuracy);
+        }
+    };
+    ctx.accuracy = accuracy;
     let value = ctx.value(e, env);
     CONSTS.set(Some(ctx.cc));
-    Ok(Precise {
-        value: value?,
-        bits,
-    })
+    (value.map(|value| Precise { value, bits }), ctx.accuracy)
 }
 
 /// The first precision [`eval_settled`] tries, in bits.
@@ -310,30 +324,17 @@ fn exact_value(e: &Expr, env: &Env) -> Option<Number> {
 
 /// [`eval_precise`] with the bounds of [`Accuracy`].
 fn eval_tracked(e: &Expr, env: &Env, bits: usize) -> (Result<Precise, EvalError>, Accuracy) {
-    let bits = bits.clamp(64, MAX_PRECISION_BITS).next_multiple_of(64);
-    let mut ctx = match Context::new(bits) {
-        Ok(ctx) => ctx,
-        Err(reason) => {
-            let error = EvalError {
-                expr: e.clone(),
-                reason,
-            };
-            return (Err(error), Accuracy::default());
-        }
-    };
-    ctx.accuracy = Some(Accuracy::default());
-    let value = ctx.value(e, env);
-    let mut accuracy = ctx.accuracy.take().unwrap_or_default();
+    let (value, accuracy) = evaluate(e, env, bits, Some(Accuracy::default()));
+    let mut accuracy = accuracy.unwrap_or_default();
     if let Ok(value) = &value {
         let error = accuracy
             .errors
             .get(&e.id())
             .copied()
             .unwrap_or(f64::INFINITY);
-        accuracy.trusted = relative_error(error, value) <= -TRUSTED_BITS;
+        accuracy.trusted = relative_error(error, &value.value) <= -TRUSTED_BITS;
     }
-    CONSTS.set(Some(ctx.cc));
-    (value.map(|value| Precise { value, bits }), accuracy)
+    (value, accuracy)
 }
 
 /// What [`eval_settled`] knows of the rounding of one evaluation.
