@@ -4,7 +4,7 @@
 //! The numbers are `astro-float` binary floats (pure Rust); the crate stays in this module.
 //! Every operation rounds to the working precision (to nearest, ties to even), so a result
 //! carries a few units in its last place of rounding error, and more where the expression
-//! cancels: `(1 + 1e-70) - 1` keeps some 20 digits at 256 bits, `exp(1e-200) - 1` none (it
+//! cancels: `(1 + 1e-70) - 1` keeps some 7 digits at 256 bits, `exp(1e-200) - 1` none (it
 //! is 0). [`eval_precise`] computes at the precision it is given; [`eval_settled`] raises
 //! the precision until the value is right to `f64` accuracy by a bound on its rounding
 //! error, or refuses it, and is what `deriv eval` and `compare` use.
