@@ -406,6 +406,13 @@ fn undefined_values_are_named() {
         Vec::new(),
         fails("`asin((x + abs(x - 2) + 2)/2)` is undefined"),
     );
+    // Real only at the point where its `sign` changes form: atanh(0). It was answered 0.
+    check(
+        "a function of sign real at one point",
+        &["--", "atanh(sign(x))"],
+        Vec::new(),
+        fails("`atanh(sign(x))` is real only where x is 0, so it has no derivative"),
+    );
     // 0 where real (x >= 0), so flat there; the chain rule's answer divides by that 0 and
     // has no value anywhere: refused, where it was answered.
     check(

@@ -25,25 +25,38 @@ use super::range::quadratic_coefficients;
 /// The most cells looked at for one argument.
 const MAX_CELLS: usize = 32;
 
-/// Whether `node`, a function of `argument` (which has one symbol and an `abs` or `sign` in
-/// it), is real at no point: `undefined_everywhere` says so of the function of the argument
-/// as written on every open cell, parametrized over all reals, and of the constant it is at
-/// every cut point.
-pub(super) fn nowhere_real(
+/// Where `node`, a function of an argument with one symbol and an `abs` or `sign` of it, is
+/// real, as far as the cells prove it.
+#[derive(Debug, PartialEq)]
+pub(super) enum OnCells {
+    /// Perhaps on an interval (nothing proved).
+    Somewhere,
+    /// Nowhere: not on any open cell, nor at any cut point.
+    Nowhere,
+    /// On no open cell, only at these cut points (sorted) of the symbol: `atanh(sign(x))` is
+    /// real only where `x` is 0. A function real only at isolated points has no derivative.
+    OnlyAt(Symbol, Vec<Number>),
+}
+
+/// Where `node`, a function of `argument` (which has one symbol and an `abs` or `sign` in
+/// it), is real: nowhere on the open cells when `undefined_everywhere` says so of the
+/// function of the argument as written on every one of them, parametrized over all reals;
+/// then at those cut points where the constant it is there is not undefined.
+pub(super) fn real_on_cells(
     node: &Expr,
     argument: &Expr,
     undefined_everywhere: impl Fn(&Expr) -> bool,
-) -> bool {
+) -> OnCells {
     let symbols = argument.free_symbols();
     let [x] = &symbols[..] else {
-        return false;
+        return OnCells::Somewhere;
     };
     let breaks_form = |n: &Expr| match n.kind() {
         Kind::Call(Func::Abs | Func::Sign, v) => v.contains_sym(x),
         _ => false,
     };
     if !argument.postorder().iter().any(breaks_form) {
-        return false;
+        return OnCells::Somewhere;
     }
     let mut cells = vec![Cell { lo: None, hi: None }];
     let mut cuts = Vec::new();
@@ -51,10 +64,10 @@ pub(super) fn nowhere_real(
     while let Some(cell) = cells.pop() {
         looked_at += 1;
         if looked_at > MAX_CELLS {
-            return false;
+            return OnCells::Somewhere;
         }
         match written_on(argument, x, &cell) {
-            Written::Unknown => return false,
+            Written::Unknown => return OnCells::Somewhere,
             Written::Cut(at) => {
                 cells.push(Cell {
                     lo: cell.lo,
@@ -68,7 +81,7 @@ pub(super) fn nowhere_real(
             }
             // Nothing cut: the whole line, the question the caller asked, not to be asked again
             // (an `abs` whose argument is a constant written with `x` is all that changed).
-            Written::As(_) if cell.lo.is_none() && cell.hi.is_none() => return false,
+            Written::As(_) if cell.lo.is_none() && cell.hi.is_none() => return OnCells::Somewhere,
             Written::As(written) => {
                 let on_cell = node.map_children(|c| match c == argument {
                     true => written.clone(),
@@ -80,13 +93,20 @@ pub(super) fn nowhere_real(
                     .iter()
                     .any(|v| undefined_everywhere(&on_values(v)))
                 {
-                    return false;
+                    return OnCells::Somewhere;
                 }
             }
         }
     }
-    cuts.iter()
-        .all(|at| undefined_everywhere(&substituted(node, x, &Expr::num(at.clone()))))
+    let mut real_at: Vec<Number> = cuts
+        .into_iter()
+        .filter(|at| !undefined_everywhere(&substituted(node, x, &Expr::num(at.clone()))))
+        .collect();
+    if real_at.is_empty() {
+        return OnCells::Nowhere;
+    }
+    real_at.sort();
+    OnCells::OnlyAt(x.clone(), real_at)
 }
 
 /// `e` with the symbol `x` replaced by `value`.

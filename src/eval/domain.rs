@@ -2,7 +2,7 @@
 //!
 //! The canonical constructors keep `1/0`, `ln(-2)` or `asin(pi)` unevaluated, and a
 //! derivative can lose them (`d/dx cot(x - x)` is `-csc(0)^2*0 = 0`), so the command line asks
-//! first. Six kinds are found, all read from the one table of real functions the evaluators
+//! first. Seven kinds are found, all read from the one table of real functions the evaluators
 //! share (`table.rs`), so the domains are written down once:
 //! - forms undefined as they stand: a number to a power that has no real value (`0^-1`,
 //!   `(-1)^(1/2)`), a function at an integer where the table has no value (`ln(0)`,
@@ -26,15 +26,18 @@
 //! - a base negative everywhere (or zero only at isolated points) to a power constant on no
 //!   interval, real only where the exponent is an integer: `(-2)^x`, `(-x^2 - 1)^x`
 //!   ([`Undefined::NegativeBase`]);
+//! - functions of an argument with an `abs` or `sign` in it that are real on none of the
+//!   cells and only at some of the points between them: `atanh(sign(x))`
+//!   ([`Undefined::AtPoints`]);
 //! - two subexpressions real on intervals of one symbol that share at most a point, read from
 //!   arguments linear in it (`bounds.rs`): `x^x*ln(-x)` ([`Undefined::Apart`]).
 
 use super::bounds::{Bounds, Conflict};
-use super::cells;
+use super::cells::{self, OnCells};
 use super::range::{OutsideUnit, Range, constant_sign, node_range, outside_unit_of};
 use super::table::{apply, power};
 use super::{Env, REFERENCE_BITS, Values, eval_precise, node_value};
-use crate::expr::{Constant, Expr, Func, Kind};
+use crate::expr::{Constant, Expr, Func, Kind, Symbol};
 use crate::num::Number;
 use crate::poly::{OneAtomFraction, Side};
 
@@ -75,6 +78,18 @@ pub enum Undefined {
         argument: Expr,
         /// The argument's only values where the subexpression is real (among -1, 0, 1).
         values: Vec<i8>,
+    },
+    /// The subexpression, a function of an argument with an `abs` or `sign` in it, is real on
+    /// no interval, only at some of the points where those change form: `atanh(sign(x))` is
+    /// real only at `x = 0` (where it is `atanh(0)`), `atanh(sign(x - 1)*sign(x + 1))` only
+    /// at -1 and 1.
+    AtPoints {
+        /// The subexpression.
+        at: Expr,
+        /// The one symbol of its argument.
+        symbol: Symbol,
+        /// The symbol's values where it is real, in increasing order.
+        points: Vec<Number>,
     },
     /// Two subexpressions each real on an interval only where one symbol lies in an interval
     /// of its own, the two intervals sharing at most a point: `x^x*ln(-x)` (`x > 0` and
@@ -126,7 +141,8 @@ impl Undefined {
         match self {
             Undefined::Everywhere(at)
             | Undefined::Isolated { at, .. }
-            | Undefined::NegativeBase { at, .. } => at,
+            | Undefined::NegativeBase { at, .. }
+            | Undefined::AtPoints { at, .. } => at,
             Undefined::Apart(conflict) => &conflict.second.at,
         }
     }
@@ -163,6 +179,14 @@ impl std::fmt::Display for Undefined {
                     ""
                 }
             ),
+            Undefined::AtPoints { at, symbol, points } => {
+                let points: Vec<String> = points.iter().map(Number::to_string).collect();
+                write!(
+                    f,
+                    "`{at}` is real only where {symbol} is {}, so it has no derivative",
+                    points.join(" or ")
+                )
+            }
             Undefined::Apart(c) => write!(
                 f,
                 "`{}` is real on an interval only where {}, and `{}` only where {}: together \
@@ -232,6 +256,13 @@ fn first_undefined(e: &Expr, cells: Cells) -> Option<Undefined> {
                     at: node,
                     exponent,
                     base_reaches_zero,
+                });
+            }
+            Real::AtPoints(symbol, points) => {
+                return Some(Undefined::AtPoints {
+                    at: node,
+                    symbol,
+                    points,
                 });
             }
             Real::Somewhere => {}
@@ -343,6 +374,9 @@ enum Real {
         exponent: Expr,
         base_reaches_zero: bool,
     },
+    /// On no interval, only at these values of a symbol: `atanh(sign(x))` at `x = 0`
+    /// ([`cells::OnCells::OnlyAt`]).
+    AtPoints(Symbol, Vec<Number>),
 }
 
 /// Where `node` is real (see [`Real`]).
@@ -410,11 +444,13 @@ fn where_real(node: &Expr, known: &Values<Known>, cells: Cells) -> Real {
     };
     match by_sides {
         Real::Somewhere
-            if cells == Cells::Cut
-                && known.get(&argument.id()).is_some_and(|k| k.breaks)
-                && cells::nowhere_real(node, argument, undefined_everywhere) =>
+            if cells == Cells::Cut && known.get(&argument.id()).is_some_and(|k| k.breaks) =>
         {
-            Real::Nowhere
+            match cells::real_on_cells(node, argument, undefined_everywhere) {
+                OnCells::Somewhere => Real::Somewhere,
+                OnCells::Nowhere => Real::Nowhere,
+                OnCells::OnlyAt(symbol, points) => Real::AtPoints(symbol, points),
+            }
         }
         other => other,
     }
@@ -1282,6 +1318,42 @@ mod tests {
     fn zero_to_a_power_below_zero_everywhere_is_found() {
         assert_eq!(culprit("0^(-x^2 - 1)").as_deref(), Some("0^(-x^2 - 1)"));
         assert_eq!(culprit("0^(-exp(x))*x").as_deref(), Some("1/0^exp(x)"));
+    }
+
+    /// Functions of `abs` and `sign` real on none of the cells, and only at some of the points
+    /// between them: no derivative anywhere (`atanh(sign(x))` was answered 0).
+    #[test]
+    fn functions_real_only_at_cut_points_are_found() {
+        for (text, at, points) in [
+            ("atanh(sign(x))", "atanh(sign(x))", "0"),
+            ("x + atanh(sign(x - 2))", "atanh(sign(x - 2))", "2"),
+            (
+                "atanh(2*sign(x - 1)*sign(x + 1))",
+                "atanh(2*sign(x - 1)*sign(x + 1))",
+                "-1 1",
+            ),
+            ("atanh(sign(3*x - 1))*y", "atanh(sign(3*x - 1))", "1/3"),
+        ] {
+            let e = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let Some(Undefined::AtPoints {
+                at: found,
+                symbol,
+                points: found_points,
+            }) = undefined_subexpression(&e)
+            else {
+                panic!("{text}: {:?}", undefined_subexpression(&e));
+            };
+            let found_points: Vec<String> = found_points.iter().map(Number::to_string).collect();
+            assert_eq!(
+                (found.to_string(), &*symbol, found_points.join(" ")),
+                (at.to_string(), "x", points.to_string()),
+                "{text}"
+            );
+        }
+        // Real on a cell as well: nothing to refuse.
+        for text in ["asin(sign(x))", "acosh(sign(x))", "atanh(sign(x)/2)"] {
+            assert_eq!(culprit(text), None, "{text}");
+        }
     }
 
     #[test]
