@@ -21,7 +21,7 @@ mod range;
 mod reverse;
 mod table;
 
-pub(crate) use range::constant_sign;
+pub(crate) use range::{constant_sign, small_range};
 
 use std::collections::HashMap;
 

@@ -422,8 +422,9 @@ pub(crate) fn node_range(node: &Expr, of: impl Fn(&Expr) -> Range) -> Range {
     }
 }
 
-/// The largest expression [`constant_sign`] reads, in tree nodes: constants in formulas are
-/// small, and the walk below does not share the work of repeated parts.
+/// The largest expression [`small_range`] and [`constant_sign`] read, in tree nodes:
+/// constants and the sums the simplifier asks about are small, and the walk does not share
+/// the work of repeated parts.
 const CONSTANT_SIZE: u64 = 64;
 
 /// Whether an expression without symbols is surely positive (`Greater`) or surely negative
@@ -436,18 +437,24 @@ pub(crate) fn constant_sign(e: &Expr) -> Option<std::cmp::Ordering> {
             _ => e.children().all(symbol_free),
         }
     }
-    fn range(e: &Expr) -> Range {
-        node_range(e, range)
-    }
-    if e.tree_size() > CONSTANT_SIZE || !symbol_free(e) {
+    if !symbol_free(e) {
         return None;
     }
-    let r = range(e);
+    let r = small_range(e)?;
     match (r.lo > 0.0, r.hi < 0.0) {
         (true, _) => Some(std::cmp::Ordering::Greater),
         (_, true) => Some(std::cmp::Ordering::Less),
         _ => None,
     }
+}
+
+/// The range of an expression of at most [`CONSTANT_SIZE`] tree nodes, its symbols taking
+/// every real value (`cos(x) - 1` is in `[-2, 0]`); `None` for a larger one.
+pub(crate) fn small_range(e: &Expr) -> Option<Range> {
+    fn range(e: &Expr) -> Range {
+        node_range(e, range)
+    }
+    (e.tree_size() <= CONSTANT_SIZE).then(|| range(e))
 }
 
 /// The range of a number: exact where it is exact in `f64`.

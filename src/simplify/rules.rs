@@ -80,6 +80,7 @@ pub const RULES: &[Rule] = &[
     Rule { name: "negated-base",           topic: Powers,     scope: Everywhere, apply: negated_base },
     Rule { name: "zero-base-power",        topic: Powers,     scope: Everywhere, apply: zero_base_power },
     Rule { name: "abs-of-signed",          topic: Powers,     scope: Everywhere, apply: abs_of_signed },
+    Rule { name: "signed-abs-in-sum",      topic: Powers,     scope: Everywhere, apply: signed_abs_in_sum },
     Rule { name: "sign-of-signed",         topic: Powers,     scope: Everywhere, apply: sign_of_signed },
     Rule { name: "abs-even-power",         topic: Powers,     scope: Everywhere, apply: abs_even_power },
     Rule { name: "sign-times-abs",         topic: Powers,     scope: Everywhere, apply: sign_times_abs },
@@ -488,6 +489,45 @@ fn abs_of_signed(e: &Expr) -> Vec<Expr> {
     }
 }
 
+/// A sum with each `|u|` among its terms (or their factors) whose argument's sign is proved
+/// written as `u` or `-u`, so that it meets the other terms: `cos(x) + |cos(x) - 1| + 1` is
+/// 2 (`cos(x) - 1 <= 0`), which is `max(1, cos(x))` doubled. `abs-of-signed` rewrites such a
+/// `|u|` alone too, but alone `1 - cos(x)` is no simpler than `|cos(x) - 1|`, so the sum
+/// would never see it.
+fn signed_abs_in_sum(e: &Expr) -> Vec<Expr> {
+    let Kind::Add(terms) = e.kind() else {
+        return Vec::new();
+    };
+    let unsigned = |f: &Expr| match f.kind() {
+        Kind::Call(Func::Abs, u) => match proved_side(u, |s| s.nonnegative) {
+            Some(1) => Some(u.clone()),
+            Some(_) => Some(u.negated_term_by_term()),
+            None => None,
+        },
+        _ => None,
+    };
+    let mut changed = false;
+    let written = terms.iter().map(|term| match term.kind() {
+        Kind::Mul(factors) if factors.iter().any(|f| unsigned(f).is_some()) => {
+            changed = true;
+            Expr::product(
+                factors
+                    .iter()
+                    .map(|f| unsigned(f).unwrap_or_else(|| f.clone())),
+            )
+        }
+        _ => match unsigned(term) {
+            Some(u) => {
+                changed = true;
+                u
+            }
+            None => term.clone(),
+        },
+    });
+    let sum = Expr::sum(written);
+    if changed { vec![sum] } else { Vec::new() }
+}
+
 /// A product split as `sign * magnitude * rest`: its factors of proved sign (positive or
 /// negative) apart from the others.
 struct SignedFactors {
@@ -819,9 +859,30 @@ fn whole_power_factors(base: &Expr) -> Option<Vec<(&Expr, i64)>> {
 /// `sign(u)*u^(m + k)` for odd `m` and `k` (`u^m = sign(u)*|u|^m`, and an even power of
 /// `|u|` is one of `u`). So `(x + 1)/|x + 1|` is `sign(x + 1)` and `|x|/x^2` is `1/|x|`.
 /// Where the left side is defined, so is the right.
+///
+/// Every such pair is joined, one after another, so that the output has none left: the
+/// runner takes a rule's outputs for its fixed points (`-2*x*(x + 2)/(|x|*|x + 2|)` joined
+/// only `x` with `|x|` kept `(x + 2)/|x + 2|` from ever becoming `sign(x + 2)`).
 fn abs_times_power(e: &Expr) -> Vec<Expr> {
+    let mut joined = None;
+    let mut now = e.clone();
+    // Each join takes an `abs` away, so there are at most as many as factors.
+    for _ in 0..e.children().count() {
+        match joined_once(&now) {
+            Some(next) => {
+                joined = Some(next.clone());
+                now = next;
+            }
+            None => break,
+        }
+    }
+    joined.into_iter().collect()
+}
+
+/// One join of [`abs_times_power`], if `e` has a pair to join.
+fn joined_once(e: &Expr) -> Option<Expr> {
     let Kind::Mul(factors) = e.kind() else {
-        return Vec::new();
+        return None;
     };
     // Each factor as a base and a whole exponent, read once.
     let split: Vec<Option<(&Expr, i64)>> = factors
@@ -861,10 +922,10 @@ fn abs_times_power(e: &Expr) -> Vec<Expr> {
             } else {
                 continue;
             };
-            return vec![pair_replaced(factors, (i, j), joined)];
+            return Some(pair_replaced(factors, (i, j), joined));
         }
     }
-    Vec::new()
+    None
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use crate::eval::constant_sign;
+use crate::eval::{constant_sign, small_range};
 use crate::expr::{Constant, Expr, Func, Kind};
 use crate::num::Number;
 
@@ -51,6 +51,12 @@ pub fn sign(e: &Expr) -> Sign {
     if facts.positive || !composite {
         return facts;
     }
+    // A sum whose terms' signs differ (`cos(x) - 1`, `2 - sin(x)^2`), or a product of one,
+    // by its range.
+    let facts = match e.kind() {
+        Kind::Add(_) | Kind::Mul(_) => by_range(e, facts),
+        _ => facts,
+    };
     // A constant that the structure does not decide (`cos(2)`, `pi - 4`) by its range.
     match constant_sign(e) {
         Some(Ordering::Greater) => Sign::POSITIVE,
@@ -59,6 +65,19 @@ pub fn sign(e: &Expr) -> Sign {
             ..facts
         },
         _ => facts,
+    }
+}
+
+/// `facts` and what the range of a small `e` adds to them (`cos(x) - 1 <= 0`, `2 - sin(x)^2
+/// > 0`): ranges hold every value an expression takes where it is defined, rounded outward.
+fn by_range(e: &Expr, facts: Sign) -> Sign {
+    let Some(r) = small_range(e) else {
+        return facts;
+    };
+    Sign {
+        positive: facts.positive || r.lo > 0.0,
+        nonnegative: facts.nonnegative || r.lo >= 0.0,
+        nonzero: facts.nonzero || r.lo > 0.0 || r.hi < 0.0,
     }
 }
 
@@ -209,6 +228,24 @@ mod tests {
         assert!(sign(&x.clone().pow(2)).nonnegative);
         assert!(!sign(&(x.clone().pow(2) - 1)).nonnegative);
         assert!(!sign(&x.pow(3)).nonnegative);
+    }
+
+    /// Sums whose terms' signs differ are read by their range: `cos(x) - 1` is never
+    /// positive, `2 - sin(x)^2` always is; a range that may reach 0 proves no `nonzero`.
+    #[test]
+    fn sums_of_mixed_signs_by_their_range() {
+        let sign_of = |text: &str| {
+            let e = crate::parse::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            sign(&e)
+        };
+        assert_eq!(sign_of("2 - sin(x)^2"), Sign::POSITIVE);
+        assert_eq!(sign_of("x^2 + 2*x + 2"), Sign::POSITIVE);
+        assert_eq!(sign_of("-(sin(x) - 2)"), Sign::POSITIVE);
+        assert_eq!(sign_of("1 - cos(x)"), Sign::NONNEGATIVE);
+        assert_eq!(sign_of("cos(x) - 1"), Sign::UNKNOWN);
+        assert!(sign_of("sin(x) - 2").nonzero && !sign_of("sin(x) - 2").nonnegative);
+        assert_eq!(sign_of("x^2 - 2*x"), Sign::UNKNOWN);
+        assert_eq!(sign_of("sin(x) + cos(x)"), Sign::UNKNOWN);
     }
 
     #[test]
