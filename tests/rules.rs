@@ -64,6 +64,7 @@ const TRIGGERS: &[&str] = &[
     "sign(x - 2)*y/(x - 2)^3",
     "(x + 1)*y/abs(x + 1)",
     "x*(x + 2)*y/(abs(x)*abs(x + 2))",
+    "sign(x)*sign(x - 1)*abs(x)*abs(x - 1)*y",
     "y*(cos(x) + abs(cos(x) - 1)) + x",
     "abs(2 - sin(x)^2)*y + x*sign(sin(x) - 2)",
     "abs(x)/x^2",

@@ -725,6 +725,29 @@ mod tests {
         crate::parse::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
     }
 
+    /// The runner takes a rule's outputs for its fixed points, so rules that join pairs of
+    /// factors join every pair: one pair at a time left the second for good.
+    #[test]
+    fn every_pair_of_signs_and_absolute_values_joins() {
+        assert_eq!(
+            simplified(&parsed("sign(x)*sign(x - 1)*abs(x)*abs(x - 1)*y")),
+            parsed("x*y*(x - 1)")
+        );
+        assert_eq!(
+            simplified(&parsed("-2*x*(x + 2)/(abs(x)*abs(x + 2)*(x^2 + 1))")),
+            parsed("-2*sign(x)*sign(x + 2)/(x^2 + 1)")
+        );
+    }
+
+    /// A sum's `abs` of an argument whose sign its range proves meets the other terms:
+    /// `max(1, cos(x))` is 1.
+    #[test]
+    fn signed_absolute_values_in_sums_meet_the_other_terms() {
+        assert_eq!(simplified(&parsed("max(1, cos(x))")), Expr::one());
+        assert_eq!(simplified(&parsed("min(2, sin(x)) - sin(x)")), Expr::zero());
+        assert_eq!(simplified(&parsed("max(x, x^2 + 1)")), parsed("x^2 + 1"));
+    }
+
     #[test]
     fn an_answer_unified_after_the_run_is_run_again() {
         // The run ends at `2*sin(2*(x - 1))/abs(sin(2*x - 2))`, two forms of one class that

@@ -624,8 +624,13 @@ fn abs_even_power(e: &Expr) -> Vec<Expr> {
 /// `sign(u)/u - 1/|u|` cancels). Other powers of `|u|` stay: the swap would only trade `sign(u)` for `u`
 /// (`sign(x)/sqrt(|x|)`, not `x/|x|^(3/2)`).
 fn sign_times_abs(e: &Expr) -> Vec<Expr> {
+    joined_repeatedly(e, sign_joined_once)
+}
+
+/// One join of [`sign_times_abs`], if `e` has a pair to join.
+fn sign_joined_once(e: &Expr) -> Option<Expr> {
     let Kind::Mul(factors) = e.kind() else {
-        return Vec::new();
+        return None;
     };
     for (i, f) in factors.iter().enumerate() {
         let Kind::Call(Func::Sign, u) = f.kind() else {
@@ -661,10 +666,10 @@ fn sign_times_abs(e: &Expr) -> Vec<Expr> {
             } else {
                 continue;
             };
-            return vec![pair_replaced(factors, (i, j), joined)];
+            return Some(pair_replaced(factors, (i, j), joined));
         }
     }
-    Vec::new()
+    None
 }
 
 /// `sign(u)^k*|u|^r = |u|^r` for an even `k` and a negative `r`, and so with `u^r`: where
@@ -859,16 +864,21 @@ fn whole_power_factors(base: &Expr) -> Option<Vec<(&Expr, i64)>> {
 /// `sign(u)*u^(m + k)` for odd `m` and `k` (`u^m = sign(u)*|u|^m`, and an even power of
 /// `|u|` is one of `u`). So `(x + 1)/|x + 1|` is `sign(x + 1)` and `|x|/x^2` is `1/|x|`.
 /// Where the left side is defined, so is the right.
-///
-/// Every such pair is joined, one after another, so that the output has none left: the
-/// runner takes a rule's outputs for its fixed points (`-2*x*(x + 2)/(|x|*|x + 2|)` joined
-/// only `x` with `|x|` kept `(x + 2)/|x + 2|` from ever becoming `sign(x + 2)`).
 fn abs_times_power(e: &Expr) -> Vec<Expr> {
+    joined_repeatedly(e, abs_joined_once)
+}
+
+/// `e` with pairs of its factors joined by `once` until none is left, or nothing when there
+/// was none. The runner takes a rule's outputs for its fixed points, so a rule that joins
+/// one pair at a time must join them all: `-2*x*(x + 2)/(|x|*|x + 2|)` with only `x` and
+/// `|x|` joined kept `(x + 2)/|x + 2|` from ever becoming `sign(x + 2)`.
+fn joined_repeatedly(e: &Expr, once: fn(&Expr) -> Option<Expr>) -> Vec<Expr> {
     let mut joined = None;
     let mut now = e.clone();
-    // Each join takes an `abs` away, so there are at most as many as factors.
+    // Each join takes an `abs` or a `sign` factor away, so there are at most as many as
+    // factors.
     for _ in 0..e.children().count() {
-        match joined_once(&now) {
+        match once(&now) {
             Some(next) => {
                 joined = Some(next.clone());
                 now = next;
@@ -880,7 +890,7 @@ fn abs_times_power(e: &Expr) -> Vec<Expr> {
 }
 
 /// One join of [`abs_times_power`], if `e` has a pair to join.
-fn joined_once(e: &Expr) -> Option<Expr> {
+fn abs_joined_once(e: &Expr) -> Option<Expr> {
     let Kind::Mul(factors) = e.kind() else {
         return None;
     };
