@@ -148,15 +148,14 @@ pub fn prepare_parsed(parsed: &Parsed) -> Result<Expr, String> {
 /// (`deriv eval`), which refuses it when any operand its construction cancelled has no real
 /// value, not only an infinite one: each is a constant there, and the formula as written
 /// has no value at the point (`sqrt(x)^2` at `x = -2` reads as `-2`, `(1 - x)/sqrt(y)` at
-/// `x = 1, y = -1` as `0`, `exp(ln(x))` at `x = -1` as `-1`).
+/// `x = 1, y = -1` as `0`, `exp(ln(x))` at `x = -1` as `-1`). Each operand is prepared
+/// itself, so that one whose operand is 0 though not written so is refused too:
+/// `(sin(x)^2 + cos(x)^2 - 1)/(sin(x)^2 + cos(x)^2 - 1)` cancels `1/(sin(x)^2 + cos(x)^2 - 1)`,
+/// which rounding makes a large number and the simplifier proves `1/0`.
 pub(crate) fn prepare_at_point(parsed: &Parsed) -> Result<Expr, String> {
     let prepared = prepare(&parsed.value)?;
-    match parsed
-        .cancelled
-        .iter()
-        .find_map(crate::eval::undefined_subexpression)
-    {
-        Some(bad) => Err(bad.to_string()),
+    match parsed.cancelled.iter().find_map(|part| prepare(part).err()) {
+        Some(bad) => Err(bad),
         None => Ok(prepared),
     }
 }
@@ -216,14 +215,11 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
             )
         });
         let at_points = values.of(u)?;
-        // Without symbols, only a sum that is 0 in floating point is worth a proof (`e*exp(-1)
-        // - 1`): the domain check reads the other constants.
+        // Without symbols, only what is 0 in floating point is worth a proof (`e*exp(-1) -
+        // 1`, `ln(sin(2)^2 + cos(2)^2)`): the domain check reads the other constants.
         let worth_a_proof = match with_symbols.contains(&u.id()) {
             true => one_value(at_points) || signs_only(at_points),
-            false => {
-                matches!(u.kind(), Kind::Add(_))
-                    && at_points.iter().flatten().all(|v| v.abs() <= 1e-9)
-            }
+            false => at_points.iter().flatten().all(|v| v.abs() <= 1e-9),
         };
         if proofs_left == 0 || !worth_a_proof {
             return None;

@@ -437,6 +437,34 @@ fn undefined_values_are_named() {
         Vec::new(),
         fails("`1/0` is undefined"),
     );
+    // What cancels is 0 though not written so: rounding makes it a tiny number, and its
+    // reciprocal a huge one; the simplifier proves it 0. Both were answered 1 and ln(2).
+    check(
+        "eval of a cancelled 0 not written so",
+        &[
+            "eval",
+            "(sin(x)^2 + cos(x)^2 - 1)/(sin(x)^2 + cos(x)^2 - 1)",
+            "x=0.5",
+        ],
+        Vec::new(),
+        fails("`sin(1/2)^2 + cos(1/2)^2 - 1` is 0"),
+    );
+    check(
+        "eval of a logarithm to base 1 not written so",
+        &[
+            "eval",
+            "log(x, sin(x)^2 + cos(x)^2)*ln(sin(x)^2 + cos(x)^2)",
+            "x=2",
+        ],
+        Vec::new(),
+        fails("`1/ln(sin(2)^2 + cos(2)^2)` is undefined: `ln(sin(2)^2 + cos(2)^2)` is 0"),
+    );
+    check(
+        "a constant denominator 0 not written so",
+        &["--", "x/ln(sin(2)^2 + cos(2)^2)"],
+        Vec::new(),
+        fails("`ln(sin(2)^2 + cos(2)^2)` is 0"),
+    );
     // A denominator 0 at the sample points only is not refused.
     check(
         "zero at a sample point",
