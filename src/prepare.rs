@@ -215,11 +215,16 @@ fn constant_operands_written(e: &Expr) -> Result<Written, String> {
             )
         });
         let at_points = values.of(u)?;
-        // Without symbols, only what is 0 in floating point is worth a proof (`e*exp(-1) -
-        // 1`, `ln(sin(2)^2 + cos(2)^2)`): the domain check reads the other constants.
+        // Without symbols, only what is 0 or ±1 in floating point, where domains end, is
+        // worth a proof (`e*exp(-1) - 1`, `ln(sin(2)^2 + cos(2)^2)`, the argument of
+        // `acosh(cosh(3)^2 - sinh(3)^2)`, which rounding may put either side of 1): the
+        // domain check reads the other constants.
         let worth_a_proof = match with_symbols.contains(&u.id()) {
             true => one_value(at_points) || signs_only(at_points),
-            false => at_points.iter().flatten().all(|v| v.abs() <= 1e-9),
+            false => at_points
+                .iter()
+                .flatten()
+                .all(|v| v.abs() <= 1e-9 || (v.abs() - 1.0).abs() <= 1e-9),
         };
         if proofs_left == 0 || !worth_a_proof {
             return None;
