@@ -28,7 +28,8 @@
 //!   ([`Undefined::NegativeBase`]);
 //! - functions of an argument with an `abs` or `sign` in it that are real on none of the
 //!   cells and only at some of the points between them: `atanh(sign(x))`
-//!   ([`Undefined::AtPoints`]);
+//!   ([`Undefined::AtPoints`]); and functions of one `sign(v)` of anything, read at the
+//!   three values the sign takes: `ln(sign(cos(x) - 1))`, `atanh(sign(sin(x)))`;
 //! - two subexpressions real on intervals of one symbol that share at most a point, read from
 //!   arguments linear in it (`bounds.rs`): `x^x*ln(-x)` ([`Undefined::Apart`]).
 
@@ -442,17 +443,66 @@ fn where_real(node: &Expr, known: &Values<Known>, cells: Cells) -> Real {
             Some(Undefined::Everywhere(_))
         )
     };
+    let breaks = known.get(&argument.id()).is_some_and(|k| k.breaks);
     match by_sides {
-        Real::Somewhere
-            if cells == Cells::Cut && known.get(&argument.id()).is_some_and(|k| k.breaks) =>
-        {
-            match cells::real_on_cells(node, argument, undefined_everywhere) {
-                OnCells::Somewhere => Real::Somewhere,
+        Real::Somewhere if breaks => {
+            let on_cells = match cells {
+                Cells::Cut => cells::real_on_cells(node, argument, undefined_everywhere),
+                Cells::Uncut => OnCells::Somewhere,
+            };
+            match on_cells {
+                // Not linear in one symbol: a `sign` of anything may still decide it.
+                OnCells::Somewhere => real_through_one_sign(node, known).unwrap_or(Real::Somewhere),
                 OnCells::Nowhere => Real::Nowhere,
                 OnCells::OnlyAt(symbol, points) => Real::AtPoints(symbol, points),
             }
         }
         other => other,
+    }
+}
+
+/// Where `node`, a function of an argument whose symbols are all inside one `sign(v)`
+/// (`atanh(sign(sin(x)))`, `ln(sign(cos(x) - 1))`, `asin(2*sign(x^2 - 1))`), is real, when
+/// that decides it: the argument takes at most three values, at `sign(v)` = -1, 0 and 1 (only
+/// those the range of `v` allows). Real at none of them: nowhere; only at 0: where `v` is 0,
+/// at isolated points when `v` is analytic and not constant. `None` otherwise.
+fn real_through_one_sign(node: &Expr, known: &Values<Known>) -> Option<Real> {
+    let mut signs = node
+        .postorder()
+        .into_iter()
+        .filter(|n| matches!(n.kind(), Kind::Call(Func::Sign, v) if !v.free_symbols().is_empty()));
+    let sign = signs.next()?;
+    if signs.any(|other| other != sign) {
+        return None;
+    }
+    let Kind::Call(_, v) = sign.kind() else {
+        return None;
+    };
+    let r = known.get(&v.id()).map_or(Range::ALL, |k| k.range);
+    let taken = [
+        (-1, r.lo < 0.0),
+        (0, r.lo <= 0.0 && r.hi >= 0.0),
+        (1, r.hi > 0.0),
+    ];
+    let mut real_at = Vec::new();
+    for (t, _) in taken.into_iter().filter(|&(_, taken)| taken) {
+        let at = node.rewrite_bottom_up(|n, _| (*n == sign).then(|| Expr::int(t)));
+        if !at.free_symbols().is_empty() {
+            return None;
+        }
+        if !matches!(
+            first_undefined(&at, Cells::Uncut),
+            Some(Undefined::Everywhere(_))
+        ) {
+            real_at.push(t);
+        }
+    }
+    match real_at[..] {
+        [] => Some(Real::Nowhere),
+        [0] if is_known_analytic(v, known) && not_constant(v) => {
+            Some(Real::OnlyAt(v.clone(), vec![0]))
+        }
+        _ => None,
     }
 }
 
@@ -1352,6 +1402,48 @@ mod tests {
         }
         // Real on a cell as well: nothing to refuse.
         for text in ["asin(sign(x))", "acosh(sign(x))", "atanh(sign(x)/2)"] {
+            assert_eq!(culprit(text), None, "{text}");
+        }
+    }
+
+    /// A function of one `sign(v)` of anything takes at most three values: real at none of
+    /// those the range of `v` allows, or only at `sign(v) = 0`, it has no derivative. These
+    /// were answered 0.
+    #[test]
+    fn functions_of_one_sign_real_at_most_where_it_is_0_are_found() {
+        for (text, message) in [
+            (
+                "atanh(sign(sin(x)))",
+                "`atanh(sign(sin(x)))` is real at most at isolated points, where `sin(x)` is 0, \
+                 so it has no derivative",
+            ),
+            (
+                "x + asin(2*sign(x^2 - 1))",
+                "`asin(2*sign(x^2 - 1))` is real at most at isolated points, where `x^2 - 1` is \
+                 0, so it has no derivative",
+            ),
+            // `cos(x) - 1 <= 0`: its sign is never 1, and `ln` of -1 and 0 is undefined.
+            (
+                "ln(sign(cos(x) - 1))",
+                "`ln(sign(cos(x) - 1))` is undefined",
+            ),
+            (
+                "asech(3*sign(abs(x) - 1))",
+                "`asech(3*sign(abs(x) - 1))` is undefined",
+            ),
+        ] {
+            let e = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            let found = undefined_subexpression(&e).map(|u| u.to_string());
+            assert_eq!(found.as_deref(), Some(message), "{text}");
+        }
+        for text in [
+            "asin(sign(sin(x)))",
+            "sqrt(sign(x^2))",
+            "ln(sign(x^2 + 1))*x",
+            "sqrt(sign(sin(x)) - 1)",
+            // Real where `sign(x^2 - 1)` is 1.
+            "acosh(2*sign(x^2 - 1))",
+        ] {
             assert_eq!(culprit(text), None, "{text}");
         }
     }
