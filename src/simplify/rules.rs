@@ -506,26 +506,31 @@ fn signed_abs_in_sum(e: &Expr) -> Vec<Expr> {
         },
         _ => None,
     };
-    let mut changed = false;
-    let written = terms.iter().map(|term| match term.kind() {
-        Kind::Mul(factors) if factors.iter().any(|f| unsigned(f).is_some()) => {
-            changed = true;
-            Expr::product(
-                factors
-                    .iter()
-                    .map(|f| unsigned(f).unwrap_or_else(|| f.clone())),
-            )
-        }
-        _ => match unsigned(term) {
-            Some(u) => {
-                changed = true;
-                u
-            }
-            None => term.clone(),
-        },
-    });
-    let sum = Expr::sum(written);
-    if changed { vec![sum] } else { Vec::new() }
+    // Each term with its factors (a term that is no product is its own one factor) written
+    // out where their sign is proved; `None` when none is.
+    let written_out = |term: &Expr| {
+        let factors = match term.kind() {
+            Kind::Mul(factors) => &factors[..],
+            _ => std::slice::from_ref(term),
+        };
+        let unsigned: Vec<Option<Expr>> = factors.iter().map(unsigned).collect();
+        unsigned.iter().any(Option::is_some).then(|| {
+            let written = factors
+                .iter()
+                .zip(unsigned)
+                .map(|(f, u)| u.unwrap_or_else(|| f.clone()));
+            Expr::product(written)
+        })
+    };
+    let written: Vec<Option<Expr>> = terms.iter().map(written_out).collect();
+    if written.iter().all(Option::is_none) {
+        return Vec::new();
+    }
+    let terms = terms
+        .iter()
+        .zip(written)
+        .map(|(t, w)| w.unwrap_or_else(|| t.clone()));
+    vec![Expr::sum(terms)]
 }
 
 /// A product split as `sign * magnitude * rest`: its factors of proved sign (positive or
@@ -869,9 +874,9 @@ fn abs_times_power(e: &Expr) -> Vec<Expr> {
 }
 
 /// `e` with pairs of its factors joined by `once` until none is left, or nothing when there
-/// was none. The runner takes a rule's outputs for its fixed points, so a rule that joins
-/// one pair at a time must join them all: `-2*x*(x + 2)/(|x|*|x + 2|)` with only `x` and
-/// `|x|` joined kept `(x + 2)/|x + 2|` from ever becoming `sign(x + 2)`.
+/// was none: `-2*x*(x + 2)/(|x|*|x + 2|)` is `-2*sign(x)*sign(x + 2)` in one step. One pair
+/// at a time, the half-joined form has to win its class before the rule sees it again, and
+/// it need not (`(x + 2)*sign(x)/|x + 2|` was an answer).
 fn joined_repeatedly(e: &Expr, once: fn(&Expr) -> Option<Expr>) -> Vec<Expr> {
     let mut joined = None;
     let mut now = e.clone();
