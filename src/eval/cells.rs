@@ -12,9 +12,10 @@
 //! that what cancels cancels exactly: left of `1/3`, `min(x, 1/3) - 1/3` is `x - 1/3`, which
 //! is `-t^2`. The cut points are checked one by one, as constants.
 //!
-//! Everything here answers "nowhere" only when that is proved: a cell the walk does not
-//! refuse, an argument of another shape, or too many cells, and the answer is no. The walk
-//! it calls does not cut again, so it recurses one level.
+//! Everything here answers "nowhere" (or "only at these cut points", where the constant is
+//! real) only when that is proved: a cell the walk does not refuse, an argument of another
+//! shape, or too many cells, and the answer is "somewhere". The walk it calls does not cut
+//! again, so it recurses one level.
 
 use crate::expr::{Expr, Func, Kind, Symbol};
 use crate::num::Number;

@@ -479,13 +479,21 @@ fn abs_of_signed(e: &Expr) -> Vec<Expr> {
     let Kind::Call(Func::Abs, u) = e.kind() else {
         return Vec::new();
     };
-    match proved_side(u, |s| s.nonnegative) {
-        Some(1) => vec![u.clone()],
-        Some(_) => vec![-u],
+    match abs_written_out(u) {
+        Some(written) => vec![written],
         None => signed_factors(u)
             .map(|signed| signed.magnitude * Expr::call(Func::Abs, signed.rest))
             .into_iter()
             .collect(),
+    }
+}
+
+/// `|u|` as `u` where `u >= 0` is proved, as `-u` (negated term by term, `1 - cos(x)` for
+/// `cos(x) - 1`) where `u <= 0` is; `None` otherwise.
+fn abs_written_out(u: &Expr) -> Option<Expr> {
+    match proved_side(u, |s| s.nonnegative)? {
+        1 => Some(u.clone()),
+        _ => Some(u.negated_term_by_term()),
     }
 }
 
@@ -499,11 +507,7 @@ fn signed_abs_in_sum(e: &Expr) -> Vec<Expr> {
         return Vec::new();
     };
     let unsigned = |f: &Expr| match f.kind() {
-        Kind::Call(Func::Abs, u) => match proved_side(u, |s| s.nonnegative) {
-            Some(1) => Some(u.clone()),
-            Some(_) => Some(u.negated_term_by_term()),
-            None => None,
-        },
+        Kind::Call(Func::Abs, u) => abs_written_out(u),
         _ => None,
     };
     // Each term with its factors (a term that is no product is its own one factor) written
